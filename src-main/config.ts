@@ -1,0 +1,87 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting, once. Values come from the environment (a settings file can feed the same
+ * object later); an empty string counts as unset. A bad value stops start-up with one sentence
+ * naming the variable, and never echoes a secret's value.
+ */
+const SECRET_KEYS = new Set(['JWT_SECRET', 'GOOGLE_MAPS_API_KEY', 'DATABASE_URL']);
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+export const settingsSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  SQLITE_PATH: z.string().optional(),
+  STAGING_EDITOR_DATA_DIR: z.string().optional(),
+  JWT_SECRET: z
+    .string()
+    .refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes long')
+    .optional(),
+  JWT_PUBLIC_KEY: z
+    .string()
+    .refine((s) => s.includes('-----BEGIN PUBLIC KEY-----'), 'must be a PEM public key (SPKI)')
+    .optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  GOOGLE_MAPS_API_KEY: z.string().optional(),
+  PLACES_API_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://places.googleapis.com'),
+  DEEP_SCAN_INTERVAL_SECONDS: positiveInt(3600).default(10),
+  DEEP_SCAN_BATCH_SIZE: positiveInt(1000).default(20),
+  DEEP_SCAN_MAX_CONCURRENCY: positiveInt(64).default(4),
+  DEEP_SCAN_LEASE_SECONDS: positiveInt(3600).default(60),
+  DEEP_SCAN_MAX_ATTEMPTS: positiveInt(50).default(5),
+  DEEP_SCAN_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Settings = z.infer<typeof settingsSchema> & { dataDir: string };
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Where the app keeps its SQLite file and local keys, matching Electron's userData folder. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const app = 'staging-editor';
+  if (process.platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), app);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', app);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), app);
+}
+
+export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(settingsSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    const shown = SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(raw[key])})`;
+    throw new SettingsError(`Setting ${key} is invalid: ${issue.message}${shown}.`);
+  }
+  const jwtModes = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'].filter((k) => raw[k]);
+  if (jwtModes.length > 1) {
+    throw new SettingsError(
+      `Settings ${jwtModes.join(' and ')} are both set: choose one way to verify tokens.`,
+    );
+  }
+  return {
+    ...parsed.data,
+    dataDir: parsed.data.STAGING_EDITOR_DATA_DIR ?? defaultDataDir(env as NodeJS.ProcessEnv),
+  };
+}
+
+export function sqlitePath(settings: Settings): string {
+  return settings.SQLITE_PATH ?? join(settings.dataDir, 'staging.sqlite');
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import {
+  getPlaceInput,
+  listPlacesInput,
+  listPlacesOutput,
+  placeDetailSchema,
+  queueDeepScanInput,
+  queueDeepScanOutput,
+  updateStatusInput,
+  updateStatusOutput,
+} from './places';
+
+export * from './places';
+
+export const healthOutput = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  store: z.enum(['postgres', 'sqlite']),
+  auth: z.enum(['hs256', 'public-key', 'jwks', 'local']),
+});
+
+export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  http: {
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+    /** Fastify-style path; `:name` segments are merged into the input. */
+    path: string;
+    /** Where the rest of the input comes from. */
+    source: 'query' | 'body';
+    successStatus: number;
+  };
+  /** False only for the health check. */
+  auth: boolean;
+}
+
+const op = <I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>) => def;
+
+/** Every operation, once: both transports and the renderer's client are built from this table. */
+export const contract = {
+  health: op({
+    input: z.object({}),
+    output: healthOutput,
+    http: { method: 'GET', path: '/api/v3/health', source: 'query', successStatus: 200 },
+    auth: false,
+  }),
+  listPlaces: op({
+    input: listPlacesInput,
+    output: listPlacesOutput,
+    http: { method: 'GET', path: '/api/v3/places/staging', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  getPlace: op({
+    input: getPlaceInput,
+    output: placeDetailSchema,
+    http: {
+      method: 'GET',
+      path: '/api/v3/places/staging/:place_id',
+      source: 'query',
+      successStatus: 200,
+    },
+    auth: true,
+  }),
+  updateStatus: op({
+    input: updateStatusInput,
+    output: updateStatusOutput,
+    http: {
+      method: 'PUT',
+      path: '/api/v3/places/staging/status',
+      source: 'body',
+      successStatus: 200,
+    },
+    auth: true,
+  }),
+  queueDeepScan: op({
+    input: queueDeepScanInput,
+    output: queueDeepScanOutput,
+    http: {
+      method: 'PUT',
+      path: '/api/v3/places/staging/queue-deep-scan',
+      source: 'body',
+      successStatus: 202,
+    },
+    auth: true,
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type OperationName = keyof Contract;
+export type OperationInput<N extends OperationName> = z.input<Contract[N]['input']>;
+export type ParsedInput<N extends OperationName> = z.output<Contract[N]['input']>;
+export type OperationOutput<N extends OperationName> = z.infer<Contract[N]['output']>;
+
+export const operationNames = Object.keys(contract) as OperationName[];
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** The reviewer's decision. Exact, case-sensitive strings shared by the database, the API and the UI. */
+export const PLACE_STATUSES = ['New', 'Selected', 'Maybe', 'Not a Fit', 'Archived'] as const;
+export type PlaceStatus = (typeof PLACE_STATUSES)[number];
+
+/** The machine's progress on a deep scan; NULL in the database means "never queued". */
+export const DEEP_SCAN_STATUSES = ['Queued', 'Processing', 'Completed', 'Error'] as const;
+export type DeepScanStatus = (typeof DEEP_SCAN_STATUSES)[number];
+
+export const placeStatusSchema = z.enum(PLACE_STATUSES, {
+  error: (issue) =>
+    `must be one of ${PLACE_STATUSES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(issue.input)})`,
+});
+export const deepScanStatusSchema = z.enum(DEEP_SCAN_STATUSES, {
+  error: (issue) =>
+    `must be one of ${DEEP_SCAN_STATUSES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(issue.input)})`,
+});
+
+/** Deep scan filter values: the four statuses plus "none" for places never queued. */
+export const DEEP_SCAN_FILTER_NONE = 'none';
+export const deepScanFilterSchema = z.union(
+  [deepScanStatusSchema, z.literal(DEEP_SCAN_FILTER_NONE)],
+  {
+    error: (issue) =>
+      `must be one of ${[...DEEP_SCAN_STATUSES, DEEP_SCAN_FILTER_NONE].map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(issue.input)})`,
+  },
+);
+export type DeepScanFilter = z.infer<typeof deepScanFilterSchema>;
+
+/** At most this many place ids in one status request; larger selections use the filter form. */
+export const MAX_PLACE_IDS_PER_REQUEST = 10_000;
+
+/** The grid's columns that can be sorted, by their API name. */
+export const SORTABLE_FIELDS = [
+  'place_id',
+  'business_name',
+  'address',
+  'category',
+  'search_location',
+  'rating',
+  'reviews_count',
+  'price_level',
+  'status',
+  'deep_scan_status',
+  'updated_at',
+  'updated_by',
+] as const;
+export type SortField = (typeof SORTABLE_FIELDS)[number];
+
+/**
+ * Folds text for free-text search so that both engines give the same rows:
+ * Unicode lower case, accents removed, runs of white space collapsed.
+ */
+export function normaliseSearchText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}

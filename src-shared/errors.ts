@@ -1,0 +1,66 @@
+/** The one error format, the same object over IPC and HTTP. */
+export const ERROR_TYPES = {
+  unauthorized: 401,
+  not_found: 404,
+  validation_error: 422,
+  payload_too_large: 413,
+  bad_request: 400,
+  unavailable: 503,
+  internal_error: 500,
+} as const;
+export type ErrorType = keyof typeof ERROR_TYPES;
+
+export interface ErrorIssue {
+  /** Dotted path of the offending field, such as `status` or `place_ids.3`. */
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  status: 'error';
+  type: ErrorType;
+  detail: string;
+  issues?: ErrorIssue[];
+}
+
+export class AppError extends Error {
+  readonly type: ErrorType;
+  readonly detail: string;
+  readonly issues?: ErrorIssue[];
+
+  constructor(type: ErrorType, detail: string, issues?: ErrorIssue[]) {
+    super(detail);
+    this.name = 'AppError';
+    this.type = type;
+    this.detail = detail;
+    if (issues) this.issues = issues;
+  }
+
+  get httpStatus(): number {
+    return ERROR_TYPES[this.type];
+  }
+
+  toBody(): ErrorBody {
+    return {
+      status: 'error',
+      type: this.type,
+      detail: this.detail,
+      ...(this.issues ? { issues: this.issues } : {}),
+    };
+  }
+
+  static fromBody(body: ErrorBody): AppError {
+    return new AppError(body.type, body.detail, body.issues);
+  }
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { status?: unknown }).status === 'error' &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    (value as { type: string }).type in ERROR_TYPES &&
+    typeof (value as { detail?: unknown }).detail === 'string'
+  );
+}
