@@ -10,7 +10,28 @@ import {
   updateStatusOutput,
 } from './places';
 
+import { deepScanCountsSchema, scanProgressSchema } from './events';
+import { PLACE_STATUSES } from '../domain';
+
 export * from './places';
+export * from './events';
+
+export const placesSummaryOutput = z.object({
+  total: z.number().int(),
+  by_status: z.object(
+    Object.fromEntries(PLACE_STATUSES.map((s) => [s, z.number().int()])) as Record<
+      (typeof PLACE_STATUSES)[number],
+      z.ZodNumber
+    >,
+  ),
+  by_deep_scan_status: deepScanCountsSchema,
+});
+export type PlacesSummary = z.infer<typeof placesSummaryOutput>;
+
+export const loadSampleDataInput = z.strictObject({
+  count: z.coerce.number().int().min(1).max(100_000).default(500),
+  seed: z.coerce.number().int().optional(),
+});
 
 export const healthOutput = z.object({
   status: z.literal('ok'),
@@ -81,6 +102,29 @@ export const contract = {
       source: 'body',
       successStatus: 202,
     },
+    auth: true,
+  }),
+  placesSummary: op({
+    input: z.object({}),
+    output: placesSummaryOutput,
+    http: { method: 'GET', path: '/api/v3/places/summary', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  loadSampleData: op({
+    input: loadSampleDataInput,
+    output: z.object({ message: z.string(), inserted: z.number().int() }),
+    http: {
+      method: 'POST',
+      path: '/api/v3/places/sample-data',
+      source: 'body',
+      successStatus: 201,
+    },
+    auth: true,
+  }),
+  scanStatus: op({
+    input: z.object({}),
+    output: scanProgressSchema,
+    http: { method: 'GET', path: '/api/v3/scan/status', source: 'query', successStatus: 200 },
     auth: true,
   }),
 } as const;

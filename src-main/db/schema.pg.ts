@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import {
+  DEEP_SCAN_STATUSES,
+  PLACE_STATUSES,
+  type DeepScanStatus,
+  type PlaceStatus,
+} from '../../src-shared/domain';
+import { inList } from './sql-lists';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Mirrors sql/pg/0001_initial.sql; test/db/schema.test.ts checks the two agree. */
+export const placesStaging = pgTable(
+  'places_staging',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    place_id: text('place_id').notNull().unique('places_staging_place_id_key'),
+    name: text('name').notNull(),
+    formatted_address: text('formatted_address'),
+    business_type: text('business_type'),
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    vicinity: text('vicinity'),
+    rating: doublePrecision('rating'),
+    user_ratings_total: integer('user_ratings_total'),
+    price_level: integer('price_level'),
+    search_query: text('search_query'),
+    search_location: text('search_location'),
+    raw_data: jsonb('raw_data'),
+    notes: text('notes'),
+    search_text: text('search_text').notNull().default(''),
+    status: text('status').$type<PlaceStatus>().notNull().default('New'),
+    deep_scan_status: text('deep_scan_status').$type<DeepScanStatus>(),
+    deep_scan_error: text('deep_scan_error'),
+    deep_scan_attempts: integer('deep_scan_attempts').notNull().default(0),
+    deep_scan_queued_at: ts('deep_scan_queued_at'),
+    deep_scan_next_attempt_at: ts('deep_scan_next_attempt_at'),
+    deep_scan_claim_token: text('deep_scan_claim_token'),
+    deep_scan_claimed_by: text('deep_scan_claimed_by'),
+    deep_scan_lease_expires_at: ts('deep_scan_lease_expires_at'),
+    deep_scan_completed_at: ts('deep_scan_completed_at'),
+    created_at: ts('created_at').notNull().defaultNow(),
+    updated_at: ts('updated_at').notNull().defaultNow(),
+    updated_by: text('updated_by'),
+  },
+  (t) => [
+    check('places_staging_status_check', sql`${t.status} IN ${inList(PLACE_STATUSES)}`),
+    check(
+      'places_staging_deep_scan_status_check',
+      sql`${t.deep_scan_status} IS NULL OR ${t.deep_scan_status} IN ${inList(DEEP_SCAN_STATUSES)}`,
+    ),
+    index('places_staging_status_name_idx').on(t.status, t.name, t.id),
+    index('places_staging_deep_scan_status_name_idx').on(t.deep_scan_status, t.name, t.id),
+    index('places_staging_name_idx').on(t.name, t.id),
+    index('places_staging_updated_at_idx').on(t.updated_at, t.id),
+    index('places_staging_queue_idx')
+      .on(t.deep_scan_next_attempt_at, t.id)
+      .where(sql`deep_scan_status = 'Queued'`),
+    index('places_staging_lease_idx')
+      .on(t.deep_scan_lease_expires_at)
+      .where(sql`deep_scan_status = 'Processing'`),
+  ],
+);
+
+export const localBusinesses = pgTable('local_businesses', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  place_id: text('place_id')
+    .notNull()
+    .unique('local_businesses_place_id_key')
+    .references(() => placesStaging.place_id, { onDelete: 'cascade' }),
+  business_name: text('business_name'),
+  full_address: text('full_address'),
+  street_address: text('street_address'),
+  city: text('city'),
+  state: text('state'),
+  zip: text('zip'),
+  country: text('country'),
+  phone: text('phone'),
+  website_url: text('website_url'),
+  main_category: text('main_category'),
+  extra_categories: jsonb('extra_categories').$type<string[]>(),
+  rating: doublePrecision('rating'),
+  reviews_count: integer('reviews_count'),
+  price_text: text('price_text'),
+  business_status: text('business_status'),
+  monday_hours: text('monday_hours'),
+  tuesday_hours: text('tuesday_hours'),
+  wednesday_hours: text('wednesday_hours'),
+  thursday_hours: text('thursday_hours'),
+  friday_hours: text('friday_hours'),
+  saturday_hours: text('saturday_hours'),
+  sunday_hours: text('sunday_hours'),
+  timezone: text('timezone'),
+  latitude: doublePrecision('latitude'),
+  longitude: doublePrecision('longitude'),
+  additional_json: jsonb('additional_json'),
+  created_at: ts('created_at').notNull().defaultNow(),
+  updated_at: ts('updated_at').notNull().defaultNow(),
+});

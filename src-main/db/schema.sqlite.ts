@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+  DEEP_SCAN_STATUSES,
+  PLACE_STATUSES,
+  type DeepScanStatus,
+  type PlaceStatus,
+} from '../../src-shared/domain';
+import { inList } from './sql-lists';
+
+/** Milliseconds since the epoch, in SQL that the sqlite3 shell of Debian 12 (3.40) also runs. */
+const NOW_MS = sql`(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`;
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** Mirrors sql/sqlite/0001_initial.sql; test/db/schema.test.ts checks the two agree. */
+export const placesStaging = sqliteTable(
+  'places_staging',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    place_id: text('place_id').notNull().unique('places_staging_place_id_key'),
+    name: text('name').notNull(),
+    formatted_address: text('formatted_address'),
+    business_type: text('business_type'),
+    latitude: real('latitude'),
+    longitude: real('longitude'),
+    vicinity: text('vicinity'),
+    rating: real('rating'),
+    user_ratings_total: integer('user_ratings_total'),
+    price_level: integer('price_level'),
+    search_query: text('search_query'),
+    search_location: text('search_location'),
+    raw_data: text('raw_data', { mode: 'json' }).$type<unknown>(),
+    notes: text('notes'),
+    search_text: text('search_text').notNull().default(''),
+    status: text('status').$type<PlaceStatus>().notNull().default('New'),
+    deep_scan_status: text('deep_scan_status').$type<DeepScanStatus>(),
+    deep_scan_error: text('deep_scan_error'),
+    deep_scan_attempts: integer('deep_scan_attempts').notNull().default(0),
+    deep_scan_queued_at: ts('deep_scan_queued_at'),
+    deep_scan_next_attempt_at: ts('deep_scan_next_attempt_at'),
+    deep_scan_claim_token: text('deep_scan_claim_token'),
+    deep_scan_claimed_by: text('deep_scan_claimed_by'),
+    deep_scan_lease_expires_at: ts('deep_scan_lease_expires_at'),
+    deep_scan_completed_at: ts('deep_scan_completed_at'),
+    created_at: ts('created_at').notNull().default(NOW_MS),
+    updated_at: ts('updated_at').notNull().default(NOW_MS),
+    updated_by: text('updated_by'),
+  },
+  (t) => [
+    check('places_staging_status_check', sql`${t.status} IN ${inList(PLACE_STATUSES)}`),
+    check(
+      'places_staging_deep_scan_status_check',
+      sql`${t.deep_scan_status} IS NULL OR ${t.deep_scan_status} IN ${inList(DEEP_SCAN_STATUSES)}`,
+    ),
+    index('places_staging_status_name_idx').on(t.status, t.name, t.id),
+    index('places_staging_deep_scan_status_name_idx').on(t.deep_scan_status, t.name, t.id),
+    index('places_staging_name_idx').on(t.name, t.id),
+    index('places_staging_updated_at_idx').on(t.updated_at, t.id),
+    index('places_staging_queue_idx')
+      .on(t.deep_scan_next_attempt_at, t.id)
+      .where(sql`deep_scan_status = 'Queued'`),
+    index('places_staging_lease_idx')
+      .on(t.deep_scan_lease_expires_at)
+      .where(sql`deep_scan_status = 'Processing'`),
+  ],
+);
+
+export const localBusinesses = sqliteTable('local_businesses', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  place_id: text('place_id')
+    .notNull()
+    .unique('local_businesses_place_id_key')
+    .references(() => placesStaging.place_id, { onDelete: 'cascade' }),
+  business_name: text('business_name'),
+  full_address: text('full_address'),
+  street_address: text('street_address'),
+  city: text('city'),
+  state: text('state'),
+  zip: text('zip'),
+  country: text('country'),
+  phone: text('phone'),
+  website_url: text('website_url'),
+  main_category: text('main_category'),
+  extra_categories: text('extra_categories', { mode: 'json' }).$type<string[]>(),
+  rating: real('rating'),
+  reviews_count: integer('reviews_count'),
+  price_text: text('price_text'),
+  business_status: text('business_status'),
+  monday_hours: text('monday_hours'),
+  tuesday_hours: text('tuesday_hours'),
+  wednesday_hours: text('wednesday_hours'),
+  thursday_hours: text('thursday_hours'),
+  friday_hours: text('friday_hours'),
+  saturday_hours: text('saturday_hours'),
+  sunday_hours: text('sunday_hours'),
+  timezone: text('timezone'),
+  latitude: real('latitude'),
+  longitude: real('longitude'),
+  additional_json: text('additional_json', { mode: 'json' }).$type<unknown>(),
+  created_at: ts('created_at').notNull().default(NOW_MS),
+  updated_at: ts('updated_at').notNull().default(NOW_MS),
+});

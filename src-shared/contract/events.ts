@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Counts of places per deep scan status; `none` is NULL (never queued). */
+export const deepScanCountsSchema = z.object({
+  none: z.number().int(),
+  Queued: z.number().int(),
+  Processing: z.number().int(),
+  Completed: z.number().int(),
+  Error: z.number().int(),
+});
+
+export const scanProgressSchema = z.object({
+  counts: deepScanCountsSchema,
+  /** Scans finished (Completed or Error) in the last minute, across every worker. */
+  scans_per_minute: z.number(),
+  /** Age of the oldest queued place, or null when the queue is empty. */
+  oldest_queued_age_seconds: z.number().nullable(),
+  /** Whether this process runs the scheduler loop. */
+  running: z.boolean(),
+  /** Why scanning is paused or not running ("no API key", "Places API key rejected"), or null. */
+  paused_reason: z.string().nullable(),
+});
+export type ScanProgress = z.infer<typeof scanProgressSchema>;
+
+/** Events main pushes to the renderer (IPC `on`, or server-sent events at GET /api/v3/events). */
+export const events = {
+  /** Places changed (a status update, a scan finishing, sample data loaded). */
+  placesChanged: z.object({
+    place_ids: z.array(z.string()).nullable(),
+    reason: z.enum(['status', 'scan', 'import', 'sync']),
+  }),
+  scanProgress: scanProgressSchema,
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<N extends EventName> = z.infer<(typeof events)[N]>;
+export const EVENTS_HTTP_PATH = '/api/v3/events';
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
