@@ -1,7 +1,14 @@
 import type { OperationName } from '../src-shared/contract';
-import type { EventName, EventPayload } from '../src-shared/contract/events';
+import { createTokenVerifier, issueLocalToken, type AuthMode } from './auth';
 import type { Settings } from './config';
+import { openStore, type Store } from './db/store';
+import { createEventBus, type EventListener } from './events';
+import { createLogger, type Logger } from './logger';
+import { createPlacesService, placesRepositoryFor, type PlacesService } from './places/service';
+import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
+import { createDispatcher } from './router/dispatcher';
+import { appVersion } from './version';
 
 /**
  * The bundled backend as both transports see it: the Electron IPC bridge and the headless HTTP
@@ -15,8 +22,62 @@ export interface Backend {
     token: string | undefined,
   ): Promise<DispatchResult<N>>;
   /** Subscribe to pushed events; returns the unsubscribe function. */
-  subscribe(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void;
+  subscribe(listener: EventListener): () => void;
   /** Only in single-user mode (no JWT_* setting): a token signed by the local key. */
   issueLocalToken(sub: string, ttlSeconds: number): Promise<string>;
   close(): Promise<void>;
+  readonly store: Store;
+  readonly places: PlacesService;
+  readonly authMode: AuthMode;
+  readonly logger: Logger;
+}
+
+export interface StartBackendOptions {
+  logger?: Logger;
+}
+
+/** Opens the store (applying pending sql/ scripts), the token verifier and the services. */
+export async function startBackend(
+  settings: Settings,
+  options: StartBackendOptions = {},
+): Promise<Backend> {
+  const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
+  const store = await openStore(settings);
+  try {
+    const verifier = await createTokenVerifier(settings);
+    const places = createPlacesService(placesRepositoryFor(store));
+    const events = createEventBus();
+    const handlers = createHandlers({
+      places,
+      events,
+      storeKind: store.kind,
+      authMode: verifier.mode,
+      version: appVersion(),
+      scanStatus: async () => {
+        const summary = await places.summary();
+        return {
+          counts: summary.by_deep_scan_status,
+          scans_per_minute: 0,
+          oldest_queued_age_seconds: null,
+          running: false,
+          paused_reason: 'The deep scan scheduler is not part of this build yet.',
+        };
+      },
+    });
+    const dispatch = createDispatcher({ verifier, handlers, logger });
+    return {
+      settings,
+      store,
+      places,
+      logger,
+      authMode: verifier.mode,
+      dispatch,
+      subscribe: events.subscribe,
+      issueLocalToken: (sub, ttlSeconds) => issueLocalToken(settings, { sub, ttlSeconds }),
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }

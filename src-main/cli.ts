@@ -1,1 +1,86 @@
-console.log('staging-editor');
+import { Command, InvalidArgumentError } from 'commander';
+import { parseTtl } from './auth';
+import { loadSettings, SettingsError } from './config';
+import { migrateStore } from './db/store';
+import { errorSummary } from './error-summary';
+import { seedPlaces } from './cli/seed';
+import { serve } from './cli/serve';
+import { appVersion } from './version';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('must be a whole number of at least 1.');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port from 0 to 65535.');
+  return n;
+}
+
+function ttl(value: string): number {
+  try {
+    return parseTtl(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+const program = new Command('staging-editor')
+  .description('Staging Editor: triage business leads; the bundled backend, headless.')
+  .version(appVersion())
+  .showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply the pending sql/ scripts to the configured store (DATABASE_URL, else SQLite)')
+  .action(async () => {
+    const report = await migrateStore(loadSettings());
+    console.log(
+      report.applied.length
+        ? `Applied ${report.applied.join(', ')} to ${report.description}.`
+        : `${report.description} is up to date (${report.alreadyApplied.length} scripts applied before).`,
+    );
+  });
+
+program
+  .command('seed')
+  .description('insert realistic, deterministic sample places')
+  .requiredOption('--count <n>', 'how many places', positiveInt)
+  .option('--seed <s>', 'the generator seed: the same seed gives the same places', positiveInt, 1)
+  .action(async (options: { count: number; seed: number }) => {
+    await seedPlaces(loadSettings(), options.count, options.seed);
+  });
+
+program
+  .command('token')
+  .description('print a token signed by the local key (single-user mode: no JWT_* setting)')
+  .requiredOption('--sub <id>', 'the user id the token names (written to updated_by)')
+  .option('--ttl <duration>', 'how long it is valid: 90s, 15m, 1h, 7d', ttl, 3600)
+  .action(async (options: { sub: string; ttl: number }) => {
+    const { issueLocalToken } = await import('./auth');
+    console.log(
+      await issueLocalToken(loadSettings(), { sub: options.sub, ttlSeconds: options.ttl }),
+    );
+  });
+
+program
+  .command('serve')
+  .description('serve the v3 HTTP API and the renderer for browsers')
+  .option('--port <port>', 'TCP port', port, 8787)
+  .option('--host <host>', 'interface to bind (loopback by default)', '127.0.0.1')
+  .option('--no-scheduler', 'do not run the deep scan loop in this process')
+  .action(async (options: { port: number; host: string; scheduler: boolean }) => {
+    await serve(loadSettings(), options);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Settings errors are already one clear sentence; anything else gets its message, no stack.
+  const message =
+    error instanceof SettingsError ? error.message : `Error: ${(error as Error).message}`;
+  console.error(message);
+  process.exitCode = 1;
+});

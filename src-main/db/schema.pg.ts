@@ -63,6 +63,7 @@ export const placesStaging = pgTable(
     index('places_staging_deep_scan_status_name_idx').on(t.deep_scan_status, t.name, t.id),
     index('places_staging_name_idx').on(t.name, t.id),
     index('places_staging_updated_at_idx').on(t.updated_at, t.id),
+    index('places_staging_search_text_trgm_idx').using('gin', sql`${t.search_text} gin_trgm_ops`),
     index('places_staging_queue_idx')
       .on(t.deep_scan_next_attempt_at, t.id)
       .where(sql`deep_scan_status = 'Queued'`),

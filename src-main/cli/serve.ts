@@ -1,0 +1,38 @@
+import type { Settings } from '../config';
+import { startBackend } from '../backend';
+import { createHttpServer } from '../http/server';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  scheduler: boolean;
+}
+
+/** `staging-editor serve`: the HTTP API and renderer until SIGTERM or SIGINT. */
+export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
+  const backend = await startBackend(settings);
+  const app = await createHttpServer(backend);
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  console.log(`Staging Editor is serving ${backend.store.description} at ${url}`);
+  if (backend.authMode === 'local') {
+    const token = await backend.issueLocalToken('local-user', 12 * 3600);
+    console.log(`Sign in (single-user mode, valid 12 hours): ${url}/#token=${token}`);
+  }
+  if (!options.scheduler) console.log('Deep scans: not run by this process (--no-scheduler).');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    backend.logger.info({ signal }, 'stopping');
+    await app.close();
+    await backend.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import pg from 'pg';
+import { sqlitePath, type Settings } from '../config';
+import { migratePostgres, migrateSqlite, type MigrationReport } from './migrate';
+import * as pgSchema from './schema.pg';
+import * as sqliteSchema from './schema.sqlite';
+
+export interface PgStore {
+  kind: 'postgres';
+  db: NodePgDatabase<typeof pgSchema>;
+  pool: pg.Pool;
+  /** Where the data lives, without credentials, for messages. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface SqliteStore {
+  kind: 'sqlite';
+  db: BetterSQLite3Database<typeof sqliteSchema>;
+  sqlite: Database.Database;
+  path: string;
+  description: string;
+  close(): Promise<void>;
+}
+
+export type Store = PgStore | SqliteStore;
+
+export interface OpenStoreOptions {
+  /** Apply pending sql/ scripts (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+export async function openPostgres(url: string, options: OpenStoreOptions = {}): Promise<PgStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'staging-editor',
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  const description = describeDatabaseUrl(url);
+  try {
+    if (options.migrate !== false) await migratePostgres(pool);
+    else await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new Error(`Cannot open ${description}: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    kind: 'postgres',
+    db: drizzlePg(pool, { schema: pgSchema }),
+    pool,
+    description,
+    close: () => pool.end(),
+  };
+}
+
+export function openSqlite(path: string, options: OpenStoreOptions = {}): SqliteStore {
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  if (options.migrate !== false) migrateSqlite(sqlite);
+  return {
+    kind: 'sqlite',
+    db: drizzleSqlite(sqlite, { schema: sqliteSchema }),
+    sqlite,
+    path,
+    description: `SQLite ${path}`,
+    close: async () => {
+      sqlite.close();
+    },
+  };
+}
+
+/** PostgreSQL when DATABASE_URL is set, else the embedded SQLite file. */
+export async function openStore(
+  settings: Settings,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
+  return settings.DATABASE_URL
+    ? openPostgres(settings.DATABASE_URL, options)
+    : openSqlite(sqlitePath(settings), options);
+}
+
+export async function migrateStore(
+  settings: Settings,
+): Promise<MigrationReport & { description: string }> {
+  if (settings.DATABASE_URL) {
+    const store = await openPostgres(settings.DATABASE_URL, { migrate: false, poolSize: 1 });
+    try {
+      return { ...(await migratePostgres(store.pool)), description: store.description };
+    } finally {
+      await store.close();
+    }
+  }
+  const store = openSqlite(sqlitePath(settings), { migrate: false });
+  try {
+    return { ...migrateSqlite(store.sqlite), description: store.description };
+  } finally {
+    await store.close();
+  }
+}

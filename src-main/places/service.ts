@@ -1,0 +1,113 @@
+import type {
+  ListPlacesInput,
+  ListPlacesOutput,
+  PlaceDetail,
+  PlacesSummary,
+  QueueDeepScanOutput,
+  UpdateStatusInput,
+  UpdateStatusOutput,
+} from '../../src-shared/contract';
+import { PLACE_STATUSES, type PlaceStatus } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import { describeQueueDeepScan, describeStatusUpdate } from '../../src-shared/messages';
+import type { NewPlaceRow } from '../db/rows';
+import type { Store } from '../db/store';
+import { createPgPlacesRepository } from './pg-repository';
+import type { PlacesRepository, UpdateTarget } from './repository';
+import { createSqlitePlacesRepository } from './sqlite-repository';
+import { toListItem, toPlaceDetail } from './to-output';
+
+export type PlacesService = ReturnType<typeof createPlacesService>;
+
+export function placesRepositoryFor(store: Store): PlacesRepository {
+  return store.kind === 'postgres'
+    ? createPgPlacesRepository(store.db)
+    : createSqlitePlacesRepository(store.db);
+}
+
+/** The places use cases. Inputs are already validated by the router; no tokens here, only user ids. */
+export function createPlacesService(repo: PlacesRepository, clock: () => Date = () => new Date()) {
+  return {
+    async list(input: ListPlacesInput): Promise<ListPlacesOutput> {
+      const filter = { status: input.status, deep_scan_status: input.deep_scan_status, q: input.q };
+      const offset = (input.page - 1) * input.size;
+      const [rows, total] = await Promise.all([
+        repo.listPage(filter, input.sort, input.size, offset),
+        input.include_total ? repo.count(filter) : Promise.resolve(null),
+      ]);
+      return {
+        items: rows.map(toListItem),
+        total,
+        page: input.page,
+        size: input.size,
+        pages: total === null ? null : Math.ceil(total / input.size),
+      };
+    },
+
+    async get(placeId: string): Promise<PlaceDetail> {
+      const found = await repo.findOne(placeId);
+      if (!found) throw new AppError('not_found', `No place with id "${placeId}".`);
+      return toPlaceDetail(found.place, found.localBusiness);
+    },
+
+    async updateStatus(input: UpdateStatusInput, userId: string): Promise<UpdateStatusOutput> {
+      const target: UpdateTarget = input.place_ids
+        ? { kind: 'ids', ids: [...new Set(input.place_ids)] }
+        : {
+            kind: 'filter',
+            filter: input.filter ?? {},
+            excludeIds: [...new Set(input.exclude_ids ?? [])],
+          };
+      const r = await repo.updateStatus(target, input.status, userId, clock());
+      const output = {
+        updated_count: r.updated,
+        queued_count: r.queued,
+        dequeued_count: r.dequeued,
+        not_found: r.notFound,
+      };
+      return {
+        message: describeStatusUpdate({
+          status: input.status,
+          matched: r.matched,
+          ...output,
+          already_scanned: r.alreadyScanned,
+          already_in_queue: r.alreadyInQueue,
+          not_found: r.notFound.length,
+        }),
+        ...output,
+      };
+    },
+
+    async queueDeepScan(placeIds: string[], userId: string): Promise<QueueDeepScanOutput> {
+      const r = await repo.queueDeepScan([...new Set(placeIds)], userId, clock());
+      return {
+        message: describeQueueDeepScan({
+          queued_count: r.queued,
+          skipped: r.skipped,
+          not_found: r.notFound.length,
+        }),
+        queued_count: r.queued,
+        not_found: r.notFound,
+      };
+    },
+
+    async summary(): Promise<PlacesSummary> {
+      const byStatus = Object.fromEntries(PLACE_STATUSES.map((s) => [s, 0])) as Record<
+        PlaceStatus,
+        number
+      >;
+      const byScan = { none: 0, Queued: 0, Processing: 0, Completed: 0, Error: 0 };
+      let total = 0;
+      for (const row of await repo.countByStatus()) {
+        byStatus[row.status] += row.n;
+        byScan[row.deep_scan_status ?? 'none'] += row.n;
+        total += row.n;
+      }
+      return { total, by_status: byStatus, by_deep_scan_status: byScan };
+    },
+
+    insertPlaces(rows: NewPlaceRow[]): Promise<number> {
+      return repo.insertPlaces(rows);
+    },
+  };
+}

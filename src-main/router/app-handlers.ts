@@ -1,0 +1,49 @@
+import type { AuthMode } from '../auth';
+import type { EventBus } from '../events';
+import type { PlacesService } from '../places/service';
+import { samplePlaces } from '../places/sample-data';
+import type { Handlers } from './handlers';
+
+export interface HandlerDeps {
+  places: PlacesService;
+  events: EventBus;
+  storeKind: 'postgres' | 'sqlite';
+  authMode: AuthMode;
+  version: string;
+  scanStatus: Handlers['scanStatus'];
+}
+
+/** The contract's operations bound to the services; each one is a single delegation. */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { places, events } = deps;
+  return {
+    health: async () => ({
+      status: 'ok',
+      version: deps.version,
+      store: deps.storeKind,
+      auth: deps.authMode === 'public-key' ? 'public-key' : deps.authMode,
+    }),
+    listPlaces: (input) => places.list(input),
+    getPlace: (input) => places.get(input.place_id),
+    updateStatus: async (input, ctx) => {
+      const result = await places.updateStatus(input, ctx.userId!);
+      events.emit('placesChanged', { place_ids: input.place_ids ?? null, reason: 'status' });
+      return result;
+    },
+    queueDeepScan: async (input, ctx) => {
+      const result = await places.queueDeepScan(input.place_ids, ctx.userId!);
+      events.emit('placesChanged', { place_ids: input.place_ids, reason: 'status' });
+      return result;
+    },
+    placesSummary: () => places.summary(),
+    loadSampleData: async (input) => {
+      const seed = input.seed ?? Math.floor(Math.random() * 2 ** 31);
+      let inserted = 0;
+      for (const chunk of samplePlaces(input.count, seed))
+        inserted += await places.insertPlaces(chunk);
+      events.emit('placesChanged', { place_ids: null, reason: 'import' });
+      return { message: `${inserted} sample places loaded`, inserted };
+    },
+    scanStatus: deps.scanStatus,
+  };
+}

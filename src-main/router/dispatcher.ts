@@ -1,0 +1,83 @@
+import { contract, isOperationName, type OperationName } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/errors';
+import type { TokenVerifier } from '../auth';
+import { errorSummary } from '../error-summary';
+import type { Logger } from '../logger';
+import type { DispatchResult } from './dispatch-result';
+import type { Handlers } from './handlers';
+import { validationError } from './validation';
+
+export type Dispatch = <N extends OperationName>(
+  name: N,
+  rawInput: unknown,
+  token: string | undefined,
+) => Promise<DispatchResult<N>>;
+
+/**
+ * The one entry point both transports call: verify the token, parse the input against the
+ * contract, call the handler, and turn every failure into the one error format. No business
+ * logic lives here.
+ */
+export function createDispatcher(deps: {
+  verifier: TokenVerifier;
+  handlers: Handlers;
+  logger: Logger;
+}): Dispatch {
+  return async (name, rawInput, token) => {
+    try {
+      if (!isOperationName(name))
+        throw new AppError('not_found', `Unknown operation "${String(name)}".`);
+      const operation = contract[name];
+      const userId = operation.auth ? (await deps.verifier.verify(token)).userId : null;
+      const parsed = operation.input.safeParse(rawInput ?? {});
+      if (!parsed.success) throw validationError(parsed.error);
+      const handler = deps.handlers[name] as (
+        input: unknown,
+        ctx: { userId: string | null },
+      ) => Promise<unknown>;
+      const value = await handler(parsed.data, { userId });
+      return { ok: true, value } as DispatchResult<typeof name>;
+    } catch (error) {
+      return { ok: false, error: toAppError(error, name, deps.logger).toBody() };
+    }
+  };
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  'SQLITE_BUSY',
+]);
+
+function toAppError(error: unknown, operation: string, logger: Logger): AppError {
+  if (error instanceof AppError) {
+    if (
+      error.type !== 'unauthorized' &&
+      error.type !== 'validation_error' &&
+      error.type !== 'not_found'
+    ) {
+      logger.warn({ operation, type: error.type }, error.detail);
+    }
+    return error;
+  }
+  const summary = errorSummary(error);
+  const code = summary.code;
+  if (code && UNAVAILABLE_CODES.has(code)) {
+    logger.error({ operation, code }, 'the store is unavailable');
+    return new AppError(
+      'unavailable',
+      'The database is unavailable right now; nothing was changed. Try again shortly.',
+    );
+  }
+  logger.error({ operation, ...summary }, 'unexpected error');
+  return new AppError(
+    'internal_error',
+    'Something went wrong on our side; nothing was changed. The details are in the log.',
+  );
+}
