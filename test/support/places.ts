@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
+import type { Store } from '../../src-main/db/store';
+import * as pgSchema from '../../src-main/db/schema.pg';
+import * as sqliteSchema from '../../src-main/db/schema.sqlite';
+
+export interface PlaceState {
+  place_id: string;
+  status: PlaceStatus;
+  deep_scan_status: DeepScanStatus | null;
+  deep_scan_error: string | null;
+  deep_scan_attempts: number;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+/** Reads the places' state straight from the table, to assert outcomes in the database. */
+export async function readPlaces(
+  store: Store,
+  placeIds?: string[],
+): Promise<Map<string, PlaceState>> {
+  const columns = (t: typeof pgSchema.placesStaging | typeof sqliteSchema.placesStaging) => ({
+    place_id: t.place_id,
+    status: t.status,
+    deep_scan_status: t.deep_scan_status,
+    deep_scan_error: t.deep_scan_error,
+    deep_scan_attempts: t.deep_scan_attempts,
+    updated_by: t.updated_by,
+    updated_at: t.updated_at,
+  });
+  const rows: PlaceState[] =
+    store.kind === 'postgres'
+      ? ((await store.db
+          .select(columns(pgSchema.placesStaging) as never)
+          .from(pgSchema.placesStaging)) as PlaceState[])
+      : (store.db
+          .select(columns(sqliteSchema.placesStaging) as never)
+          .from(sqliteSchema.placesStaging)
+          .all() as PlaceState[]);
+  const wanted = placeIds ? new Set(placeIds) : undefined;
+  return new Map(rows.filter((r) => !wanted || wanted.has(r.place_id)).map((r) => [r.place_id, r]));
+}
+
+/** Sets scan state directly (as the scheduler would), for arranging test cases. */
+export async function setScanState(
+  store: Store,
+  placeId: string,
+  state: {
+    status?: PlaceStatus;
+    deep_scan_status: DeepScanStatus | null;
+    deep_scan_error?: string | null;
+    deep_scan_attempts?: number;
+  },
+): Promise<void> {
+  const values = {
+    ...(state.status ? { status: state.status } : {}),
+    deep_scan_status: state.deep_scan_status,
+    deep_scan_error: state.deep_scan_error ?? null,
+    deep_scan_attempts: state.deep_scan_attempts ?? 0,
+  };
+  if (store.kind === 'postgres') {
+    const t = pgSchema.placesStaging;
+    await store.db
+      .update(t)
+      .set(values)
+      .where(sql`${t.place_id} = ${placeId}`);
+  } else {
+    const t = sqliteSchema.placesStaging;
+    store.db
+      .update(t)
+      .set(values)
+      .where(sql`${t.place_id} = ${placeId}`)
+      .run();
+  }
+}
+
+/** Runs SQL that tests need and the app never does (triggers that inject failures). */
+export async function execRaw(store: Store, text: string): Promise<void> {
+  if (store.kind === 'postgres') await store.pool.query(text);
+  else store.sqlite.exec(text);
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadSettings, type Settings } from '../../src-main/config';
+import { openStore, type Store } from '../../src-main/db/store';
+
+export const STORE_KINDS = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** The test server; tests make their own databases on it and drop them afterwards. */
+export const PG_ADMIN_URL =
+  process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestStoreHandle {
+  kind: StoreKind;
+  /** Settings pointing at this store (and a temp data folder for keys). */
+  settings: Settings;
+  /** Extra environment for child processes (serve, workers). */
+  env: Record<string, string>;
+  open(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty store of the given kind: a throwaway PostgreSQL database or a temp SQLite file. */
+export async function createTestStore(
+  kind: StoreKind,
+  extraEnv: Record<string, string> = {},
+): Promise<TestStoreHandle> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'staging-editor-test-'));
+  let env: Record<string, string>;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (kind === 'postgres') {
+    const name = `se_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    env = { DATABASE_URL: url.toString() };
+    dropDatabase = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } else {
+    env = { SQLITE_PATH: join(dataDir, 'staging.sqlite') };
+  }
+  env = { ...env, STAGING_EDITOR_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extraEnv };
+  const settings = loadSettings(env);
+  const opened: Store[] = [];
+  return {
+    kind,
+    settings,
+    env,
+    async open() {
+      const store = await openStore(settings);
+      opened.push(store);
+      return store;
+    },
+    async dispose() {
+      for (const store of opened.splice(0)) await store.close().catch(() => {});
+      await dropDatabase?.();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
