@@ -46,7 +46,6 @@ export async function createHttpServer(
   const app = Fastify({
     loggerInstance: backend.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    disableRequestLogging: false,
     // Tokens travel in headers only; never let a query string carry one into the logs.
     return503OnClosing: true,
   });

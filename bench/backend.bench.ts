@@ -1,0 +1,227 @@
+/**
+ * `npm run bench`: the places service against raw SQL written with the bare drivers, on both
+ * stores, in one run. Prints a Markdown table of ratios (service / raw). Not a timed test.
+ *   npm run bench -- --rows 1000000 --stores sqlite,postgres --runs 5
+ */
+import { SignJWT } from 'jose';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import { startBackend, type Backend } from '../src-main/backend';
+import { loadSettings } from '../src-main/config';
+import type { Store } from '../src-main/db/store';
+import { createHttpServer } from '../src-main/http/server';
+import { samplePlaceId, samplePlaces } from '../src-main/places/sample-data';
+import { createTestStore, type StoreKind, type TestStoreHandle } from '../test/support/stores';
+import { argValue, medianMs, printTable, randomIndexes, type Row } from './support';
+import type { PlaceStatus } from '../src-shared/domain';
+
+const ROWS = Number(argValue('rows', '1000000'));
+const RUNS = Number(argValue('runs', '5'));
+const STORES = argValue('stores', 'sqlite,postgres').split(',') as StoreKind[];
+const SEED = 11;
+const SECRET = 'benchmark-secret-that-is-long-enough-123456';
+
+/** Each timed update gets its own fresh set of 10,000 random places and flips it to a new status. */
+let setCounter = 0;
+function nextIdSet(): string[] {
+  return randomIndexes(10_000, ROWS, 1000 + setCounter++).map((i) => samplePlaceId(SEED, i));
+}
+const STATUS_CYCLE: PlaceStatus[] = [
+  'Selected',
+  'Maybe',
+  'Not a Fit',
+  'Selected',
+  'Archived',
+  'New',
+];
+const statusFor = (i: number) => STATUS_CYCLE[(i + STATUS_CYCLE.length) % STATUS_CYCLE.length]!;
+
+// ---- the raw-SQL baselines: the same statements the service's step 6 runs, by hand ----
+
+const PG_COUNTS = `SELECT count(*)::int AS matched,
+    sum(CASE WHEN status <> $2 THEN 1 ELSE 0 END)::int AS updated,
+    sum(CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 1 ELSE 0 END)::int AS queueable,
+    sum(CASE WHEN deep_scan_status = 'Queued' THEN 1 ELSE 0 END)::int AS queued
+  FROM places_staging WHERE id IN (
+    SELECT id FROM places_staging WHERE place_id = ANY($1::text[]) ORDER BY id FOR UPDATE)`;
+const PG_UPDATE_SELECTED = `UPDATE places_staging SET status = $2, updated_at = $3, updated_by = $4,
+    deep_scan_status = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 'Queued' ELSE deep_scan_status END,
+    deep_scan_error = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN NULL ELSE deep_scan_error END,
+    deep_scan_attempts = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 0 ELSE deep_scan_attempts END,
+    deep_scan_queued_at = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN $3 ELSE deep_scan_queued_at END,
+    deep_scan_next_attempt_at = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN $3 ELSE deep_scan_next_attempt_at END
+  WHERE place_id = ANY($1::text[]) AND (status <> $2 OR deep_scan_status IS NULL OR deep_scan_status = 'Error')`;
+const PG_UPDATE_OTHER = `UPDATE places_staging SET status = $2, updated_at = $3, updated_by = $4,
+    deep_scan_status = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_status END,
+    deep_scan_queued_at = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_queued_at END,
+    deep_scan_next_attempt_at = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_next_attempt_at END
+  WHERE place_id = ANY($1::text[]) AND (status <> $2 OR deep_scan_status = 'Queued')`;
+
+async function rawUpdatePg(pool: pg.Pool, ids: string[], status: PlaceStatus): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(PG_COUNTS, [ids, status]);
+    await client.query(status === 'Selected' ? PG_UPDATE_SELECTED : PG_UPDATE_OTHER, [
+      ids,
+      status,
+      new Date(),
+      'bench',
+    ]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
+function rawUpdateSqlite(db: Database.Database): (ids: string[], status: PlaceStatus) => void {
+  const ids = `place_id IN (SELECT value FROM json_each(@ids))`;
+  const counts = db.prepare(`SELECT count(*) AS matched,
+      sum(CASE WHEN status <> @status THEN 1 ELSE 0 END) AS updated,
+      sum(CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 1 ELSE 0 END) AS queueable,
+      sum(CASE WHEN deep_scan_status = 'Queued' THEN 1 ELSE 0 END) AS queued
+    FROM places_staging WHERE ${ids}`);
+  const selected = db.prepare(
+    PG_UPDATE_SELECTED.replace('place_id = ANY($1::text[])', ids)
+      .replaceAll('$2', '@status')
+      .replaceAll('$3', '@now')
+      .replaceAll('$4', '@user'),
+  );
+  const other = db.prepare(
+    PG_UPDATE_OTHER.replace('place_id = ANY($1::text[])', ids)
+      .replaceAll('$2', '@status')
+      .replaceAll('$3', '@now')
+      .replaceAll('$4', '@user'),
+  );
+  const run = db.transaction(
+    (params: { ids: string; status: string; now: number; user: string }) => {
+      counts.get(params);
+      (params.status === 'Selected' ? selected : other).run(params);
+    },
+  );
+  return (list, status) =>
+    run.immediate({ ids: JSON.stringify(list), status, now: Date.now(), user: 'bench' });
+}
+
+const PAGE_COLUMNS = `place_id, name, formatted_address, business_type, search_location, latitude, longitude, rating,
+  user_ratings_total, price_level, status, deep_scan_status, deep_scan_error, updated_at, updated_by`;
+
+async function rawPage(store: Store, offset: number, withCount: boolean): Promise<void> {
+  const page = `SELECT ${PAGE_COLUMNS} FROM places_staging WHERE status = 'New' ORDER BY name ASC, id ASC LIMIT 100 OFFSET ${offset}`;
+  const count = `SELECT count(*) AS n FROM places_staging WHERE status = 'New'`;
+  if (store.kind === 'postgres') {
+    await Promise.all([store.pool.query(page), withCount ? store.pool.query(count) : null]);
+  } else {
+    store.sqlite.prepare(page).all();
+    if (withCount) store.sqlite.prepare(count).get();
+  }
+}
+
+async function seed(backend: Backend): Promise<void> {
+  const started = Date.now();
+  let done = 0;
+  for (const chunk of samplePlaces(ROWS, SEED, 10_000)) {
+    await backend.places.insertPlaces(chunk);
+    done += chunk.length;
+    if (done % 100_000 === 0)
+      process.stderr.write(
+        `  seeded ${done} rows (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+      );
+  }
+  if (backend.store.kind === 'postgres')
+    await backend.store.pool.query('VACUUM ANALYZE places_staging');
+  else backend.store.sqlite.exec('ANALYZE');
+}
+
+async function benchStore(kind: StoreKind): Promise<Row[]> {
+  process.stderr.write(`${kind}: seeding ${ROWS} places...\n`);
+  const handle: TestStoreHandle = await createTestStore(kind, { JWT_SECRET: SECRET });
+  const backend = await startBackend(loadSettings(handle.env));
+  const store = backend.store;
+  const rows: Row[] = [];
+  try {
+    await seed(backend);
+    const user = 'bench';
+
+    process.stderr.write(`${kind}: dual-status update of 10,000 places...\n`);
+    const rawUpdate =
+      store.kind === 'postgres'
+        ? (ids: string[], s: PlaceStatus) => rawUpdatePg(store.pool, ids, s)
+        : rawUpdateSqlite(store.sqlite);
+    const serviceUpdate = await medianMs(RUNS, (i) =>
+      backend.places.updateStatus({ place_ids: nextIdSet(), status: statusFor(i) }, user),
+    );
+    const rawUpdateMs = await medianMs(RUNS, (i) => rawUpdate(nextIdSet(), statusFor(i)));
+    rows.push({
+      store: kind,
+      measure: 'update 10,000 places (step 6)',
+      subject: serviceUpdate,
+      baseline: rawUpdateMs,
+      target: 1.3,
+    });
+
+    process.stderr.write(`${kind}: grid pages...\n`);
+    const first = {
+      status: 'New' as const,
+      sort: 'business_name',
+      size: 100,
+      page: 1,
+      include_total: true,
+    };
+    const deep = { ...first, page: Math.floor((ROWS * 0.8) / 100 / 2), include_total: false };
+    rows.push({
+      store: kind,
+      measure: 'grid first page + total (status filter, name sort)',
+      subject: await medianMs(RUNS, () => backend.places.list(first)),
+      baseline: await medianMs(RUNS, () => rawPage(store, 0, true)),
+      target: 1.3,
+    });
+    rows.push({
+      store: kind,
+      measure: `grid deep page ${deep.page} (offset ${(deep.page - 1) * 100})`,
+      subject: await medianMs(RUNS, () => backend.places.list(deep)),
+      baseline: await medianMs(RUNS, () => rawPage(store, (deep.page - 1) * 100, false)),
+      target: 1.3,
+    });
+
+    process.stderr.write(`${kind}: HTTP round trip...\n`);
+    const app = await createHttpServer(backend);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v3/places/staging/status`;
+    const token = await new SignJWT({ sub: user })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(SECRET));
+    const httpUpdate = async (i: number) => {
+      const res = await fetch(url, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ place_ids: nextIdSet(), status: statusFor(i) }),
+      });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      await res.json();
+    };
+    const httpMs = await medianMs(RUNS, httpUpdate);
+    const rawAgain = await medianMs(RUNS, (i) => rawUpdate(nextIdSet(), statusFor(i)));
+    rows.push({
+      store: kind,
+      measure: 'HTTP PUT of 10,000 ids, whole round trip',
+      subject: httpMs,
+      baseline: rawAgain,
+      target: 1.5,
+    });
+    await app.close();
+  } finally {
+    await backend.close();
+    await handle.dispose();
+  }
+  return rows;
+}
+
+const all: Row[] = [];
+for (const kind of STORES) all.push(...(await benchStore(kind)));
+console.log(
+  `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, ${new Date().toISOString()}\n`,
+);
+printTable(all, 'service');
