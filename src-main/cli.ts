@@ -80,7 +80,7 @@ program
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Settings errors are already one clear sentence; anything else gets its message, no stack.
   const message =
-    error instanceof SettingsError ? error.message : `Error: ${(error as Error).message}`;
+    error instanceof SettingsError ? error.message : `Error: ${errorSummary(error).message}`;
   console.error(message);
   process.exitCode = 1;
 });
