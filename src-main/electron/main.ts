@@ -1,4 +1,271 @@
-// Placeholder until the desktop shell lands (issue 3).
-import { app } from 'electron';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from 'electron';
+import { startBackend, type Backend } from '../backend';
+import { loadSettings, SettingsError, type Settings } from '../config';
+import { errorSummary } from '../error-summary';
+import { applicationMenuTemplate } from './app-menu';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
+import { createExternalOpener } from './external-links';
+import { createInvokeHandler, createSetTokenHandler, type IpcSender } from './ipc-bridge';
+import {
+  createLocalSessionToken,
+  createSignedInSessionToken,
+  desktopUserName,
+  type SessionToken,
+  type SignedInSessionToken,
+} from './session-token';
+import { createShutdown } from './shutdown';
+import { createTokenStore, TOKEN_FILE } from './token-store';
+import { denyAllPermissions, guardWebContents } from './web-contents-guards';
+import { mainWindowOptions } from './window-options';
+import {
+  placeWindow,
+  readWindowStateFile,
+  WINDOW_STATE_FILE,
+  windowStateToSave,
+  writeWindowStateFile,
+} from './window-state';
 
-void app.whenReady();
+/**
+ * The desktop shell: one window on the built renderer, served over app://, talking to the
+ * bundled backend through the preload bridge. Everything that decides something about security
+ * lives in a pure module next to this one (and is tested in Node); this file only wires it up.
+ */
+
+/** The folder name under the OS's app-data folder, the same one `defaultDataDir()` uses. */
+const DATA_FOLDER_NAME = 'staging-editor';
+const rendererDir = join(import.meta.dirname, '../renderer');
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+
+// Before 'ready': the scheme's privileges, the sandbox for every renderer, and one data folder
+// for Chromium's files and the backend's (STAGING_EDITOR_DATA_DIR moves both, for a test run).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+app.enableSandbox();
+app.setName(DATA_FOLDER_NAME);
+app.setPath(
+  'userData',
+  process.env.STAGING_EDITOR_DATA_DIR || join(app.getPath('appData'), DATA_FOLDER_NAME),
+);
+
+let mainWindow: BrowserWindow | null = null;
+
+if (app.requestSingleInstanceLock()) {
+  app.on('second-instance', focusMainWindow);
+  run().catch((error: unknown) => failToStart(`Unexpected error: ${errorSummary(error).message}`));
+} else {
+  // Another copy is running and has been asked to show itself.
+  app.quit();
+}
+
+async function run(): Promise<void> {
+  await app.whenReady();
+
+  let settings: Settings;
+  try {
+    settings = loadSettings({ ...process.env, STAGING_EDITOR_DATA_DIR: app.getPath('userData') });
+  } catch (error) {
+    if (error instanceof SettingsError) return failToStart(error.message);
+    throw error;
+  }
+  if (app.isPackaged && !process.env.STAGING_EDITOR_SQL_DIR) {
+    process.env.STAGING_EDITOR_SQL_DIR = join(process.resourcesPath, 'sql');
+  }
+
+  let backend: Backend;
+  try {
+    backend = await startBackend(settings);
+  } catch (error) {
+    return failToStart(`The backend could not start: ${errorSummary(error).message}`);
+  }
+  const { logger } = backend;
+
+  let sessionToken: SessionToken;
+  let signedInToken: SignedInSessionToken | null = null;
+  if (backend.authMode === 'local') {
+    sessionToken = createLocalSessionToken({
+      issue: (sub, ttl) => backend.issueLocalToken(sub, ttl),
+      sub: desktopUserName(userInfo, process.env),
+    });
+  } else {
+    const store = createTokenStore({
+      filePath: join(app.getPath('userData'), TOKEN_FILE),
+      encryption: safeStorage,
+    });
+    let saved: string | undefined;
+    try {
+      saved = await store.load();
+    } catch (error) {
+      // The sign-in screen appears on the first 401, which is the way out of this.
+      logger.warn({ error: (error as Error).message }, 'ignoring the saved token');
+    }
+    sessionToken = signedInToken = createSignedInSessionToken(store, saved);
+  }
+
+  const stopForwardingEvents = backend.subscribe((name, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      mainWindow.webContents.send(EVENT_CHANNEL, { name, payload });
+    }
+  });
+
+  const shutdown = createShutdown(async () => {
+    stopForwardingEvents();
+    await backend.close();
+  });
+  app.on('before-quit', (event) => {
+    if (shutdown.finished) return;
+    event.preventDefault();
+    shutdown
+      .run()
+      .catch((error: unknown) =>
+        logger.error(errorSummary(error), 'the backend did not close cleanly'),
+      )
+      .finally(() => app.quit());
+  });
+  process.once('SIGINT', () => app.quit());
+  process.once('SIGTERM', () => app.quit());
+
+  const openExternalSafely = createExternalOpener({
+    openExternal: (url) => shell.openExternal(url),
+    logger,
+  });
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, openExternalSafely),
+  );
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
+
+  const invoke = createInvokeHandler({
+    dispatch: backend.dispatch,
+    sessionToken,
+    isClosing: () => shutdown.started,
+    logger,
+  });
+  const setToken = createSetTokenHandler({ sessionToken: signedInToken, logger });
+  ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, input: unknown) =>
+    invoke(senderOf(event), name, input),
+  );
+  ipcMain.handle(SET_TOKEN_CHANNEL, (event, token: unknown) => setToken(senderOf(event), token));
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      applicationMenuTemplate({
+        platform: process.platform,
+        isDev: !app.isPackaged,
+        onShowKeyboardShortcuts: showKeyboardShortcutsHint,
+      }),
+    ),
+  );
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!mainWindow && !shutdown.started) createMainWindow(backend);
+  });
+  createMainWindow(backend);
+}
+
+function createMainWindow(backend: Backend): void {
+  const { logger } = backend;
+  const statePath = join(app.getPath('userData'), WINDOW_STATE_FILE);
+  let saved: unknown;
+  try {
+    saved = readWindowStateFile(statePath);
+  } catch (error) {
+    logger.warn({ error: (error as Error).message }, 'ignoring the saved window position');
+  }
+  const placement = placeWindow(saved, {
+    workAreas: screen.getAllDisplays().map((display) => display.workArea),
+    primary: screen.getPrimaryDisplay().workArea,
+  });
+  const window = new BrowserWindow(
+    mainWindowOptions({
+      preloadPath,
+      bounds: placement.bounds,
+      dark: nativeTheme.shouldUseDarkColors,
+      devTools: !app.isPackaged,
+    }),
+  );
+  mainWindow = window;
+  if (placement.maximized) window.maximize();
+  window.once('ready-to-show', () => window.show());
+  window.on('close', () => {
+    try {
+      writeWindowStateFile(
+        statePath,
+        windowStateToSave(window.getNormalBounds(), window.isMaximized()),
+      );
+    } catch (error) {
+      logger.warn({ error: (error as Error).message }, 'could not save the window position');
+    }
+  });
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+    logger.error(errorSummary(error), 'the window could not load the app');
+  });
+}
+
+/** Main's view of an IPC sender: is it the main window's top frame, and what does it show? */
+function senderOf(event: IpcMainInvokeEvent): IpcSender {
+  const frame = event.senderFrame;
+  const window = mainWindow;
+  if (!frame || !window || window.isDestroyed() || event.sender !== window.webContents) {
+    return { url: undefined, isMainFrame: false };
+  }
+  try {
+    const top = window.webContents.mainFrame;
+    const isMainFrame =
+      frame.parent === null &&
+      frame.processId === top.processId &&
+      frame.routingId === top.routingId;
+    return { url: frame.url, isMainFrame };
+  } catch {
+    // A frame disposed mid-call throws on access: it is no trusted sender.
+    return { url: undefined, isMainFrame: false };
+  }
+}
+
+function focusMainWindow(): void {
+  const window = mainWindow;
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+// The shortcut overlay belongs to the page; there is no push event to open it yet, so the menu
+// says where to find it.
+function showKeyboardShortcutsHint(): void {
+  const options = {
+    type: 'info' as const,
+    message: 'Keyboard shortcuts',
+    detail: 'Press ? in the Staging Editor window to see every keyboard shortcut.',
+  };
+  const window = mainWindow;
+  void (window && !window.isDestroyed()
+    ? dialog.showMessageBox(window, options)
+    : dialog.showMessageBox(options));
+}
+
+/** One sentence in a native dialog, then out: nothing has been opened that needs closing. */
+function failToStart(sentence: string): void {
+  dialog.showErrorBox('Staging Editor could not start', sentence);
+  app.exit(1);
+}

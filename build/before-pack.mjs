@@ -1,0 +1,19 @@
+// electron-builder beforePack hook: better-sqlite3 built for the Electron and arch being
+// packaged, just before the app's files are copied (npmRebuild is off, so nothing else is rebuilt).
+import { buildForElectron } from './better-sqlite3.mjs';
+
+// electron-builder's Arch enum, by value.
+const ARCH_NAMES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
+
+export default async function beforePack(context) {
+  const arch = ARCH_NAMES[context.arch];
+  // A universal macOS app is merged from the x64 and arm64 packs, each prepared by this hook.
+  if (arch === 'universal') return;
+  if (!arch) throw new Error(`beforePack: unknown electron-builder arch ${String(context.arch)}.`);
+  const platform = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
+  await buildForElectron({
+    electronVersion: context.packager.info.framework.version,
+    arch,
+    platform,
+  });
+}

@@ -1,0 +1,62 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { describe, expect, it } from 'vitest';
+import { applicationMenuTemplate } from './app-menu';
+
+function roles(template: MenuItemConstructorOptions[]): string[] {
+  return template.flatMap((item) => [
+    ...(item.role ? [item.role] : []),
+    ...(Array.isArray(item.submenu) ? roles(item.submenu) : []),
+  ]);
+}
+
+function menu(label: string, template: MenuItemConstructorOptions[]) {
+  const found = template.find((item) => item.label === label || item.role === label);
+  if (!found || !Array.isArray(found.submenu)) throw new Error(`no ${label} menu`);
+  return found.submenu;
+}
+
+describe('the application menu', () => {
+  const build = (platform: NodeJS.Platform, isDev: boolean, onShow = () => {}) =>
+    applicationMenuTemplate({ platform, isDev, onShowKeyboardShortcuts: onShow });
+
+  it('has File, Edit, View and Help, with Quit in File (and in the app menu on macOS)', () => {
+    const linux = build('linux', false);
+    expect(linux.map((item) => item.label ?? item.role)).toEqual(['File', 'Edit', 'View', 'help']);
+    expect(roles(menu('File', linux))).toEqual(['quit']);
+    const mac = build('darwin', false);
+    expect(mac[0]!.label).toBe('Staging Editor');
+    expect(roles([mac[0]!])).toContain('quit');
+    expect(roles(mac)).toContain('windowMenu');
+  });
+
+  it('gives the standard editing commands', () => {
+    expect(roles(menu('Edit', build('win32', false)))).toEqual([
+      'undo',
+      'redo',
+      'cut',
+      'copy',
+      'paste',
+      'delete',
+      'selectAll',
+    ]);
+  });
+
+  it('offers reload and developer tools in development only', () => {
+    const production = roles(menu('View', build('linux', false)));
+    expect(production).toEqual(['resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']);
+    const dev = roles(menu('View', build('linux', true)));
+    expect(dev).toEqual(expect.arrayContaining(['reload', 'toggleDevTools', 'togglefullscreen']));
+  });
+
+  it('shows the keyboard shortcuts from Help, without stealing the ? key from the page', () => {
+    let shown = 0;
+    const help = menu(
+      'help',
+      build('linux', false, () => (shown += 1)),
+    );
+    const item = help.find((entry) => entry.label === 'Keyboard Shortcuts');
+    expect(item?.accelerator).toBeUndefined();
+    (item!.click as () => void)();
+    expect(shown).toBe(1);
+  });
+});
