@@ -16,7 +16,7 @@ export interface StatusUpdateCounts {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function describeStatusUpdate(c: StatusUpdateCounts): string {
-  const parts = [`${c.updated_count} updated to ${c.status}`];
+  const parts = [`${c.updated_count} updated`];
   if (c.queued_count > 0) parts.push(`${c.queued_count} queued for deep scan`);
   if (c.status === 'Selected') {
     if (c.already_in_queue > 0) parts.push(`${c.already_in_queue} already queued`);

@@ -117,7 +117,7 @@ describe.each(STORE_KINDS)('dual-status update (step 6) on %s', (kind) => {
       sum.queued,
       sum.dequeued,
     ]);
-    expect(result.message).toContain(`${sum.updated} updated to Selected`);
+    expect(result.message).toContain(`${sum.updated} updated, `);
     const rows = await readPlaces(store, ids);
     expect([...rows.values()].filter((r) => r.deep_scan_status === 'Queued')).toHaveLength(
       group.filter((c) => c.scan === null || c.scan === 'Error' || c.scan === 'Queued').length,
