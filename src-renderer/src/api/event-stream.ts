@@ -1,0 +1,94 @@
+import { EVENTS_HTTP_PATH } from '../../../src-shared/contract';
+import { reconnectDelayMs, SseParser, type ServerSentEvent } from './sse-parser';
+import type { TokenStore } from './token-store';
+
+export interface EventStreamOptions {
+  tokens: TokenStore;
+  onEvent(event: ServerSentEvent): void;
+  /** The stream came back after a break: the caller should re-read what it shows. */
+  onReconnect(): void;
+  /** The server refused the token: the stream waits for a new one. */
+  onUnauthorized(): void;
+}
+
+/**
+ * The HTTP event stream: `fetch` (so the bearer header can be sent, which EventSource can't do)
+ * read chunk by chunk, reconnecting with backoff. Returns a function that stops it for good.
+ */
+export function openEventStream(options: EventStreamOptions): () => void {
+  const controller = new AbortController();
+  void runStream(options, controller.signal);
+  return () => controller.abort();
+}
+
+async function runStream(options: EventStreamOptions, signal: AbortSignal): Promise<void> {
+  let failures = 0;
+  let connectedBefore = false;
+  while (!signal.aborted) {
+    const token = options.tokens.get();
+    if (!token) {
+      await nextToken(options.tokens, signal);
+      continue;
+    }
+    try {
+      const response = await fetch(EVENTS_HTTP_PATH, {
+        headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+        signal,
+      });
+      if (response.status === 401) {
+        options.onUnauthorized();
+        await nextToken(options.tokens, signal, token);
+        continue;
+      }
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+      failures = 0;
+      if (connectedBefore) options.onReconnect();
+      connectedBefore = true;
+      await readEvents(response.body, options.onEvent);
+    } catch {
+      if (signal.aborted) return;
+    }
+    await sleep(reconnectDelayMs(failures++), signal);
+  }
+}
+
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (event: ServerSentEvent) => void,
+): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parser = new SseParser();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    for (const event of parser.feed(decoder.decode(value, { stream: true }))) onEvent(event);
+  }
+}
+
+function nextToken(tokens: TokenStore, signal: AbortSignal, current?: string): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = tokens.subscribe(() => {
+      const token = tokens.get();
+      if (token && token !== current) finish();
+    });
+    const finish = () => {
+      stop();
+      signal.removeEventListener('abort', finish);
+      resolve();
+    };
+    signal.addEventListener('abort', finish);
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}

@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useRef, useState, type Dispatch } from 'react';
+import type { PlaceStatus } from '../../../src-shared/domain';
+import type { AppError } from '../../../src-shared/errors';
+import { useClient } from '../api/client-context';
+import { DecideBar } from '../features/decide/DecideBar';
+import { ShortcutOverlay } from '../features/decide/ShortcutOverlay';
+import { useShortcutKeys } from '../features/decide/use-shortcut-keys';
+import { useStatusUpdate } from '../features/decide/use-status-update';
+import { DetailPanel } from '../features/detail/DetailPanel';
+import { plainErrorText } from '../features/feedback/error-text';
+import { useToasts } from '../features/feedback/toasts';
+import { FilterBar } from '../features/filters/FilterBar';
+import { StagingGrid, type GridHandle } from '../features/grid/StagingGrid';
+import { EmptyState } from '../features/onboarding/EmptyState';
+import { SelectionBanner } from '../features/selection/SelectionBanner';
+import {
+  selectedCount,
+  type Selection,
+  type SelectionAction,
+} from '../features/selection/selection';
+import { SummaryPanel } from '../features/summary/SummaryPanel';
+import { useSummary } from '../features/summary/use-summary';
+import type { DeskAction, DeskState } from './desk-state';
+import { useLiveGridRefresh } from './use-live-grid-refresh';
+
+interface WorkspaceProps {
+  desk: DeskState;
+  dispatch: Dispatch<DeskAction>;
+  /** Sign-in count: a new one re-reads whatever failed while signed out. */
+  epoch: number;
+  /** Behind the sign-in screen: kept alive (scroll, focus, pending work) but untouchable. */
+  inert: boolean;
+}
+
+export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
+  const client = useClient();
+  const { notify } = useToasts();
+  const grid = useRef<GridHandle>(null);
+  const [counted, setCounted] = useState<{ filterKey: string; total: number } | null>(null);
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const lastLoadError = useRef({ message: '', at: 0 });
+  const [gridAnswered, setGridAnswered] = useState(false);
+  const { summary, progress, reload: reloadSummary } = useSummary(epoch, gridAnswered);
+
+  const { filter } = desk.view;
+  const filterKey = JSON.stringify(filter);
+  const total = counted?.filterKey === filterKey ? counted.total : null;
+
+  const select = useCallback(
+    (action: SelectionAction) => dispatch({ type: 'select', action }),
+    [dispatch],
+  );
+  const onSaved = useCallback(() => {
+    grid.current?.refresh();
+    reloadSummary();
+  }, [reloadSummary]);
+  const { apply, busy } = useStatusUpdate(onSaved);
+
+  useLiveGridRefresh(client, grid);
+  useEffect(() => {
+    if (epoch > 0) grid.current?.refresh();
+  }, [epoch]);
+
+  const onTotal = useCallback(
+    (count: number, key: string) => {
+      setCounted({ filterKey: key, total: count });
+      setGridAnswered(true);
+      select({ type: 'totalChanged', total: count });
+    },
+    [select],
+  );
+
+  const onLoadError = useCallback(
+    (error: AppError) => {
+      setGridAnswered(true);
+      if (error.type === 'unauthorized') return; // the sign-in screen says it
+      const message = plainErrorText(error, 'loading the places');
+      const last = lastLoadError.current;
+      if (last.message === message && Date.now() - last.at < 5000) return;
+      lastLoadError.current = { message, at: Date.now() };
+      notify('error', message, { label: 'Retry', run: () => grid.current?.refresh() });
+    },
+    [notify],
+  );
+
+  const decide = (status: PlaceStatus) => {
+    if (selectedCount(desk.selection) > 0) {
+      void apply(status, desk.selection);
+      return;
+    }
+    const focused = grid.current?.focusedPlaceId();
+    if (!focused) {
+      notify(
+        'error',
+        'Select some rows, or move to a row with the arrow keys, before choosing a status.',
+      );
+      return;
+    }
+    const target: Selection = { mode: 'ids', ids: new Set([focused]) };
+    void apply(status, target);
+  };
+
+  useShortcutKeys({ enabled: !inert, onStatusKey: decide, onHelp: () => setHelpOpen(true) });
+
+  return (
+    <div className="workspace" inert={inert}>
+      <header className="app-header">
+        <h1>Staging Editor</h1>
+        <p className="muted">{client.transportKind === 'http' ? 'Browser mode' : 'Desktop'}</p>
+      </header>
+      {summary?.total === 0 ? (
+        <main className="desk desk-empty">
+          <EmptyState onLoaded={reloadSummary} />
+        </main>
+      ) : (
+        <main className="desk">
+          <div className="desk-main">
+            <FilterBar
+              filter={filter}
+              total={total}
+              onChange={(update) => dispatch({ type: 'filter', update })}
+            />
+            <div className="toolbar">
+              <SelectionBanner
+                selection={desk.selection}
+                filter={filter}
+                total={total}
+                onSelect={select}
+              />
+              <DecideBar
+                count={selectedCount(desk.selection)}
+                busy={busy}
+                onUpdate={(status) => void apply(status, desk.selection)}
+                onShowShortcuts={() => setHelpOpen(true)}
+              />
+            </div>
+            {total === 0 ? <p className="no-match">No places match this filter.</p> : null}
+            <StagingGrid
+              filter={filter}
+              initialSort={desk.view.sort}
+              selection={desk.selection}
+              onSelect={select}
+              onSortChange={(sort) => dispatch({ type: 'sort', sort })}
+              onTotal={onTotal}
+              onFocusPlace={setFocusedId}
+              onLoadError={onLoadError}
+              handleRef={grid}
+            />
+          </div>
+          <aside className="side-panel" aria-label="Details and summary">
+            <DetailPanel placeId={focusedId} />
+            <SummaryPanel summary={summary} progress={progress} />
+          </aside>
+        </main>
+      )}
+      <ShortcutOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}

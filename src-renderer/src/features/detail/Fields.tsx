@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatValue(value: unknown): ReactNode {
+  if (value === null || value === undefined || value === '')
+    return <span className="muted">—</span>;
+  if (Array.isArray(value))
+    return value.length ? value.join(', ') : <span className="muted">—</span>;
+  return String(value);
+}
+
+export function formatDate(value: string | null): ReactNode {
+  if (!value) return formatValue(null);
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? (
+    value
+  ) : (
+    <time dateTime={value}>{dateTime.format(date)}</time>
+  );
+}
+
+/** A definition list of label/value pairs. */
+export function Fields({ rows }: { rows: [label: string, value: ReactNode][] }) {
+  return (
+    <dl className="fields">
+      {rows.map(([label, value]) => (
+        <div key={label} className="field-row">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Large JSON blobs, folded away until asked for. */
+export function RawJson({ label, value }: { label: string; value: unknown }) {
+  if (value === null || value === undefined) return null;
+  return (
+    <details className="raw-json">
+      <summary>{label}</summary>
+      <pre>{JSON.stringify(value, null, 2)}</pre>
+    </details>
+  );
+}

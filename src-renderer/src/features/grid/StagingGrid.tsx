@@ -1,0 +1,175 @@
+import type {
+  CellClickedEvent,
+  CellFocusedEvent,
+  GridApi,
+  GridReadyEvent,
+  RowSelectedEvent,
+  RowSelectionOptions,
+  SelectionChangedEvent,
+} from 'ag-grid-community';
+import { SELECTION_COLUMN_ID } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract';
+import type { AppError } from '../../../../src-shared/errors';
+import { useClient } from '../../api/client-context';
+import { useLatest } from '../../app/use-latest';
+import { usePrefersDark } from '../../app/use-prefers-dark';
+import { applySelectionToGrid, USER_SELECTION_SOURCES } from '../selection/grid-selection-sync';
+import type { Selection, SelectionAction } from '../selection/selection';
+import { placeColumns } from './columns';
+import { darkGridTheme, lightGridTheme } from './grid-setup';
+import { BLOCK_SIZE, createPlacesDatasource } from './places-datasource';
+import { sortStateFromModel, type SortState } from './sort-param';
+
+/** What the rest of the workspace may ask of the grid. */
+export interface GridHandle {
+  /** Re-reads the loaded rows in place (keeps scroll and selection) and recounts the total. */
+  refresh(): void;
+  /** Re-reads only if one of these places is on screen (null: any change). */
+  refreshIfShown(placeIds: readonly string[] | null): void;
+  focusedPlaceId(): string | null;
+}
+
+interface StagingGridProps {
+  filter: PlaceFilter;
+  initialSort: SortState | null;
+  selection: Selection;
+  onSelect(action: SelectionAction): void;
+  onSortChange(sort: SortState | null): void;
+  /** The filter's row count, with the filter it belongs to (a JSON key). */
+  onTotal(total: number, filterKey: string): void;
+  onFocusPlace(placeId: string | null): void;
+  onLoadError(error: AppError): void;
+  handleRef: Ref<GridHandle>;
+}
+
+const rowSelection: RowSelectionOptions = {
+  mode: 'multiRow',
+  checkboxes: true,
+  // The infinite row model can't tick rows it hasn't loaded: "all matching" is the banner's job.
+  headerCheckbox: false,
+  // Row clicks are handled below so a plain click can clear rows the grid no longer holds.
+  enableClickSelection: false,
+};
+
+const defaultColDef = { sortable: true, resizable: true };
+
+const getRowId = ({ data }: { data: PlaceListItem }) => data.place_id;
+
+export function StagingGrid(props: StagingGridProps) {
+  const client = useClient();
+  const apiRef = useRef<GridApi<PlaceListItem> | null>(null);
+  const anchorRowIndex = useRef<number | null>(null);
+  const latest = useLatest(props);
+  const dark = usePrefersDark();
+  const [columnDefs] = useState(() => placeColumns(props.initialSort));
+
+  const filterKey = JSON.stringify(props.filter);
+  const datasource = useMemo(
+    () => createPlacesDatasource(client, filterKey, latest),
+    [client, filterKey, latest],
+  );
+
+  useEffect(() => {
+    if (apiRef.current) applySelectionToGrid(apiRef.current, props.selection);
+  }, [props.selection]);
+
+  useImperativeHandle(
+    props.handleRef,
+    () => ({
+      refresh() {
+        datasource.recountTotal();
+        apiRef.current?.refreshInfiniteCache();
+      },
+      refreshIfShown(placeIds) {
+        const api = apiRef.current;
+        if (!api) return;
+        if (placeIds === null || placeIds.some((id) => api.getRowNode(id))) {
+          datasource.recountTotal();
+          api.refreshInfiniteCache();
+        }
+      },
+      focusedPlaceId() {
+        const api = apiRef.current;
+        const cell = api?.getFocusedCell();
+        if (!api || !cell) return null;
+        return api.getDisplayedRowAtIndex(cell.rowIndex)?.data?.place_id ?? null;
+      },
+    }),
+    [datasource],
+  );
+
+  const onRowSelected = (event: RowSelectedEvent<PlaceListItem>) => {
+    const id = event.node.id;
+    if (!USER_SELECTION_SOURCES.has(event.source) || id === undefined) return;
+    anchorRowIndex.current = event.node.rowIndex;
+    props.onSelect({ type: 'set', id, selected: Boolean(event.node.isSelected()) });
+  };
+
+  const onSelectionChanged = (event: SelectionChangedEvent<PlaceListItem>) => {
+    // Anything the grid did on its own (ctrl+A, resets): put the app's selection back.
+    if (event.source !== 'api' && !USER_SELECTION_SOURCES.has(event.source)) {
+      applySelectionToGrid(event.api, latest.current.selection);
+    }
+  };
+
+  const onCellClicked = (event: CellClickedEvent<PlaceListItem>) => {
+    const id = event.data?.place_id;
+    const rowIndex = event.rowIndex;
+    if (!id || rowIndex === null || event.column.getColId() === SELECTION_COLUMN_ID) return;
+    const mouse = event.event as MouseEvent | null;
+    const anchor = anchorRowIndex.current;
+    if (mouse?.shiftKey && anchor !== null) {
+      const ids: string[] = [];
+      for (let i = Math.min(anchor, rowIndex); i <= Math.max(anchor, rowIndex); i++) {
+        const rowId = event.api.getDisplayedRowAtIndex(i)?.data?.place_id;
+        if (rowId) ids.push(rowId);
+      }
+      props.onSelect({ type: 'add', ids });
+      return;
+    }
+    anchorRowIndex.current = rowIndex;
+    props.onSelect(
+      mouse && (mouse.ctrlKey || mouse.metaKey) ? { type: 'toggle', id } : { type: 'only', id },
+    );
+  };
+
+  const onCellFocused = (event: CellFocusedEvent<PlaceListItem>) => {
+    const index = event.rowIndex;
+    const id = index === null ? null : event.api.getDisplayedRowAtIndex(index)?.data?.place_id;
+    props.onFocusPlace(id ?? null);
+  };
+
+  return (
+    <section className="grid-host" aria-label="Staging places">
+      <AgGridReact<PlaceListItem>
+        theme={dark ? darkGridTheme : lightGridTheme}
+        columnDefs={columnDefs}
+        defaultColDef={defaultColDef}
+        rowModelType="infinite"
+        datasource={datasource}
+        cacheBlockSize={BLOCK_SIZE}
+        maxBlocksInCache={20}
+        maxConcurrentDatasourceRequests={2}
+        blockLoadDebounceMillis={60}
+        infiniteInitialRowCount={1}
+        getRowId={getRowId}
+        rowSelection={rowSelection}
+        suppressNoRowsOverlay
+        tooltipShowDelay={250}
+        onGridReady={(event: GridReadyEvent<PlaceListItem>) => {
+          apiRef.current = event.api;
+        }}
+        onModelUpdated={(event) => applySelectionToGrid(event.api, latest.current.selection)}
+        onRowSelected={onRowSelected}
+        onSelectionChanged={onSelectionChanged}
+        onCellClicked={onCellClicked}
+        onCellFocused={onCellFocused}
+        onSortChanged={(event) =>
+          props.onSortChange(sortStateFromModel(event.api.getColumnState()))
+        }
+      />
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
+import type { PlaceFilter } from '../../../../src-shared/contract';
+import type { AppError } from '../../../../src-shared/errors';
+import type { ApiClient } from '../../api/client';
+import { toAppError } from '../../api/client';
+import { filterToListParams } from '../filters/view-state';
+import { sortStateFromModel, toSortParam } from './sort-param';
+
+export const BLOCK_SIZE = 100;
+
+export interface PlacesDatasource extends IDatasource {
+  /** The next first block asks for the total again (rows may have left or joined the filter). */
+  recountTotal(): void;
+}
+
+interface Callbacks {
+  onTotal(total: number, filterKey: string): void;
+  onLoadError(error: AppError): void;
+}
+
+/**
+ * Pages `listPlaces` for one filter. Counting is the slow part, so only the first block of the
+ * filter asks for the total (and again after recountTotal); later blocks reuse it as the last row.
+ */
+export function createPlacesDatasource(
+  client: ApiClient,
+  filterKey: string,
+  /** Read at call time, so the datasource outlives re-renders of its owner. */
+  callbacks: { readonly current: Callbacks },
+): PlacesDatasource {
+  const filter = JSON.parse(filterKey) as PlaceFilter;
+  let total: number | null = null;
+  let recount = true;
+  let destroyed = false;
+
+  return {
+    recountTotal() {
+      recount = true;
+    },
+    destroy() {
+      destroyed = true;
+    },
+    getRows(params: IGetRowsParams) {
+      const size = params.endRow - params.startRow;
+      const includeTotal = params.startRow === 0 && (recount || total === null);
+      if (includeTotal) recount = false;
+      client
+        .call('listPlaces', {
+          page: Math.floor(params.startRow / size) + 1,
+          size,
+          ...filterToListParams(filter),
+          sort: toSortParam(sortStateFromModel(params.sortModel)),
+          include_total: includeTotal,
+        })
+        .then(
+          (page) => {
+            if (destroyed) return;
+            if (page.total !== null) {
+              total = page.total;
+              callbacks.current.onTotal(page.total, filterKey);
+            }
+            const endOfData =
+              page.items.length < size ? params.startRow + page.items.length : undefined;
+            params.successCallback(page.items, total ?? endOfData ?? -1);
+          },
+          (error: unknown) => {
+            if (includeTotal) recount = true;
+            params.failCallback();
+            if (!destroyed) callbacks.current.onLoadError(toAppError(error));
+          },
+        );
+    },
+  };
+}
