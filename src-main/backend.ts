@@ -1,4 +1,5 @@
 import type { OperationName } from '../src-shared/contract';
+import { AppError, type ErrorBody } from '../src-shared/errors';
 import { createTokenVerifier, issueLocalToken, type AuthMode } from './auth';
 import type { Settings } from './config';
 import { openStore, type Store } from './db/store';
@@ -21,6 +22,8 @@ export interface Backend {
     rawInput: unknown,
     token: string | undefined,
   ): Promise<DispatchResult<N>>;
+  /** Checks a token as the dispatcher does, for the event stream: null when it is good. */
+  authenticate(token: string | undefined): Promise<ErrorBody | null>;
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   /** Only in single-user mode (no JWT_* setting): a token signed by the local key. */
@@ -72,6 +75,14 @@ export async function startBackend(
       logger,
       authMode: verifier.mode,
       dispatch,
+      authenticate: (token) =>
+        verifier.verify(token).then(
+          () => null,
+          (error: unknown) =>
+            error instanceof AppError
+              ? error.toBody()
+              : new AppError('unauthorized', 'The token could not be checked.').toBody(),
+        ),
       subscribe: events.subscribe,
       issueLocalToken: (sub, ttlSeconds) => issueLocalToken(settings, { sub, ttlSeconds }),
       close: () => store.close(),

@@ -108,3 +108,21 @@ export const localBusinesses = pgTable('local_businesses', {
   created_at: ts('created_at').notNull().defaultNow(),
   updated_at: ts('updated_at').notNull().defaultNow(),
 });
+
+/** Mirrors sql/pg/0002_scan_control.sql: the scan loop's shared pause and global rate limit. */
+export const scanControl = pgTable('scan_control', {
+  name: text('name').primaryKey(),
+  paused_until: ts('paused_until'),
+  pause_reason: text('pause_reason'),
+  rate_tokens: doublePrecision('rate_tokens').notNull().default(0),
+  rate_refilled_at: ts('rate_refilled_at').notNull().defaultNow(),
+  updated_at: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Mirrors sql/pg/0002_scan_control.sql: every running scan loop, refreshed on its heartbeat. */
+export const scanWorkers = pgTable('scan_workers', {
+  worker_id: text('worker_id').primaryKey(),
+  started_at: ts('started_at').notNull().defaultNow(),
+  last_seen_at: ts('last_seen_at').notNull().defaultNow(),
+  scans_last_minute: integer('scans_last_minute').notNull().default(0),
+});

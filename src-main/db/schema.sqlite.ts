@@ -100,3 +100,21 @@ export const localBusinesses = sqliteTable('local_businesses', {
   created_at: ts('created_at').notNull().default(NOW_MS),
   updated_at: ts('updated_at').notNull().default(NOW_MS),
 });
+
+/** Mirrors sql/sqlite/0002_scan_control.sql (the same tables as PostgreSQL). */
+export const scanControl = sqliteTable('scan_control', {
+  name: text('name').primaryKey(),
+  paused_until: ts('paused_until'),
+  pause_reason: text('pause_reason'),
+  rate_tokens: real('rate_tokens').notNull().default(0),
+  rate_refilled_at: ts('rate_refilled_at').notNull().default(NOW_MS),
+  updated_at: ts('updated_at').notNull().default(NOW_MS),
+});
+
+/** Mirrors sql/sqlite/0002_scan_control.sql: every running scan loop, refreshed on its heartbeat. */
+export const scanWorkers = sqliteTable('scan_workers', {
+  worker_id: text('worker_id').primaryKey(),
+  started_at: ts('started_at').notNull().default(NOW_MS),
+  last_seen_at: ts('last_seen_at').notNull().default(NOW_MS),
+  scans_last_minute: integer('scans_last_minute').notNull().default(0),
+});

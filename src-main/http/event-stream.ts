@@ -1,22 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { EVENTS_HTTP_PATH } from '../../src-shared/contract/events';
-import { AppError, ERROR_TYPES } from '../../src-shared/errors';
+import { ERROR_TYPES } from '../../src-shared/errors';
 import { bearerToken } from '../auth';
 import type { Backend } from '../backend';
 
 /** Pushed events as server-sent events, for the renderer in a browser (the desktop uses IPC). */
 export function registerEventStream(app: FastifyInstance, backend: Backend): void {
+  const open = new Set<() => void>();
+  // Streams never end on their own: end them when the server closes, or SIGTERM would wait.
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
   app.get(EVENTS_HTTP_PATH, async (request, reply) => {
-    // The same check as every operation: health is the only open route.
-    const check = await backend.dispatch(
-      'placesSummary',
-      {},
-      bearerToken(request.headers.authorization),
-    );
+    // The same check as every operation (health is the only open route), via the dispatcher.
+    const check = await backend
+      .dispatch('health', {}, undefined)
+      .then(() =>
+        backend.dispatch('placesSummary', {}, bearerToken(request.headers.authorization)),
+      );
     if (!check.ok && check.error.type === 'unauthorized') {
-      return reply
-        .code(ERROR_TYPES.unauthorized)
-        .send(new AppError('unauthorized', check.error.detail).toBody());
+      return reply.code(ERROR_TYPES.unauthorized).send(check.error);
     }
     reply.hijack();
     const res = reply.raw;
@@ -31,11 +35,14 @@ export function registerEventStream(app: FastifyInstance, backend: Backend): voi
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-    const stop = () => {
+    const end = () => {
       clearInterval(heartbeat);
       unsubscribe();
+      open.delete(end);
+      if (!res.writableEnded) res.end();
     };
-    request.raw.on('close', stop);
-    res.on('error', stop);
+    open.add(end);
+    request.raw.on('close', end);
+    res.on('error', end);
   });
 }

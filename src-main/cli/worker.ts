@@ -1,0 +1,51 @@
+import { SettingsError, type Settings } from '../config';
+import { openStore } from '../db/store';
+import { createLogger, type Logger } from '../logger';
+import type { ScanTuning } from '../scan/config';
+import { hasPlacesApiKey, NO_API_KEY_REASON } from '../scan/progress';
+import { startScheduler } from '../scan/scheduler';
+
+export interface RunWorkerOptions {
+  logger?: Logger;
+  workerId?: string;
+  tuning?: ScanTuning;
+}
+
+/**
+ * `staging-editor worker`: only the deep scan loop, until SIGTERM or SIGINT. The first signal
+ * stops claiming, returns unstarted places and lets in-flight scans finish for a few seconds;
+ * a second one cuts that short. Either way nothing is left in Processing.
+ */
+export async function runWorker(settings: Settings, options: RunWorkerOptions = {}): Promise<void> {
+  if (!hasPlacesApiKey(settings)) {
+    throw new SettingsError(`${NO_API_KEY_REASON}: a worker does nothing else.`);
+  }
+  const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
+  const poolSize = Math.min(32, Math.max(4, settings.DEEP_SCAN_MAX_CONCURRENCY + 2));
+  const store = await openStore(settings, { poolSize });
+  const scheduler = startScheduler({
+    store,
+    settings,
+    logger,
+    workerId: options.workerId,
+    tuning: options.tuning,
+  });
+  console.error(`Deep scan worker ${scheduler.workerId} is scanning ${store.description}.`);
+
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  try {
+    await new Promise<void>((resolve) => {
+      let received = 0;
+      onSignal = (signal) => {
+        received++;
+        logger.info({ signal }, received === 1 ? 'stopping' : 'stopping now');
+        void scheduler.stop(received === 1 ? undefined : 0).finally(resolve);
+      };
+      for (const signal of signals) process.on(signal, onSignal);
+    });
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+    await store.close();
+  }
+}

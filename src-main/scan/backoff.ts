@@ -1,0 +1,19 @@
+/**
+ * Delay before retry number `attempt` (1 = the first retry): `base * 2^(attempt-1)`, capped, with
+ * +-25% jitter so that places which failed together do not come back together. The jitter band
+ * keeps each gap longer than the one before (0.75 * 2d > 1.25 * d).
+ */
+export function retryDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  const exponential = baseMs * 2 ** Math.max(0, attempt - 1);
+  return Math.round(Math.min(maxMs, exponential) * (0.75 + 0.5 * random()));
+}
+
+/** `ms` +-`spread` (a fraction), so many idle workers do not poll in step. */
+export function jittered(ms: number, spread = 0.2, random: () => number = Math.random): number {
+  return Math.max(0, Math.round(ms * (1 - spread + 2 * spread * random())));
+}

@@ -1,0 +1,66 @@
+import type { Settings } from '../config';
+
+/**
+ * The scan loop's knobs in milliseconds. The first six come from the validated settings
+ * (DEEP_SCAN_*); the rest are tuning with sensible defaults that tests and benchmarks shorten.
+ */
+export interface ScanConfig {
+  /** Poll period when the queue is empty (jittered by +-20%). */
+  intervalMs: number;
+  batchSize: number;
+  concurrency: number;
+  leaseMs: number;
+  maxAttempts: number;
+  /** API calls per second across every process sharing the store. */
+  ratePerSecond: number;
+  /** First retry delay after a transient failure; doubles per attempt, +-25% jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a graceful stop lets in-flight scans finish before returning them. */
+  graceMs: number;
+  /** Lease extension, lease sweep and worker heartbeat period (default: a third of the lease). */
+  heartbeatMs: number;
+  /** How often a busy loop re-reads the shared pause before starting buffered scans. */
+  controlRefreshMs: number;
+  /** After "Places API key rejected", how long before one place is tried again. */
+  authRetryMs: number;
+  /** How often progress events are pushed while something changes. */
+  progressIntervalMs: number;
+  /** Timeout of one Places API request. */
+  requestTimeoutMs: number;
+}
+
+export type ScanTuning = Partial<
+  Pick<
+    ScanConfig,
+    | 'retryBaseMs'
+    | 'retryMaxMs'
+    | 'graceMs'
+    | 'heartbeatMs'
+    | 'controlRefreshMs'
+    | 'authRetryMs'
+    | 'progressIntervalMs'
+    | 'requestTimeoutMs'
+  >
+>;
+
+export function scanConfig(settings: Settings, tuning: ScanTuning = {}): ScanConfig {
+  const leaseMs = settings.DEEP_SCAN_LEASE_SECONDS * 1000;
+  return {
+    intervalMs: settings.DEEP_SCAN_INTERVAL_SECONDS * 1000,
+    batchSize: settings.DEEP_SCAN_BATCH_SIZE,
+    concurrency: settings.DEEP_SCAN_MAX_CONCURRENCY,
+    leaseMs,
+    maxAttempts: settings.DEEP_SCAN_MAX_ATTEMPTS,
+    ratePerSecond: settings.DEEP_SCAN_RATE_PER_SECOND,
+    retryBaseMs: tuning.retryBaseMs ?? 5_000,
+    retryMaxMs: tuning.retryMaxMs ?? 10 * 60_000,
+    graceMs: tuning.graceMs ?? 5_000,
+    heartbeatMs: tuning.heartbeatMs ?? Math.max(250, Math.floor(leaseMs / 3)),
+    controlRefreshMs: tuning.controlRefreshMs ?? 1_000,
+    authRetryMs: tuning.authRetryMs ?? 5 * 60_000,
+    progressIntervalMs: tuning.progressIntervalMs ?? 2_000,
+    // A request must end well inside its lease, or a slow answer loses the place to a sweep.
+    requestTimeoutMs: tuning.requestTimeoutMs ?? Math.min(10_000, Math.max(1_000, leaseMs / 2)),
+  };
+}

@@ -1,0 +1,46 @@
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import type * as pgSchema from '../db/schema.pg';
+import type * as sqliteSchema from '../db/schema.sqlite';
+import type { PlacesTable } from '../places/queries';
+import type { ClaimedPlace } from './queue';
+
+/**
+ * The condition of every write to a claimed place: its id, the claim's token, and Processing.
+ * A worker whose lease was swept (and perhaps re-claimed by someone else) matches no row.
+ */
+export function holds(t: PlacesTable, claim: ClaimedPlace): SQL {
+  return and(
+    eq(t.id, claim.id),
+    eq(t.deep_scan_claim_token, claim.token),
+    eq(t.deep_scan_status, 'Processing'),
+  )!;
+}
+
+/** The same for several claims (a token is per claim statement, so one token covers many ids). */
+export function holdsAny(t: PlacesTable, claims: ClaimedPlace[]): SQL {
+  return and(
+    inArray(
+      t.id,
+      claims.map((c) => c.id),
+    ),
+    inArray(t.deep_scan_claim_token, [...new Set(claims.map((c) => c.token))]),
+    eq(t.deep_scan_status, 'Processing'),
+  )!;
+}
+
+type BusinessesTable = typeof pgSchema.localBusinesses | typeof sqliteSchema.localBusinesses;
+
+/**
+ * The SET of the local_businesses upsert: every column the scan writes takes the new value
+ * (`excluded.<column>`), so a rescan replaces the whole row; `updated_at` becomes `now`.
+ */
+export function replaceBusinessRow(table: BusinessesTable, now: SQL): Record<string, SQL> {
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (key === 'id' || key === 'place_id' || key === 'created_at' || key === 'updated_at')
+      continue;
+    set[key] = sql`excluded.${sql.identifier(column.name)}`;
+  }
+  set.updated_at = now;
+  return set;
+}

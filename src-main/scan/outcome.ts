@@ -1,0 +1,47 @@
+import { errorSummary } from '../error-summary';
+import { retryDelayMs } from './backoff';
+import type { ScanConfig } from './config';
+import { PlacesApiError } from './places-api/client';
+
+/** What the loop does with a place whose scan failed. */
+export type FailureOutcome =
+  /** Back to Queued, due in `delayMs`; `pauseAllMs` also pauses every worker (a 429). */
+  | { action: 'retry'; message: string; delayMs: number; pauseAllMs: number | null }
+  /** Error at once (400, 404, a body that is not a Place) or after the last attempt. */
+  | { action: 'fail'; message: string }
+  /** The key was rejected: return the place without spending its attempt and pause this loop. */
+  | { action: 'pause_for_key'; message: string };
+
+/**
+ * Decides from the error and the attempt number (this one included). Timeouts, network errors,
+ * 408, 429 and 5xx retry with exponential backoff up to the maximum; 429 also pauses every
+ * worker sharing the store, for the server's Retry-After when it sent one.
+ */
+export function outcomeOfFailure(
+  error: unknown,
+  attempt: number,
+  config: Pick<ScanConfig, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs'>,
+  random: () => number = Math.random,
+): FailureOutcome {
+  const kind = error instanceof PlacesApiError ? error.kind : 'transient';
+  const text =
+    error instanceof PlacesApiError
+      ? error.message
+      : `Deep scan failed: ${errorSummary(error).message}`;
+  if (kind === 'auth') return { action: 'pause_for_key', message: text };
+  if (kind === 'permanent') return { action: 'fail', message: text };
+  if (attempt >= config.maxAttempts) {
+    return { action: 'fail', message: `${text} (gave up after ${attempt} attempts)` };
+  }
+  const backoff = retryDelayMs(attempt, config.retryBaseMs, config.retryMaxMs, random);
+  const retryAfterMs =
+    error instanceof PlacesApiError && error.retryAfterSeconds !== null
+      ? error.retryAfterSeconds * 1000
+      : null;
+  return {
+    action: 'retry',
+    message: `${text} (attempt ${attempt} of ${config.maxAttempts}, will retry)`,
+    delayMs: Math.max(backoff, retryAfterMs ?? 0),
+    pauseAllMs: kind === 'rate_limited' ? (retryAfterMs ?? backoff) : null,
+  };
+}

@@ -1,0 +1,381 @@
+import { count, eq, getTableColumns, getTableName, gt, sql, type SQL } from 'drizzle-orm';
+import type { AnyColumn } from 'drizzle-orm';
+import {
+  localBusinesses as lb,
+  placesStaging as t,
+  scanControl as control,
+  scanWorkers as workers,
+} from '../db/schema.pg';
+import type { PgStore } from '../db/store';
+import { holds as holdsFor, holdsAny as holdsAnyFor } from './guards';
+import type { LocalBusinessFields } from './places-api/map-to-local-business';
+import {
+  CONTROL_ROW,
+  emptyCounts,
+  leaseExpiredMessage,
+  WORKER_STALE_MS,
+  type ClaimedPlace,
+  type ClaimRequest,
+  type ClaimResult,
+  type ScanQueue,
+  type SharedPause,
+} from './queue';
+
+/** A column as a bare name: the target of a SET, which PostgreSQL does not let us qualify. */
+const target = (column: AnyColumn): SQL => sql`${sql.identifier(column.name)}`;
+const ms = (value: number): SQL => sql`(${Math.round(value)}::int * interval '1 millisecond')`;
+const holds = (claim: ClaimedPlace) => holdsFor(t, claim);
+const holdsAny = (claims: ClaimedPlace[]) => holdsAnyFor(t, claims);
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** The columns the scan writes (all but the keys and timestamps), as static SQL built once. */
+const businessColumns = Object.values(getTableColumns(lb))
+  .map((c) => c.name)
+  .filter((name) => !['id', 'place_id', 'created_at', 'updated_at'].includes(name));
+const UPSERT_BUSINESS = sql.raw(
+  `INSERT INTO ${quote(getTableName(lb))} (place_id, ${businessColumns.map(quote).join(', ')})
+      SELECT done.place_id, ${businessColumns.map((c) => `r.${quote(c)}`).join(', ')}`,
+);
+/** The row keyed by column name, for jsonb_populate_record. */
+function businessRow(fields: LocalBusinessFields): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    row[lb[key as keyof LocalBusinessFields].name] = value;
+  }
+  return row;
+}
+
+const ON_CONFLICT_REPLACE = sql.raw(
+  `ON CONFLICT (place_id) DO UPDATE SET ${businessColumns
+    .map((c) => `${quote(c)} = excluded.${quote(c)}`)
+    .join(', ')}, updated_at = now()`,
+);
+
+interface ClaimRow extends Record<string, unknown> {
+  id: number | null;
+  place_id: string | null;
+  attempt: number | null;
+  tokens: number | null;
+  pause_ms: number | null;
+  pause_reason: string | null;
+  next_due_ms: number | null;
+}
+
+interface PendingCompletion {
+  claim: ClaimedPlace;
+  fields: LocalBusinessFields;
+  resolve(ok: boolean): void;
+  reject(error: unknown): void;
+}
+
+/** At most this many places finish in one statement. */
+const MAX_COMPLETIONS_PER_STATEMENT = 50;
+
+export function createPgScanQueue(store: PgStore): ScanQueue {
+  const { db } = store;
+
+  /**
+   * Finishes places in one statement, so one transaction: for each, the guarded UPDATE to
+   * Completed (a lost lease matches no row), then the local_businesses upsert fed only by the
+   * rows that UPDATE returned, so a place whose claim is gone gets no business row either.
+   * Returns the place ids that were finished.
+   */
+  async function completeMany(batch: PendingCompletion[]): Promise<Set<string>> {
+    const input = JSON.stringify(
+      batch.map((p) => ({ id: p.claim.id, token: p.claim.token, business: businessRow(p.fields) })),
+    );
+    const { rows } = await db.execute<{ place_id: string }>(sql`
+      WITH input AS MATERIALIZED (
+        SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(id integer, token text, business jsonb)
+      ), done AS (
+        UPDATE ${t} SET
+          ${target(t.deep_scan_status)} = 'Completed',
+          ${target(t.deep_scan_error)} = NULL,
+          ${target(t.deep_scan_completed_at)} = now(),
+          ${target(t.deep_scan_claim_token)} = NULL,
+          ${target(t.deep_scan_lease_expires_at)} = NULL,
+          ${target(t.deep_scan_next_attempt_at)} = NULL
+        FROM input
+        WHERE ${t.id} = input.id AND ${t.deep_scan_claim_token} = input.token
+          AND ${t.deep_scan_status} = 'Processing'
+        RETURNING ${t.id} AS id, ${t.place_id} AS place_id
+      )
+      ${UPSERT_BUSINESS}
+      FROM done JOIN input ON input.id = done.id
+      CROSS JOIN LATERAL jsonb_populate_record(NULL::${lb}, input.business) AS r
+      ${ON_CONFLICT_REPLACE}
+      RETURNING ${lb.place_id} AS place_id`);
+    return new Set(rows.map((r) => r.place_id));
+  }
+
+  // Group commit: places finishing while a statement runs go together in the next one, which
+  // saves a round trip and a WAL flush per place without making any of them wait longer.
+  const pending: PendingCompletion[] = [];
+  let flushing = false;
+  async function flushCompletions(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, MAX_COMPLETIONS_PER_STATEMENT);
+      try {
+        const done = await completeMany(batch);
+        for (const p of batch) p.resolve(done.has(p.claim.placeId));
+      } catch (error) {
+        if (batch.length === 1) batch[0]!.reject(error);
+        else {
+          // One failing row must not fail the others: finish them one by one.
+          for (const p of batch) {
+            await completeMany([p]).then((done) => p.resolve(done.has(p.claim.placeId)), p.reject);
+          }
+        }
+      }
+    }
+    flushing = false;
+  }
+
+  async function readPause(): Promise<SharedPause | null> {
+    const { rows } = await db.execute<{ remaining_ms: number | null; reason: string | null }>(sql`
+      SELECT (EXTRACT(EPOCH FROM ${control.paused_until} - now()) * 1000)::float8 AS remaining_ms,
+             ${control.pause_reason} AS reason
+      FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}`);
+    const row = rows[0];
+    return row && row.remaining_ms !== null && row.remaining_ms > 0
+      ? { remainingMs: row.remaining_ms, reason: row.reason ?? 'Deep scans are paused.' }
+      : null;
+  }
+
+  return {
+    kind: 'postgres',
+
+    async prepare() {
+      await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
+      await db.delete(workers).where(sql`${workers.last_seen_at} < now() - interval '1 day'`);
+      // Shared store: places in Processing may belong to live workers; the lease sweep decides.
+      return { recovered: 0 };
+    },
+
+    async claim(request: ClaimRequest): Promise<ClaimResult> {
+      const burst = Math.max(1, request.ratePerSecond);
+      // One statement: lock the control row (the pause and the token bucket; this orders the
+      // claims of all workers, which are short), pick due places SKIP LOCKED in a CTE, mark them
+      // Processing with our token and lease, spend one token per place, and report when the
+      // next not-yet-due place becomes due (so an idle loop sleeps exactly that long).
+      const { rows } = await db.execute<ClaimRow>(sql`
+        WITH ctl AS MATERIALIZED (
+          SELECT ${control.paused_until} AS paused_until, ${control.pause_reason} AS pause_reason,
+                 LEAST(${burst}::float8, ${control.rate_tokens} + ${request.ratePerSecond}::float8
+                   * GREATEST(0, EXTRACT(EPOCH FROM now() - ${control.rate_refilled_at}))::float8) AS tokens
+          FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
+          FOR UPDATE
+        ), picked AS MATERIALIZED (
+          SELECT ${t.id} AS id FROM ${t}
+          WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} <= now()
+            AND NOT EXISTS (SELECT 1 FROM ctl WHERE ctl.paused_until > now())
+          ORDER BY ${t.deep_scan_next_attempt_at}, ${t.id}
+          LIMIT COALESCE((SELECT LEAST(${request.limit}::int, floor(ctl.tokens)::int) FROM ctl), 0)
+          FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+          UPDATE ${t} SET
+            ${target(t.deep_scan_status)} = 'Processing',
+            ${target(t.deep_scan_attempts)} = ${t.deep_scan_attempts} + 1,
+            ${target(t.deep_scan_claim_token)} = ${request.token},
+            ${target(t.deep_scan_claimed_by)} = ${request.workerId},
+            ${target(t.deep_scan_lease_expires_at)} = now() + ${ms(request.leaseMs)}
+          FROM picked WHERE ${t.id} = picked.id
+          RETURNING ${t.id} AS id, ${t.place_id} AS place_id, ${t.deep_scan_attempts} AS attempt
+        ), spent AS (
+          UPDATE ${control} SET
+            ${target(control.rate_tokens)} = ctl.tokens - (SELECT count(*) FROM claimed),
+            ${target(control.rate_refilled_at)} = GREATEST(${control.rate_refilled_at}, now())
+          FROM ctl WHERE ${control.name} = ${CONTROL_ROW} AND EXISTS (SELECT 1 FROM claimed)
+        )
+        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::float8 AS pause_ms,
+               NULL::text AS pause_reason, NULL::float8 AS next_due_ms
+        FROM claimed
+        UNION ALL
+        SELECT NULL, NULL, NULL, ctl.tokens,
+               (EXTRACT(EPOCH FROM ctl.paused_until - now()) * 1000)::float8, ctl.pause_reason,
+               (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
+                FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now())
+        FROM ctl`);
+      const places: ClaimedPlace[] = [];
+      let state: ClaimRow | undefined;
+      for (const row of rows) {
+        if (row.id === null) state = row;
+        else
+          places.push({
+            id: row.id,
+            placeId: row.place_id!,
+            attempt: row.attempt!,
+            token: request.token,
+          });
+      }
+      if (!state) {
+        // The control row is gone (deleted by hand): put it back; claim next time.
+        await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
+        return { places, tokensBefore: 0, nextDueInMs: null, pause: null };
+      }
+      const pauseMs = state.pause_ms ?? 0;
+      return {
+        places,
+        tokensBefore: state.tokens ?? 0,
+        nextDueInMs: state.next_due_ms === null ? null : Math.max(0, state.next_due_ms),
+        pause:
+          pauseMs > 0
+            ? { remainingMs: pauseMs, reason: state.pause_reason ?? 'Deep scans are paused.' }
+            : null,
+      };
+    },
+
+    complete(claim, fields) {
+      return new Promise<boolean>((resolve, reject) => {
+        pending.push({ claim, fields, resolve, reject });
+        if (!flushing) {
+          flushing = true;
+          // Let the completions of this turn of the event loop join the same statement.
+          setImmediate(() => void flushCompletions());
+        }
+      });
+    },
+
+    async retryLater(claim, message, delayMs) {
+      const rows = await db
+        .update(t)
+        .set({
+          deep_scan_status: 'Queued',
+          deep_scan_error: message,
+          deep_scan_claim_token: null,
+          deep_scan_lease_expires_at: null,
+          deep_scan_next_attempt_at: sql`now() + ${ms(delayMs)}`,
+        })
+        .where(holds(claim))
+        .returning({ id: t.id });
+      return rows.length > 0;
+    },
+
+    async fail(claim, message) {
+      const rows = await db
+        .update(t)
+        .set({
+          deep_scan_status: 'Error',
+          deep_scan_error: message,
+          deep_scan_completed_at: sql`now()`,
+          deep_scan_claim_token: null,
+          deep_scan_lease_expires_at: null,
+          deep_scan_next_attempt_at: null,
+        })
+        .where(holds(claim))
+        .returning({ id: t.id });
+      return rows.length > 0;
+    },
+
+    async release(claims, delayMs) {
+      if (claims.length === 0) return 0;
+      const rows = await db
+        .update(t)
+        .set({
+          deep_scan_status: 'Queued',
+          deep_scan_attempts: sql`GREATEST(0, ${t.deep_scan_attempts} - 1)`,
+          deep_scan_claim_token: null,
+          deep_scan_lease_expires_at: null,
+          deep_scan_next_attempt_at: sql`now() + ${ms(delayMs)}`,
+        })
+        .where(holdsAny(claims))
+        .returning({ id: t.id });
+      return rows.length;
+    },
+
+    async extendLeases(claims, leaseMs) {
+      if (claims.length === 0) return new Set();
+      const rows = await db
+        .update(t)
+        .set({ deep_scan_lease_expires_at: sql`now() + ${ms(leaseMs)}` })
+        .where(holdsAny(claims))
+        .returning({ id: t.id });
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async sweepExpiredLeases(maxAttempts) {
+      // SKIP LOCKED: a place being finished right now is not waited for; the UPDATE re-checks
+      // the expiry, so a lease extended meanwhile is left alone.
+      const expired = sql`${t.deep_scan_status} = 'Processing' AND ${t.deep_scan_lease_expires_at} < now()`;
+      const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}::int`;
+      const { rows } = await db.execute<{ status: string }>(sql`
+        WITH expired AS MATERIALIZED (
+          SELECT ${t.id} AS id FROM ${t} WHERE ${expired}
+          ORDER BY ${t.deep_scan_lease_expires_at} LIMIT 1000
+          FOR UPDATE SKIP LOCKED
+        )
+        UPDATE ${t} SET
+          ${target(t.deep_scan_status)} = CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END,
+          ${target(t.deep_scan_error)} = CASE WHEN ${last}
+            THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END,
+          ${target(t.deep_scan_completed_at)} = CASE WHEN ${last} THEN now() ELSE NULL END,
+          ${target(t.deep_scan_next_attempt_at)} = CASE WHEN ${last} THEN NULL ELSE now() END,
+          ${target(t.deep_scan_claim_token)} = NULL,
+          ${target(t.deep_scan_lease_expires_at)} = NULL
+        FROM expired WHERE ${t.id} = expired.id AND ${expired}
+        RETURNING ${t.deep_scan_status} AS status`);
+      // A place queued by hand without a due time would never be claimed: make it due now.
+      await db
+        .update(t)
+        .set({
+          deep_scan_next_attempt_at: sql`COALESCE(${t.deep_scan_queued_at}, now())`,
+          deep_scan_queued_at: sql`COALESCE(${t.deep_scan_queued_at}, now())`,
+        })
+        .where(sql`${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} IS NULL`);
+      const failed = rows.filter((r) => r.status === 'Error').length;
+      return { requeued: rows.length - failed, failed };
+    },
+
+    async pauseAll(pauseMs, reason) {
+      await db
+        .update(control)
+        .set({
+          paused_until: sql`GREATEST(COALESCE(${control.paused_until}, now()), now() + ${ms(pauseMs)})`,
+          pause_reason: reason,
+          updated_at: sql`now()`,
+        })
+        .where(eq(control.name, CONTROL_ROW));
+    },
+
+    readPause,
+
+    async heartbeat(workerId, scansLastMinute) {
+      await db
+        .insert(workers)
+        .values({ worker_id: workerId, scans_last_minute: scansLastMinute })
+        .onConflictDoUpdate({
+          target: workers.worker_id,
+          set: { last_seen_at: sql`now()`, scans_last_minute: scansLastMinute },
+        });
+    },
+
+    async removeWorker(workerId) {
+      await db.delete(workers).where(eq(workers.worker_id, workerId));
+    },
+
+    async readProgress() {
+      const [byStatus, oldest, live, pause] = await Promise.all([
+        // One statement, so the counts always add up to the total.
+        db.select({ status: t.deep_scan_status, n: count() }).from(t).groupBy(t.deep_scan_status),
+        db.execute<{ age: number | null }>(sql`
+          SELECT (EXTRACT(EPOCH FROM now() - min(${t.deep_scan_queued_at})))::float8 AS age
+          FROM ${t} WHERE ${t.deep_scan_status} = 'Queued'`),
+        db
+          .select({ workerId: workers.worker_id, scansPerMinute: workers.scans_last_minute })
+          .from(workers)
+          .where(gt(workers.last_seen_at, sql`now() - ${ms(WORKER_STALE_MS)}`)),
+        readPause(),
+      ]);
+      const counts = emptyCounts();
+      for (const row of byStatus) counts[row.status ?? 'none'] += row.n;
+      const age = oldest.rows[0]?.age ?? null;
+      return {
+        counts,
+        oldestQueuedAgeSeconds: age === null ? null : Math.max(0, age),
+        scansPerMinute: live.reduce((sum, w) => sum + w.scansPerMinute, 0),
+        liveWorkers: live,
+        pause,
+      };
+    },
+  };
+}

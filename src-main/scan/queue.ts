@@ -1,0 +1,102 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { DeepScanStatus } from '../../src-shared/domain';
+import type { LocalBusinessFields } from './places-api/map-to-local-business';
+
+/** A place this process holds: `token` is the claim's secret; every write checks it. */
+export interface ClaimedPlace {
+  id: number;
+  placeId: string;
+  /** Attempts so far, this one included. */
+  attempt: number;
+  token: string;
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  /** Fresh per claim: a place re-claimed by anyone (this process too) gets another token. */
+  token: string;
+  limit: number;
+  leaseMs: number;
+  /** Refill rate of the shared token bucket; its capacity is one second of calls. */
+  ratePerSecond: number;
+}
+
+/** The pause every worker sharing the store honours (after a 429). */
+export interface SharedPause {
+  remainingMs: number;
+  reason: string;
+}
+
+export interface ClaimResult {
+  places: ClaimedPlace[];
+  /** Rate-limit tokens there were before this claim took its own. */
+  tokensBefore: number;
+  /** When the earliest queued place that is not due yet becomes due, in ms from now. */
+  nextDueInMs: number | null;
+  /** Set when the store is paused: nothing was claimed. */
+  pause: SharedPause | null;
+}
+
+export type DeepScanCounts = Record<DeepScanStatus | 'none', number>;
+
+export interface QueueProgress {
+  counts: DeepScanCounts;
+  oldestQueuedAgeSeconds: number | null;
+  /** Sum of what the live workers reported on their last heartbeat. */
+  scansPerMinute: number;
+  /** Workers whose heartbeat is recent. */
+  liveWorkers: { workerId: string; scansPerMinute: number }[];
+  pause: SharedPause | null;
+}
+
+/**
+ * The scheduler's data access, one implementation per dialect. Every write to a claimed place is
+ * guarded by its claim token and `deep_scan_status = 'Processing'`, so a worker that lost its
+ * lease (to the sweep, or to another worker) changes nothing: the call returns false / skips it.
+ */
+export interface ScanQueue {
+  readonly kind: 'postgres' | 'sqlite';
+  /**
+   * Start-up: makes sure the control row exists. On SQLite (one process) also returns places a
+   * crash left in `Processing` to `Queued` (or `Error` after the last attempt).
+   */
+  prepare(maxAttempts: number): Promise<{ recovered: number }>;
+  /** Claims up to `limit` due places in one statement, within the rate limit and the pause. */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** In one transaction: `Completed` if the claim still holds, then the local_businesses upsert. */
+  complete(claim: ClaimedPlace, fields: LocalBusinessFields): Promise<boolean>;
+  /** Back to `Queued`, due in `delayMs`, keeping the error text for the UI. */
+  retryLater(claim: ClaimedPlace, message: string, delayMs: number): Promise<boolean>;
+  /** `Error` with the message. */
+  fail(claim: ClaimedPlace, message: string): Promise<boolean>;
+  /** Returns unstarted or interrupted claims to `Queued` and gives back their attempt. */
+  release(claims: ClaimedPlace[], delayMs: number): Promise<number>;
+  /** Pushes the lease of the claims forward; returns the ids still held. */
+  extendLeases(claims: ClaimedPlace[], leaseMs: number): Promise<Set<number>>;
+  /** Places whose lease expired go back to `Queued`, or to `Error` after the last attempt. */
+  sweepExpiredLeases(maxAttempts: number): Promise<{ requeued: number; failed: number }>;
+  /** Pauses every worker sharing the store for `ms` (an existing longer pause wins). */
+  pauseAll(ms: number, reason: string): Promise<void>;
+  readPause(): Promise<SharedPause | null>;
+  /** Records this loop as alive, with its recent throughput. */
+  heartbeat(workerId: string, scansLastMinute: number): Promise<void>;
+  removeWorker(workerId: string): Promise<void>;
+  readProgress(): Promise<QueueProgress>;
+}
+
+export const CONTROL_ROW = 'deep_scan';
+/** A worker whose heartbeat is older than this is not counted as live. */
+export const WORKER_STALE_MS = 90_000;
+
+export function emptyCounts(): DeepScanCounts {
+  return { none: 0, Queued: 0, Processing: 0, Completed: 0, Error: 0 };
+}
+
+/**
+ * Error text of a place whose last lease expired, as SQL (both dialects concatenate with ||):
+ * "The scan did not finish: its worker stopped responding (5 attempts)."
+ */
+export function leaseExpiredMessage(attempts: SQL): SQL {
+  const prefix = 'The scan did not finish: its worker stopped responding (';
+  return sql`CAST(${prefix} AS TEXT) || CAST(${attempts} AS TEXT) || ' attempts).'`;
+}

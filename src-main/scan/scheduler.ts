@@ -1,0 +1,548 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EventName, EventPayload, ScanProgress } from '../../src-shared/contract/events';
+import type { Settings } from '../config';
+import type { Store } from '../db/store';
+import { errorSummary } from '../error-summary';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import { jittered } from './backoff';
+import { scanConfig, type ScanConfig, type ScanTuning } from './config';
+import { outcomeOfFailure } from './outcome';
+import { createPlacesClient, type PlacesClient } from './places-api/client';
+import { mapPlaceToLocalBusiness } from './places-api/map-to-local-business';
+import { composeProgress, hasPlacesApiKey, NO_API_KEY_REASON, readScanProgress } from './progress';
+import type { ClaimedPlace, ScanQueue, SharedPause } from './queue';
+import { scanQueueFor } from './queue-for-store';
+import { createThroughputCounter } from './throughput';
+
+export interface SchedulerOptions {
+  store: Store;
+  settings: Settings;
+  logger: Logger;
+  /** Progress and `placesChanged` events go here; its status changes wake the loop. */
+  events?: Pick<EventBus, 'emit' | 'subscribe'>;
+  /** Unique per running loop (default `host:pid:random`); recorded as `deep_scan_claimed_by`. */
+  workerId?: string;
+  /** False for `serve --no-scheduler`: no loop here, but `status()` still answers. */
+  runLoop?: boolean;
+  tuning?: ScanTuning;
+  /** Replaces the HTTP client (tests of the loop's reactions). */
+  placesClient?: PlacesClient;
+}
+
+export interface Scheduler {
+  readonly workerId: string;
+  /** Whether this process runs the loop. */
+  readonly running: boolean;
+  /** Claim now instead of at the next poll (the app's own enqueue calls this). */
+  wake(): void;
+  status(): Promise<ScanProgress>;
+  /**
+   * Stops claiming, returns unstarted claims, lets in-flight scans finish for `graceMs`
+   * (default 5 s), then interrupts and returns the rest: nothing is left in Processing. Calling
+   * it again with a shorter grace (a second Ctrl-C) cuts the wait short.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+interface Scan {
+  claim: ClaimedPlace;
+  controller: AbortController;
+  /** The heartbeat found the claim gone: write nothing. */
+  lost: boolean;
+  /** Past the API call; the result is being written (the lease check is in that write). */
+  writing: boolean;
+  done: Promise<void>;
+}
+
+interface Pause {
+  until: number;
+  reason: string;
+  /** 'key': this process's key was rejected; 'shared': a 429 paused every worker. */
+  kind: 'key' | 'shared';
+}
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Starts the deep scan loop (steps 8 and 9 of workflow.md) for this process. Without an API key,
+ * or with `runLoop: false`, nothing runs and `status()` says why.
+ */
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const { store, settings } = options;
+  const workerId = options.workerId ?? defaultWorkerId();
+  const runLoop = options.runLoop ?? true;
+  if (!runLoop || !hasPlacesApiKey(settings)) {
+    if (runLoop) options.logger.warn(`Deep scans are off: ${NO_API_KEY_REASON}.`);
+    return {
+      workerId,
+      running: false,
+      wake() {},
+      status: () => readScanProgress(store, { settings, running: false }),
+      stop: async () => {},
+    };
+  }
+  const config = scanConfig(settings, options.tuning);
+  const client =
+    options.placesClient ??
+    createPlacesClient({
+      baseUrl: settings.PLACES_API_BASE_URL,
+      apiKey: settings.GOOGLE_MAPS_API_KEY!,
+      timeoutMs: config.requestTimeoutMs,
+    });
+  return runScanLoop({
+    queue: scanQueueFor(store),
+    client,
+    config,
+    workerId,
+    log: options.logger.child({ component: 'deep-scan', worker: workerId }),
+    events: options.events,
+  });
+}
+
+interface LoopDeps {
+  queue: ScanQueue;
+  client: PlacesClient;
+  config: ScanConfig;
+  workerId: string;
+  log: Logger;
+  events?: Pick<EventBus, 'emit' | 'subscribe'>;
+}
+
+function runScanLoop(deps: LoopDeps): Scheduler {
+  const { queue, client, config, workerId, log, events } = deps;
+  const buffer: ClaimedPlace[] = [];
+  const inFlight = new Map<number, Scan>();
+  const throughput = createThroughputCounter();
+  let stopping = false;
+  let stopped: Promise<void> | null = null;
+  let endGrace: (() => void) | null = null;
+  let nextClaimAt = 0;
+  let pause: Pause | null = null;
+  /** After the key was rejected, one place at a time until a scan succeeds. */
+  let probing = false;
+  let lastPauseRead = 0;
+
+  // --- waking the loop: a finished scan, wake(), a pause ending, stop() ---------------------
+  let signalled = false;
+  let wakeLoop: (() => void) | null = null;
+  const notify = () => {
+    signalled = true;
+    wakeLoop?.();
+  };
+  const waitUntil = async (at: number | null): Promise<void> => {
+    if (!signalled) {
+      await new Promise<void>((resolve) => {
+        const timer = at === null ? undefined : setTimeout(finish, Math.max(0, at - Date.now()));
+        function finish() {
+          clearTimeout(timer);
+          wakeLoop = null;
+          resolve();
+        }
+        wakeLoop = finish;
+      });
+    }
+    signalled = false;
+  };
+
+  // --- progress events ------------------------------------------------------------------------
+  let progressDirty = true;
+  let lastProgressAt = 0;
+  let lastProgressJson = '';
+  let changedPlaceIds: string[] = [];
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) =>
+    events?.emit(name, payload);
+
+  async function status(): Promise<ScanProgress> {
+    const progress = await queue.readProgress();
+    const now = Date.now();
+    return composeProgress(progress, {
+      running: !stopping,
+      pausedReason: pause && pause.until > now ? pauseText(pause, now) : null,
+      self: { workerId, scansPerMinute: throughput.lastMinute() },
+    });
+  }
+
+  async function pushProgress(force = false): Promise<void> {
+    if (!events) return;
+    const ids = changedPlaceIds;
+    changedPlaceIds = [];
+    if (ids.length > 0) {
+      // A long list is no help to the grid: null means "refresh what you show".
+      emit('placesChanged', { place_ids: ids.length <= 1000 ? ids : null, reason: 'scan' });
+    }
+    const now = Date.now();
+    // While idle, re-read now and then: other workers may be scanning this store.
+    if (!force && !progressDirty && now - lastProgressAt < config.progressIntervalMs * 10) return;
+    progressDirty = false;
+    lastProgressAt = now;
+    const progress = await status();
+    const json = JSON.stringify(progress);
+    if (force || json !== lastProgressJson) {
+      lastProgressJson = json;
+      emit('scanProgress', progress);
+    }
+  }
+
+  // --- pauses ---------------------------------------------------------------------------------
+  function pauseText(p: Pause, now: number): string {
+    const seconds = Math.ceil((p.until - now) / 1000);
+    return p.kind === 'key'
+      ? `${p.reason}. Check GOOGLE_MAPS_API_KEY; deep scans try again in ${seconds} s.`
+      : `${p.reason} All workers paused for ${seconds} s.`;
+  }
+
+  async function enterPause(next: Pause): Promise<void> {
+    if (pause && pause.until >= next.until && pause.kind === next.kind) return;
+    const first = !pause || pause.until <= Date.now();
+    pause = next;
+    progressDirty = true;
+    if (first) {
+      log.warn(
+        { pauseMs: next.until - Date.now(), kind: next.kind, reason: next.reason },
+        'deep scans paused',
+      );
+    }
+    // Unstarted claims go back at once, their attempt given back, due when the pause ends.
+    const unstarted = buffer.splice(0);
+    if (unstarted.length > 0) await queue.release(unstarted, Math.max(0, next.until - Date.now()));
+  }
+
+  function sharedPause(p: SharedPause): Pause {
+    return { until: Date.now() + p.remainingMs, reason: p.reason, kind: 'shared' };
+  }
+
+  // --- one place ------------------------------------------------------------------------------
+  function startScan(claim: ClaimedPlace): void {
+    const scan: Scan = {
+      claim,
+      controller: new AbortController(),
+      lost: false,
+      writing: false,
+      done: Promise.resolve(),
+    };
+    inFlight.set(claim.id, scan);
+    scan.done = scanPlace(scan)
+      .catch((error: unknown) => {
+        // A store error while recording the outcome: the lease runs out and the sweep retries.
+        log.error({ placeId: claim.placeId, err: errorSummary(error) }, 'deep scan not recorded');
+      })
+      .finally(() => {
+        inFlight.delete(claim.id);
+        notify();
+      });
+  }
+
+  function finished(claim: ClaimedPlace): void {
+    throughput.record();
+    changedPlaceIds.push(claim.placeId);
+    progressDirty = true;
+  }
+
+  function leaseLost(claim: ClaimedPlace): void {
+    log.warn(
+      { placeId: claim.placeId, attempt: claim.attempt },
+      'lease lost: another worker took this place over; nothing written',
+    );
+  }
+
+  async function scanPlace(scan: Scan): Promise<void> {
+    const { claim } = scan;
+    try {
+      const details = await client.fetchPlaceDetails(claim.placeId, scan.controller.signal);
+      if (scan.lost) return leaseLost(claim);
+      scan.writing = true;
+      const fields = mapPlaceToLocalBusiness(claim.placeId, details);
+      if (await queue.complete(claim, fields)) {
+        probing = false;
+        finished(claim);
+        log.debug({ placeId: claim.placeId, attempt: claim.attempt }, 'deep scan completed');
+      } else leaseLost(claim);
+    } catch (error) {
+      scan.writing = true;
+      if (scan.lost) return leaseLost(claim);
+      if (stopping && scan.controller.signal.aborted) {
+        await queue.release([claim], 0);
+        return;
+      }
+      await recordFailure(claim, error);
+    }
+  }
+
+  async function recordFailure(claim: ClaimedPlace, error: unknown): Promise<void> {
+    const outcome = outcomeOfFailure(error, claim.attempt, config);
+    if (outcome.action === 'pause_for_key') {
+      probing = true;
+      await queue.release([claim], 0);
+      await enterPause({
+        until: Date.now() + config.authRetryMs,
+        reason: outcome.message,
+        kind: 'key',
+      });
+      return;
+    }
+    if (outcome.action === 'fail') {
+      if (await queue.fail(claim, outcome.message)) {
+        finished(claim);
+        log.info(
+          { placeId: claim.placeId, attempt: claim.attempt, error: outcome.message },
+          'deep scan failed',
+        );
+      } else leaseLost(claim);
+      return;
+    }
+    if (outcome.pauseAllMs !== null) {
+      await queue.pauseAll(outcome.pauseAllMs, 'Places API rate limited (HTTP 429).');
+      await enterPause(
+        sharedPause({
+          remainingMs: outcome.pauseAllMs,
+          reason: 'Places API rate limited (HTTP 429).',
+        }),
+      );
+    }
+    if (await queue.retryLater(claim, outcome.message, outcome.delayMs)) {
+      nextClaimAt = Math.min(nextClaimAt, Date.now() + outcome.delayMs);
+      progressDirty = true;
+      log.debug(
+        { placeId: claim.placeId, attempt: claim.attempt, delayMs: outcome.delayMs },
+        'deep scan will retry',
+      );
+    } else leaseLost(claim);
+  }
+
+  // --- the loop -------------------------------------------------------------------------------
+  async function claimBatch(): Promise<void> {
+    const limit = probing ? 1 : config.batchSize;
+    const result = await queue.claim({
+      workerId,
+      token: randomUUID(),
+      limit,
+      leaseMs: config.leaseMs,
+      ratePerSecond: config.ratePerSecond,
+    });
+    if (result.pause) {
+      await enterPause(sharedPause(result.pause));
+      return;
+    }
+    buffer.push(...result.places);
+    if (result.places.length > 0) progressDirty = true;
+    const now = Date.now();
+    const tokens = Math.floor(result.tokensBefore);
+    if (result.places.length === limit) {
+      nextClaimAt = 0; // a full batch: there may be more, claim again as soon as there is room
+    } else if (tokens < limit && result.places.length === tokens) {
+      // Held back by the rate limit: wait until a useful batch worth of tokens has built up.
+      const want = Math.min(limit, Math.max(1, Math.floor(config.ratePerSecond)));
+      const have = result.tokensBefore - result.places.length;
+      nextClaimAt = now + Math.ceil((Math.max(0, want - have) / config.ratePerSecond) * 1000);
+    } else {
+      // The queue is drained: poll later, or when the next retry falls due.
+      nextClaimAt = now + Math.min(jittered(config.intervalMs), result.nextDueInMs ?? Infinity);
+    }
+  }
+
+  async function step(): Promise<void> {
+    const now = Date.now();
+    if (pause) {
+      if (pause.until > now) return waitUntil(pause.until);
+      log.info({ kind: pause.kind }, 'deep scans resumed');
+      pause = null;
+      progressDirty = true;
+      nextClaimAt = 0;
+    }
+    // Another worker's 429 must stop this one too, also between claims.
+    if (
+      buffer.length > 0 &&
+      queue.kind === 'postgres' &&
+      now - lastPauseRead >= config.controlRefreshMs
+    ) {
+      lastPauseRead = now;
+      const shared = await queue.readPause();
+      if (shared) return enterPause(sharedPause(shared));
+      if (stopping) return;
+    }
+    while (buffer.length > 0 && inFlight.size < config.concurrency) startScan(buffer.shift()!);
+    const room = buffer.length === 0 && inFlight.size < config.concurrency;
+    if (room && now >= nextClaimAt) {
+      await claimBatch();
+      if (buffer.length > 0 || stopping) return;
+    }
+    // Wait for a free slot, a wake-up, or the next poll.
+    await waitUntil(room ? nextClaimAt : null);
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    let prepared = false;
+    while (!stopping) {
+      try {
+        if (!prepared) {
+          const { recovered } = await queue.prepare(config.maxAttempts);
+          if (recovered > 0)
+            log.info({ recovered }, 'places left Processing by a crash queued again');
+          await housekeeping(true);
+          prepared = true;
+          log.info(
+            {
+              batchSize: config.batchSize,
+              concurrency: config.concurrency,
+              leaseSeconds: config.leaseMs / 1000,
+              maxAttempts: config.maxAttempts,
+              ratePerSecond: config.ratePerSecond,
+            },
+            'deep scan loop started',
+          );
+        }
+        await step();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const delay = jittered(Math.min(config.intervalMs, 500 * 2 ** Math.min(failures, 10)));
+        log.error({ err: errorSummary(error), retryInMs: delay }, 'deep scan loop: store error');
+        await waitUntil(Date.now() + delay);
+      }
+    }
+  }
+
+  // --- heartbeat: leases, sweep, liveness -----------------------------------------------------
+  let lastSweepAt = 0;
+  let lastBeatAt = 0;
+  let lastBeatCount = -1;
+  let housekeepingRun: Promise<void> | null = null;
+
+  function housekeeping(force = false): Promise<void> {
+    housekeepingRun ??= keepHouse(force).finally(() => {
+      housekeepingRun = null;
+    });
+    return housekeepingRun;
+  }
+
+  async function keepHouse(force: boolean): Promise<void> {
+    {
+      const scans = [...inFlight.values()].filter((s) => !s.lost);
+      const held = [...buffer, ...scans.map((s) => s.claim)];
+      if (held.length > 0) {
+        const kept = await queue.extendLeases(held, config.leaseMs);
+        // Claims made while the extension ran were not part of it.
+        const asked = new Set(held.map((c) => c.id));
+        for (let i = buffer.length - 1; i >= 0; i--) {
+          const id = buffer[i]!.id;
+          if (asked.has(id) && !kept.has(id)) leaseLost(buffer.splice(i, 1)[0]!);
+        }
+        for (const scan of scans) {
+          if (!kept.has(scan.claim.id) && !scan.writing && inFlight.has(scan.claim.id)) {
+            scan.lost = true;
+            scan.controller.abort();
+          }
+        }
+      }
+      const now = Date.now();
+      if (force || now - lastSweepAt >= config.leaseMs / 2) {
+        lastSweepAt = now;
+        const swept = await queue.sweepExpiredLeases(config.maxAttempts);
+        if (swept.requeued + swept.failed > 0) {
+          log.warn(swept, 'expired leases swept: places of a stopped worker returned to the queue');
+          nextClaimAt = 0;
+          progressDirty = true;
+          notify();
+        }
+      }
+      const perMinute = throughput.lastMinute();
+      if (force || perMinute !== lastBeatCount || now - lastBeatAt >= 30_000) {
+        await queue.heartbeat(workerId, perMinute);
+        lastBeatAt = now;
+        lastBeatCount = perMinute;
+      }
+    }
+  }
+
+  const heartbeatTimer = setInterval(() => {
+    housekeeping().catch((error: unknown) =>
+      log.warn({ err: errorSummary(error) }, 'deep scan heartbeat failed'),
+    );
+  }, config.heartbeatMs);
+  heartbeatTimer.unref();
+
+  let progressRun: Promise<void> | null = null;
+  const progressTimer = events
+    ? setInterval(() => {
+        progressRun ??= pushProgress()
+          .catch((error: unknown) =>
+            log.warn({ err: errorSummary(error) }, 'deep scan progress not read'),
+          )
+          .finally(() => {
+            progressRun = null;
+          });
+      }, config.progressIntervalMs)
+    : undefined;
+  progressTimer?.unref();
+
+  const unsubscribe = events?.subscribe((name, payload) => {
+    // A reviewer's decision (or a sync) may have queued places: look now, not at the next poll.
+    if (name === 'placesChanged') {
+      const reason = (payload as EventPayload<'placesChanged'>).reason;
+      if (reason === 'status' || reason === 'sync') wake();
+    }
+  });
+
+  function wake(): void {
+    if (stopping || pause?.kind === 'key') return;
+    nextClaimAt = 0;
+    notify();
+  }
+
+  const looping = loop();
+
+  async function stop(graceMs = config.graceMs): Promise<void> {
+    if (stopped) {
+      if (graceMs <= 0) endGrace?.();
+      return stopped;
+    }
+    stopping = true;
+    notify();
+    clearInterval(heartbeatTimer);
+    clearInterval(progressTimer);
+    unsubscribe?.();
+    stopped = (async () => {
+      await looping;
+      await housekeepingRun?.catch(() => {});
+      await progressRun;
+      const unstarted = buffer.splice(0);
+      await queue
+        .release(unstarted, 0)
+        .catch((error: unknown) =>
+          log.error({ err: errorSummary(error) }, 'unstarted claims not returned'),
+        );
+      const running = () => Promise.allSettled([...inFlight.values()].map((s) => s.done));
+      if (inFlight.size > 0) {
+        log.info({ inFlight: inFlight.size, graceMs }, 'stopping: letting in-flight scans finish');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs);
+          endGrace = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          void running().then(endGrace);
+        });
+        // Interrupted scans see `stopping` and return their place, attempt given back.
+        for (const scan of inFlight.values()) scan.controller.abort();
+        await running();
+      }
+      await queue.removeWorker(workerId).catch(() => {});
+      await pushProgress(true).catch(() => {});
+      log.info({ returned: unstarted.length }, 'deep scan loop stopped');
+    })();
+    return stopped;
+  }
+
+  return {
+    workerId,
+    running: true,
+    wake,
+    status,
+    stop,
+  };
+}

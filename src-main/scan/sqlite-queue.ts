@@ -1,0 +1,319 @@
+import { and, asc, count, eq, gt, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import {
+  localBusinesses as lb,
+  placesStaging as t,
+  scanControl as control,
+  scanWorkers as workers,
+} from '../db/schema.sqlite';
+import type { SqliteStore } from '../db/store';
+import { holds, holdsAny, replaceBusinessRow } from './guards';
+import {
+  CONTROL_ROW,
+  emptyCounts,
+  leaseExpiredMessage,
+  WORKER_STALE_MS,
+  type ClaimedPlace,
+  type ClaimResult,
+  type ScanQueue,
+  type SharedPause,
+} from './queue';
+
+type Db = SqliteStore['db'];
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const DAY_MS = 24 * 3600_000;
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
+/**
+ * The scan queue on the embedded SQLite store: one process, synchronous better-sqlite3, every
+ * read-then-write under BEGIN IMMEDIATE. Times are the process clock (epoch ms columns). The
+ * pause and the rate limit use the same control row as on PostgreSQL; with one process that is
+ * simply the in-process limit, and a pause survives a restart.
+ */
+export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
+  const { db } = store;
+
+  function pauseOf(
+    row: { paused_until: Date | null; pause_reason: string | null } | undefined,
+    now: number,
+  ): SharedPause | null {
+    const remainingMs = row?.paused_until ? row.paused_until.getTime() - now : 0;
+    return remainingMs > 0
+      ? { remainingMs, reason: row?.pause_reason ?? 'Deep scans are paused.' }
+      : null;
+  }
+
+  function nextDueInMs(tx: Tx | Db, now: number): number | null {
+    const row = tx
+      .select({ at: min(t.deep_scan_next_attempt_at) })
+      .from(t)
+      .where(and(eq(t.deep_scan_status, 'Queued'), gt(t.deep_scan_next_attempt_at, new Date(now))))
+      .get();
+    return row?.at ? Math.max(0, row.at.getTime() - now) : null;
+  }
+
+  const readPause = async () =>
+    pauseOf(db.select().from(control).where(eq(control.name, CONTROL_ROW)).get(), Date.now());
+
+  return {
+    kind: 'sqlite',
+
+    async prepare(maxAttempts) {
+      return db.transaction((tx) => {
+        tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
+        tx.delete(workers)
+          .where(lt(workers.last_seen_at, new Date(Date.now() - DAY_MS)))
+          .run();
+        // One process scans this file: whatever is still Processing was left by a crash.
+        const now = Date.now();
+        const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
+        const recovered = tx
+          .update(t)
+          .set({
+            deep_scan_status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
+            deep_scan_error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
+            deep_scan_completed_at: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
+            deep_scan_next_attempt_at: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
+            deep_scan_claim_token: null,
+            deep_scan_lease_expires_at: null,
+          })
+          .where(eq(t.deep_scan_status, 'Processing'))
+          .run().changes;
+        return { recovered };
+      }, IMMEDIATE);
+    },
+
+    async claim(request): Promise<ClaimResult> {
+      const burst = Math.max(1, request.ratePerSecond);
+      return db.transaction((tx) => {
+        const now = Date.now();
+        const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
+        if (!ctl) {
+          tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
+          return { places: [], tokensBefore: 0, nextDueInMs: null, pause: null };
+        }
+        const elapsedSeconds = Math.max(0, now - ctl.rate_refilled_at.getTime()) / 1000;
+        const tokens = Math.min(burst, ctl.rate_tokens + request.ratePerSecond * elapsedSeconds);
+        const pause = pauseOf(ctl, now);
+        const limit = pause ? 0 : Math.min(request.limit, Math.floor(tokens));
+        let places: ClaimedPlace[] = [];
+        if (limit > 0) {
+          const due = tx
+            .select({ id: t.id })
+            .from(t)
+            .where(
+              and(
+                eq(t.deep_scan_status, 'Queued'),
+                lte(t.deep_scan_next_attempt_at, new Date(now)),
+              ),
+            )
+            .orderBy(asc(t.deep_scan_next_attempt_at), asc(t.id))
+            .limit(limit);
+          places = tx
+            .update(t)
+            .set({
+              deep_scan_status: 'Processing',
+              deep_scan_attempts: sql`${t.deep_scan_attempts} + 1`,
+              deep_scan_claim_token: request.token,
+              deep_scan_claimed_by: request.workerId,
+              deep_scan_lease_expires_at: new Date(now + request.leaseMs),
+            })
+            .where(inArray(t.id, due))
+            .returning({ id: t.id, placeId: t.place_id, attempt: t.deep_scan_attempts })
+            .all()
+            .map((row) => ({ ...row, token: request.token }));
+        }
+        if (places.length > 0) {
+          tx.update(control)
+            .set({
+              rate_tokens: tokens - places.length,
+              rate_refilled_at: new Date(Math.max(now, ctl.rate_refilled_at.getTime())),
+            })
+            .where(eq(control.name, CONTROL_ROW))
+            .run();
+        }
+        return { places, tokensBefore: tokens, nextDueInMs: nextDueInMs(tx, now), pause };
+      }, IMMEDIATE);
+    },
+
+    async complete(claim, fields) {
+      return db.transaction((tx) => {
+        const now = Date.now();
+        const done = tx
+          .update(t)
+          .set({
+            deep_scan_status: 'Completed',
+            deep_scan_error: null,
+            deep_scan_completed_at: new Date(now),
+            deep_scan_claim_token: null,
+            deep_scan_lease_expires_at: null,
+            deep_scan_next_attempt_at: null,
+          })
+          .where(holds(t, claim))
+          .returning({ id: t.id })
+          .all();
+        if (done.length === 0) return false;
+        tx.insert(lb)
+          .values(fields)
+          .onConflictDoUpdate({ target: lb.place_id, set: replaceBusinessRow(lb, sql`${now}`) })
+          .run();
+        return true;
+      }, IMMEDIATE);
+    },
+
+    async retryLater(claim, message, delayMs) {
+      return (
+        db
+          .update(t)
+          .set({
+            deep_scan_status: 'Queued',
+            deep_scan_error: message,
+            deep_scan_claim_token: null,
+            deep_scan_lease_expires_at: null,
+            deep_scan_next_attempt_at: new Date(Date.now() + delayMs),
+          })
+          .where(holds(t, claim))
+          .run().changes > 0
+      );
+    },
+
+    async fail(claim, message) {
+      return (
+        db
+          .update(t)
+          .set({
+            deep_scan_status: 'Error',
+            deep_scan_error: message,
+            deep_scan_completed_at: new Date(),
+            deep_scan_claim_token: null,
+            deep_scan_lease_expires_at: null,
+            deep_scan_next_attempt_at: null,
+          })
+          .where(holds(t, claim))
+          .run().changes > 0
+      );
+    },
+
+    async release(claims, delayMs) {
+      if (claims.length === 0) return 0;
+      return db
+        .update(t)
+        .set({
+          deep_scan_status: 'Queued',
+          deep_scan_attempts: sql`MAX(0, ${t.deep_scan_attempts} - 1)`,
+          deep_scan_claim_token: null,
+          deep_scan_lease_expires_at: null,
+          deep_scan_next_attempt_at: new Date(Date.now() + delayMs),
+        })
+        .where(holdsAny(t, claims))
+        .run().changes;
+    },
+
+    async extendLeases(claims, leaseMs) {
+      if (claims.length === 0) return new Set();
+      const rows = db
+        .update(t)
+        .set({ deep_scan_lease_expires_at: new Date(Date.now() + leaseMs) })
+        .where(holdsAny(t, claims))
+        .returning({ id: t.id })
+        .all();
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async sweepExpiredLeases(maxAttempts) {
+      return db.transaction((tx) => {
+        const now = Date.now();
+        const expired = and(
+          eq(t.deep_scan_status, 'Processing'),
+          lt(t.deep_scan_lease_expires_at, new Date(now)),
+        );
+        const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
+        const rows = tx
+          .update(t)
+          .set({
+            deep_scan_status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
+            deep_scan_error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
+            deep_scan_completed_at: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
+            deep_scan_next_attempt_at: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
+            deep_scan_claim_token: null,
+            deep_scan_lease_expires_at: null,
+          })
+          .where(expired)
+          .returning({ status: t.deep_scan_status })
+          .all();
+        // A place queued by hand without a due time would never be claimed: make it due now.
+        tx.update(t)
+          .set({
+            deep_scan_next_attempt_at: sql`COALESCE(${t.deep_scan_queued_at}, ${now})`,
+            deep_scan_queued_at: sql`COALESCE(${t.deep_scan_queued_at}, ${now})`,
+          })
+          .where(sql`${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} IS NULL`)
+          .run();
+        const failed = rows.filter((r) => r.status === 'Error').length;
+        return { requeued: rows.length - failed, failed };
+      }, IMMEDIATE);
+    },
+
+    async pauseAll(pauseMs, reason) {
+      const until = Date.now() + pauseMs;
+      db.update(control)
+        .set({
+          paused_until: sql`MAX(COALESCE(${control.paused_until}, 0), ${until})`,
+          pause_reason: reason,
+          updated_at: new Date(),
+        })
+        .where(eq(control.name, CONTROL_ROW))
+        .run();
+    },
+
+    readPause,
+
+    async heartbeat(workerId, scansLastMinute) {
+      const now = new Date();
+      db.insert(workers)
+        .values({ worker_id: workerId, scans_last_minute: scansLastMinute, last_seen_at: now })
+        .onConflictDoUpdate({
+          target: workers.worker_id,
+          set: { last_seen_at: now, scans_last_minute: scansLastMinute },
+        })
+        .run();
+    },
+
+    async removeWorker(workerId) {
+      db.delete(workers).where(eq(workers.worker_id, workerId)).run();
+    },
+
+    async readProgress() {
+      const now = Date.now();
+      // One read transaction: the counts add up to the total.
+      return db.transaction((tx) => {
+        const counts = emptyCounts();
+        for (const row of tx
+          .select({ status: t.deep_scan_status, n: count() })
+          .from(t)
+          .groupBy(t.deep_scan_status)
+          .all()) {
+          counts[row.status ?? 'none'] += row.n;
+        }
+        const oldest = tx
+          .select({ at: min(t.deep_scan_queued_at) })
+          .from(t)
+          .where(eq(t.deep_scan_status, 'Queued'))
+          .get()?.at;
+        const live = tx
+          .select({ workerId: workers.worker_id, scansPerMinute: workers.scans_last_minute })
+          .from(workers)
+          .where(gt(workers.last_seen_at, new Date(now - WORKER_STALE_MS)))
+          .all();
+        const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
+        return {
+          counts,
+          oldestQueuedAgeSeconds: oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : null,
+          scansPerMinute: live.reduce((sum, w) => sum + w.scansPerMinute, 0),
+          liveWorkers: live,
+          pause: pauseOf(ctl, now),
+        };
+      });
+    },
+  };
+}
