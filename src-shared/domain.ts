@@ -31,6 +31,9 @@ export type DeepScanFilter = z.infer<typeof deepScanFilterSchema>;
 /** At most this many place ids in one status request; larger selections use the filter form. */
 export const MAX_PLACE_IDS_PER_REQUEST = 10_000;
 
+/** How long after a status update its undo is offered (the UI offers it for a few seconds). */
+export const UNDO_WINDOW_SECONDS = 60;
+
 /** The grid's columns that can be sorted, by their API name. */
 export const SORTABLE_FIELDS = [
   'place_id',

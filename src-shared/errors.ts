@@ -2,6 +2,7 @@
 export const ERROR_TYPES = {
   unauthorized: 401,
   not_found: 404,
+  conflict: 409,
   validation_error: 422,
   payload_too_large: 413,
   bad_request: 400,

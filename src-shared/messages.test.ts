@@ -1,50 +1,54 @@
 import { describe, expect, test } from 'vitest';
-import { describeQueueDeepScan, describeStatusUpdate } from './messages';
+import { describeQueueDeepScan, describeStatusUpdate, describeUndo } from './messages';
 
 const base = {
-  status: 'Selected',
-  matched: 0,
+  matched_count: 0,
   updated_count: 0,
   queued_count: 0,
   dequeued_count: 0,
-  already_scanned: 0,
-  already_in_queue: 0,
-  not_found: 0,
+  already_scanned_count: 0,
+  already_queued_count: 0,
+  not_found_count: 0,
 };
 
 describe('the update sentences', () => {
   test('the example from the workflow: exact counts in a fixed order', () => {
     expect(
-      describeStatusUpdate({
+      describeStatusUpdate('Selected', {
         ...base,
-        matched: 12,
+        matched_count: 12,
         updated_count: 12,
         queued_count: 10,
-        already_scanned: 2,
-        not_found: 1,
+        already_scanned_count: 2,
+        not_found_count: 1,
       }),
     ).toBe('12 updated, 10 queued for deep scan, 2 already scanned, 1 not found');
   });
 
   test('moving away from Selected reports what left the queue', () => {
     expect(
-      describeStatusUpdate({
+      describeStatusUpdate('Maybe', {
         ...base,
-        status: 'Maybe',
-        matched: 5,
+        matched_count: 5,
         updated_count: 5,
         dequeued_count: 2,
       }),
     ).toBe('5 updated, 2 removed from the deep scan queue');
   });
 
-  test('nothing to change says so', () => {
-    expect(describeStatusUpdate({ ...base, status: 'Maybe', matched: 3 })).toBe(
+  test('nothing to change says so; large numbers are grouped', () => {
+    expect(describeStatusUpdate('Maybe', { ...base, matched_count: 3 })).toBe(
       '0 updated, 3 places already Maybe',
     );
+    expect(
+      describeStatusUpdate('New', { ...base, matched_count: 100_000, updated_count: 100_000 }),
+    ).toBe('100,000 updated');
   });
 
-  test('queueing for a deep scan', () => {
+  test('undo and queueing', () => {
+    expect(describeUndo({ restored_count: 3, skipped_count: 1 })).toBe(
+      'Undone: 3 places restored, 1 left as they are (scan started or changed since)',
+    );
     expect(describeQueueDeepScan({ queued_count: 4, skipped: 1, not_found: 2 })).toBe(
       '4 queued for deep scan, 1 already queued, running or scanned, 2 not found',
     );

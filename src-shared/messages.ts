@@ -1,33 +1,43 @@
 /** The sentences both the API's `message` and the renderer's toast use, so the two never differ. */
 
+/** The counts of one status update, or the sum of several (a large selection in batches). */
 export interface StatusUpdateCounts {
-  status: string;
-  matched: number;
+  matched_count: number;
   updated_count: number;
   queued_count: number;
   dequeued_count: number;
-  /** Matched places whose scan had already finished (Selected leaves them alone). */
-  already_scanned: number;
-  /** Matched places already Queued or Processing (Selected leaves them alone). */
-  already_in_queue: number;
-  not_found: number;
+  already_queued_count: number;
+  already_scanned_count: number;
+  not_found_count: number;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const count = (n: number) => n.toLocaleString('en-US');
 
-export function describeStatusUpdate(c: StatusUpdateCounts): string {
-  const parts = [`${c.updated_count} updated`];
-  if (c.queued_count > 0) parts.push(`${c.queued_count} queued for deep scan`);
-  if (c.status === 'Selected') {
-    if (c.already_in_queue > 0) parts.push(`${c.already_in_queue} already queued`);
-    if (c.already_scanned > 0) parts.push(`${c.already_scanned} already scanned`);
+export function describeStatusUpdate(status: string, c: StatusUpdateCounts): string {
+  const parts = [`${count(c.updated_count)} updated`];
+  if (c.queued_count > 0) parts.push(`${count(c.queued_count)} queued for deep scan`);
+  if (c.already_queued_count > 0) parts.push(`${count(c.already_queued_count)} already queued`);
+  if (c.already_scanned_count > 0) parts.push(`${count(c.already_scanned_count)} already scanned`);
+  if (c.dequeued_count > 0)
+    parts.push(`${count(c.dequeued_count)} removed from the deep scan queue`);
+  if (c.not_found_count > 0) parts.push(`${count(c.not_found_count)} not found`);
+  if (
+    c.updated_count === 0 &&
+    c.queued_count === 0 &&
+    c.dequeued_count === 0 &&
+    c.matched_count > 0
+  ) {
+    parts.push(`${plural(c.matched_count, 'place')} already ${status}`);
   }
-  if (c.dequeued_count > 0) parts.push(`${c.dequeued_count} removed from the deep scan queue`);
-  if (c.not_found > 0) parts.push(`${c.not_found} not found`);
-  const unchanged = c.matched - c.updated_count;
-  if (c.updated_count === 0 && c.queued_count === 0 && c.dequeued_count === 0 && c.matched > 0) {
-    parts.push(`${plural(unchanged, 'place')} already ${c.status}`);
-  }
+  return parts.join(', ');
+}
+
+export function describeUndo(c: { restored_count: number; skipped_count: number }): string {
+  const parts = [`Undone: ${plural(c.restored_count, 'place')} restored`];
+  if (c.skipped_count > 0)
+    parts.push(`${count(c.skipped_count)} left as they are (scan started or changed since)`);
   return parts.join(', ');
 }
 

@@ -126,3 +126,16 @@ export const scanWorkers = pgTable('scan_workers', {
   last_seen_at: ts('last_seen_at').notNull().defaultNow(),
   scans_last_minute: integer('scans_last_minute').notNull().default(0),
 });
+
+/** Mirrors sql/pg/0003_status_undo.sql: each reviewer's last status update, for undo. */
+export const statusUndo = pgTable(
+  'status_undo',
+  {
+    token: text('token').primaryKey(),
+    user_id: text('user_id').notNull(),
+    status: text('status').$type<PlaceStatus>().notNull(),
+    applied_at: ts('applied_at').notNull(),
+    previous: jsonb('previous').notNull(),
+  },
+  (t) => [index('status_undo_user_idx').on(t.user_id)],
+);

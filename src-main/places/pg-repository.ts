@@ -1,7 +1,9 @@
 import { and, asc, count, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
 import type { PlaceStatus } from '../../src-shared/domain';
-import { localBusinesses, placesStaging as t } from '../db/schema.pg';
+import { randomUUID } from 'node:crypto';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { localBusinesses, placesStaging as t, statusUndo } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
 import { bulkInsertPlacesPg } from './bulk-insert';
@@ -12,6 +14,9 @@ import {
   queueable,
   statusUpdate,
   statusUpdateCounts,
+  statusUpdateResult,
+  UNDO_COLUMNS,
+  wantsUndo,
 } from './queries';
 import {
   missingIds,
@@ -25,6 +30,42 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** One array parameter, never one placeholder per id. */
 const idIn = (ids: string[]): SQL => sql`${t.place_id} = ANY(${sql.param(ids)}::text[])`;
+
+/** The rows an update is about to change, as they are now, in one journal row. */
+function journalSql(
+  token: string,
+  userId: string,
+  status: PlaceStatus,
+  now: Date,
+  changing: SQL,
+): SQL {
+  const fields = sql.join(
+    ['place_id', ...UNDO_COLUMNS].map(
+      (c) => sql`${sql.raw(`'${c}'`)}, ${t[c as keyof typeof t] as PgColumn}`,
+    ),
+    sql`, `,
+  );
+  return sql`INSERT INTO ${statusUndo} (token, user_id, status, applied_at, previous)
+    SELECT ${token}, ${userId}, ${status}, ${sql.param(now, statusUndo.applied_at)},
+      COALESCE(jsonb_agg(jsonb_build_object(${fields})), '[]'::jsonb)
+    FROM ${t} WHERE ${changing}`;
+}
+
+/** Puts back each journalled row still as the update left it and whose scan has not started. */
+function restoreSql(token: string, userId: string, status: PlaceStatus, appliedAt: Date): SQL {
+  const shape = sql.raw(
+    ['place_id', ...UNDO_COLUMNS]
+      .map((c) => `${c} ${(t[c as keyof typeof t] as PgColumn).getSQLType()}`)
+      .join(', '),
+  );
+  const assignments = sql.raw(UNDO_COLUMNS.map((c) => `${c} = x.${c}`).join(', '));
+  return sql`UPDATE ${t} AS p SET ${assignments}
+    FROM ${statusUndo} AS u, jsonb_to_recordset(u.previous) AS x(${shape})
+    WHERE u.token = ${token} AND p.place_id = x.place_id
+      AND p.status = ${status} AND p.updated_at = ${sql.param(appliedAt, t.updated_at)} AND p.updated_by = ${userId}
+      AND (p.deep_scan_status IS NULL OR p.deep_scan_status = 'Queued'
+           OR p.deep_scan_status IS NOT DISTINCT FROM x.deep_scan_status)`;
+}
 
 function targetCondition(target: UpdateTarget): SQL | undefined {
   if (target.kind === 'ids') return idIn(target.ids);
@@ -95,26 +136,45 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
           .where(match)
           .orderBy(asc(t.id))
           .for('update');
-        const [c] = await tx
+        const [counts] = await tx
           .select(statusUpdateCounts(t, status))
           .from(t)
           .where(inArray(t.id, locked));
+        const c = counts!;
         const { set, touch } = statusUpdate(t, status, userId, now);
+        let undoToken: string | null = null;
+        if (wantsUndo(c, status)) {
+          undoToken = randomUUID();
+          await tx.delete(statusUndo).where(eq(statusUndo.user_id, userId));
+          await tx.execute(journalSql(undoToken, userId, status, now, and(match, touch)!));
+        }
         await tx.update(t).set(set).where(and(match, touch));
-        const counts = c!;
         const notFound =
-          target.kind === 'ids' && counts.matched < target.ids.length
+          target.kind === 'ids' && c.matched < target.ids.length
             ? missingIds(target.ids, await foundIds(tx, target.ids))
             : [];
-        return {
-          matched: counts.matched,
-          updated: counts.updated,
-          queued: status === 'Selected' ? counts.queueable : 0,
-          dequeued: status === 'Selected' ? 0 : counts.queued,
-          alreadyScanned: status === 'Selected' ? counts.completed : 0,
-          alreadyInQueue: status === 'Selected' ? counts.queued + counts.processing : 0,
-          notFound,
-        };
+        return statusUpdateResult(c, status, notFound, undoToken);
+      });
+    },
+
+    async undoStatusUpdate(token, userId, notBefore) {
+      return withRetry(db, async (tx) => {
+        const [entry] = await tx
+          .select({
+            status: statusUndo.status,
+            applied_at: statusUndo.applied_at,
+            total: sql<number>`jsonb_array_length(${statusUndo.previous})`,
+          })
+          .from(statusUndo)
+          .where(and(eq(statusUndo.token, token), eq(statusUndo.user_id, userId)))
+          .for('update');
+        if (!entry || entry.applied_at < notBefore) return null;
+        const restored = await tx.execute(
+          restoreSql(token, userId, entry.status, entry.applied_at),
+        );
+        await tx.delete(statusUndo).where(eq(statusUndo.token, token));
+        const restoredCount = restored.rowCount ?? 0;
+        return { restored_count: restoredCount, skipped_count: entry.total - restoredCount };
       });
     },
 

@@ -141,3 +141,53 @@ export function statusUpdate(t: PlacesTable, status: PlaceStatus, userId: string
   };
   return { set, touch };
 }
+
+/** Updates that change more rows than this get no undo journal (it would be too large). */
+export const UNDO_MAX_ROWS = 100_000;
+
+type Counts = {
+  matched: number;
+  updated: number;
+  queueable: number;
+  queued: number;
+  processing: number;
+  completed: number;
+};
+
+/** The counts of statusUpdateCounts() in the API's terms for the target status. */
+export function statusUpdateResult(
+  c: Counts,
+  status: PlaceStatus,
+  notFound: string[],
+  undoToken: string | null,
+) {
+  const selecting = status === 'Selected';
+  return {
+    matched_count: c.matched,
+    updated_count: c.updated,
+    queued_count: selecting ? c.queueable : 0,
+    dequeued_count: selecting ? 0 : c.queued,
+    already_queued_count: selecting ? c.queued + c.processing : 0,
+    already_scanned_count: selecting ? c.completed : 0,
+    not_found: notFound,
+    undo_token: undoToken,
+  };
+}
+
+/** Whether an update with these counts changes anything worth an undo journal. */
+export function wantsUndo(c: Counts, status: PlaceStatus): boolean {
+  const changes = c.updated + (status === 'Selected' ? c.queueable : c.queued);
+  return changes > 0 && c.matched <= UNDO_MAX_ROWS;
+}
+
+/** The columns an undo restores, in the order both journals store them. */
+export const UNDO_COLUMNS = [
+  'status',
+  'deep_scan_status',
+  'deep_scan_error',
+  'deep_scan_attempts',
+  'deep_scan_queued_at',
+  'deep_scan_next_attempt_at',
+  'updated_at',
+  'updated_by',
+] as const;

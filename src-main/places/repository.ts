@@ -1,4 +1,8 @@
-import type { PlaceFilter } from '../../src-shared/contract';
+import type {
+  PlaceFilter,
+  UndoStatusUpdateOutput,
+  UpdateStatusOutput,
+} from '../../src-shared/contract';
 import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
 import type { ListKey } from './queries';
 import type { LocalBusinessRow, NewPlaceRow, PlaceRow } from '../db/rows';
@@ -9,15 +13,10 @@ export type UpdateTarget =
 
 export type PlaceListRow = Pick<PlaceRow, ListKey>;
 
-export interface StatusUpdateResult {
-  matched: number;
-  updated: number;
-  queued: number;
-  dequeued: number;
-  alreadyScanned: number;
-  alreadyInQueue: number;
-  notFound: string[];
-}
+/** Step 6's outcome in the API's terms, less the sentence (the service writes it). */
+export type StatusUpdateResult = Omit<UpdateStatusOutput, 'message'>;
+
+export type UndoResult = Omit<UndoStatusUpdateOutput, 'message'>;
 
 export interface QueueResult {
   queued: number;
@@ -50,6 +49,11 @@ export interface PlacesRepository {
     userId: string,
     now: Date,
   ): Promise<StatusUpdateResult>;
+  /**
+   * Puts back the rows of the user's last update (by its undo token) that are still as it left
+   * them and whose scan has not started; null when there is no such update to undo.
+   */
+  undoStatusUpdate(token: string, userId: string, notBefore: Date): Promise<UndoResult | null>;
   queueDeepScan(ids: string[], userId: string, now: Date): Promise<QueueResult>;
   countByStatus(): Promise<StatusCount[]>;
   /** Inserts new places, skipping place ids already present; returns how many were inserted. */

@@ -4,12 +4,17 @@ import type {
   PlaceDetail,
   PlacesSummary,
   QueueDeepScanOutput,
+  UndoStatusUpdateOutput,
   UpdateStatusInput,
   UpdateStatusOutput,
 } from '../../src-shared/contract';
-import { PLACE_STATUSES, type PlaceStatus } from '../../src-shared/domain';
+import { PLACE_STATUSES, UNDO_WINDOW_SECONDS, type PlaceStatus } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { describeQueueDeepScan, describeStatusUpdate } from '../../src-shared/messages';
+import {
+  describeQueueDeepScan,
+  describeStatusUpdate,
+  describeUndo,
+} from '../../src-shared/messages';
 import type { NewPlaceRow } from '../db/rows';
 import type { Store } from '../db/store';
 import { createPgPlacesRepository } from './pg-repository';
@@ -58,24 +63,29 @@ export function createPlacesService(repo: PlacesRepository, clock: () => Date = 
             filter: input.filter ?? {},
             excludeIds: [...new Set(input.exclude_ids ?? [])],
           };
-      const r = await repo.updateStatus(target, input.status, userId, clock());
-      const output = {
-        updated_count: r.updated,
-        queued_count: r.queued,
-        dequeued_count: r.dequeued,
-        not_found: r.notFound,
-      };
+      const result = await repo.updateStatus(target, input.status, userId, clock());
       return {
-        message: describeStatusUpdate({
-          status: input.status,
-          matched: r.matched,
-          ...output,
-          already_scanned: r.alreadyScanned,
-          already_in_queue: r.alreadyInQueue,
-          not_found: r.notFound.length,
+        message: describeStatusUpdate(input.status, {
+          ...result,
+          not_found_count: result.not_found.length,
         }),
-        ...output,
+        ...result,
       };
+    },
+
+    async undoStatusUpdate(token: string, userId: string): Promise<UndoStatusUpdateOutput> {
+      const result = await repo.undoStatusUpdate(
+        token,
+        userId,
+        new Date(clock().getTime() - UNDO_WINDOW_SECONDS * 1000),
+      );
+      if (!result) {
+        throw new AppError(
+          'conflict',
+          `Nothing to undo: only your last update can be undone, within ${UNDO_WINDOW_SECONDS} seconds, once.`,
+        );
+      }
+      return { message: describeUndo(result), ...result };
     },
 
     async queueDeepScan(placeIds: string[], userId: string): Promise<QueueDeepScanOutput> {

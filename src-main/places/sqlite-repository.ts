@@ -1,7 +1,9 @@
 import { and, count, eq, not, sql, type SQL } from 'drizzle-orm';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { NewPlaceRow } from '../db/rows';
-import { localBusinesses, placesStaging as t } from '../db/schema.sqlite';
+import { randomUUID } from 'node:crypto';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { localBusinesses, placesStaging as t, statusUndo } from '../db/schema.sqlite';
 import type { SqliteStore } from '../db/store';
 import {
   filterCondition,
@@ -10,6 +12,9 @@ import {
   queueable,
   statusUpdate,
   statusUpdateCounts,
+  statusUpdateResult,
+  UNDO_COLUMNS,
+  wantsUndo,
 } from './queries';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
 import { missingIds, type PlacesRepository, type UpdateTarget } from './repository';
@@ -19,6 +24,38 @@ type Db = SqliteStore['db'];
 /** One JSON parameter, never one placeholder per id (SQLite allows 32,766). */
 const idIn = (ids: string[]): SQL =>
   sql`${t.place_id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
+/** The rows an update is about to change, as they are now, in one journal row. */
+function journalSql(
+  token: string,
+  userId: string,
+  status: PlaceStatus,
+  now: Date,
+  changing: SQL,
+): SQL {
+  const fields = sql.join(
+    ['place_id', ...UNDO_COLUMNS].map(
+      (c) => sql`${sql.raw(`'${c}'`)}, ${t[c as keyof typeof t] as SQLiteColumn}`,
+    ),
+    sql`, `,
+  );
+  return sql`INSERT INTO ${statusUndo} (token, user_id, status, applied_at, previous)
+    SELECT ${token}, ${userId}, ${status}, ${now.getTime()}, json_group_array(json_object(${fields}))
+    FROM ${t} WHERE ${changing}`;
+}
+
+/** Puts back each journalled row still as the update left it and whose scan has not started. */
+function restoreSql(token: string, userId: string, status: PlaceStatus, appliedAt: Date): SQL {
+  const columns = sql.raw(UNDO_COLUMNS.map((c) => `value ->> '$.${c}' AS ${c}`).join(', '));
+  const assignments = sql.raw(UNDO_COLUMNS.map((c) => `${c} = x.${c}`).join(', '));
+  return sql`UPDATE ${t} AS p SET ${assignments}
+    FROM (SELECT value ->> '$.place_id' AS place_id, ${columns}
+          FROM ${statusUndo} AS u, json_each(u.previous) WHERE u.token = ${token}) AS x
+    WHERE p.place_id = x.place_id
+      AND p.status = ${status} AND p.updated_at = ${appliedAt.getTime()} AND p.updated_by = ${userId}
+      AND (p.deep_scan_status IS NULL OR p.deep_scan_status = 'Queued'
+           OR p.deep_scan_status IS x.deep_scan_status)`;
+}
 
 function targetCondition(target: UpdateTarget): SQL | undefined {
   if (target.kind === 'ids') return idIn(target.ids);
@@ -70,25 +107,46 @@ export function createSqlitePlacesRepository(db: Db): PlacesRepository {
     async updateStatus(target, status: PlaceStatus, userId, now) {
       const match = targetCondition(target);
       // better-sqlite3 runs this synchronously under BEGIN IMMEDIATE: nothing can change the
-      // rows between the count and the update, and any throw rolls both back.
+      // rows between the count and the update, and any throw rolls everything back.
       return db.transaction(
         (tx) => {
           const c = tx.select(statusUpdateCounts(t, status)).from(t).where(match).get()!;
           const { set, touch } = statusUpdate(t, status, userId, now);
+          let undoToken: string | null = null;
+          if (wantsUndo(c, status)) {
+            undoToken = randomUUID();
+            tx.delete(statusUndo).where(eq(statusUndo.user_id, userId)).run();
+            tx.run(journalSql(undoToken, userId, status, now, and(match, touch)!));
+          }
           tx.update(t).set(set).where(and(match, touch)).run();
           const notFound =
             target.kind === 'ids' && c.matched < target.ids.length
               ? missingIds(target.ids, foundIds(tx as unknown as Db, target.ids))
               : [];
-          return {
-            matched: c.matched,
-            updated: c.updated,
-            queued: status === 'Selected' ? c.queueable : 0,
-            dequeued: status === 'Selected' ? 0 : c.queued,
-            alreadyScanned: status === 'Selected' ? c.completed : 0,
-            alreadyInQueue: status === 'Selected' ? c.queued + c.processing : 0,
-            notFound,
-          };
+          return statusUpdateResult(c, status, notFound, undoToken);
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    async undoStatusUpdate(token, userId, notBefore) {
+      return db.transaction(
+        (tx) => {
+          const entry = tx
+            .select({
+              status: statusUndo.status,
+              applied_at: statusUndo.applied_at,
+              total: sql<number>`json_array_length(${statusUndo.previous})`,
+            })
+            .from(statusUndo)
+            .where(and(eq(statusUndo.token, token), eq(statusUndo.user_id, userId)))
+            .get();
+          if (!entry || entry.applied_at < notBefore) return null;
+          const restored = tx.run(
+            restoreSql(token, userId, entry.status, entry.applied_at),
+          ).changes;
+          tx.delete(statusUndo).where(eq(statusUndo.token, token)).run();
+          return { restored_count: restored, skipped_count: entry.total - restored };
         },
         { behavior: 'immediate' },
       );

@@ -30,6 +30,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       events.emit('placesChanged', { place_ids: input.place_ids ?? null, reason: 'status' });
       return result;
     },
+    undoStatusUpdate: async (input, ctx) => {
+      const result = await places.undoStatusUpdate(input.undo_token, ctx.userId!);
+      events.emit('placesChanged', { place_ids: null, reason: 'status' });
+      return result;
+    },
     queueDeepScan: async (input, ctx) => {
       const result = await places.queueDeepScan(input.place_ids, ctx.userId!);
       events.emit('placesChanged', { place_ids: input.place_ids, reason: 'status' });

@@ -6,6 +6,8 @@ import {
   placeDetailSchema,
   queueDeepScanInput,
   queueDeepScanOutput,
+  undoStatusUpdateInput,
+  undoStatusUpdateOutput,
   updateStatusInput,
   updateStatusOutput,
 } from './places';
@@ -88,6 +90,17 @@ export const contract = {
     http: {
       method: 'PUT',
       path: '/api/v3/places/staging/status',
+      source: 'body',
+      successStatus: 200,
+    },
+    auth: true,
+  }),
+  undoStatusUpdate: op({
+    input: undoStatusUpdateInput,
+    output: undoStatusUpdateOutput,
+    http: {
+      method: 'POST',
+      path: '/api/v3/places/staging/status/undo',
       source: 'body',
       successStatus: 200,
     },

@@ -171,8 +171,28 @@ export const updateStatusOutput = z.object({
   queued_count: z.number().int(),
   dequeued_count: z.number().int(),
   not_found: z.array(z.string()),
+  /** Places the request matched (changed or not). */
+  matched_count: z.number().int(),
+  /** With Selected: matched places already Queued or Processing, left alone. */
+  already_queued_count: z.number().int(),
+  /** With Selected: matched places whose scan had completed, left alone. */
+  already_scanned_count: z.number().int(),
+  /** Pass to undoStatusUpdate within UNDO_WINDOW_SECONDS; null when nothing changed. */
+  undo_token: z.string().nullable(),
 });
 export type UpdateStatusOutput = z.infer<typeof updateStatusOutput>;
+
+export const undoStatusUpdateInput = z.strictObject({
+  undo_token: z.string({ error: 'must be the undo_token of a status update' }).min(1).max(100),
+});
+export const undoStatusUpdateOutput = z.object({
+  message: z.string(),
+  /** Places put back as they were. */
+  restored_count: z.number().int(),
+  /** Places left as they are: their scan started, or someone changed them since. */
+  skipped_count: z.number().int(),
+});
+export type UndoStatusUpdateOutput = z.infer<typeof undoStatusUpdateOutput>;
 
 export const queueDeepScanInput = z.strictObject({ place_ids: placeIdListSchema });
 export const queueDeepScanOutput = z.object({
