@@ -11,18 +11,22 @@ export interface StatusUpdateCounts {
   not_found_count: number;
 }
 
+/** Numbers as the UI and the API's sentences show them: 12,345. */
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
+
 const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-const count = (n: number) => n.toLocaleString('en-US');
+  `${formatCount(n)} ${n === 1 ? one : many}`;
 
 export function describeStatusUpdate(status: string, c: StatusUpdateCounts): string {
-  const parts = [`${count(c.updated_count)} updated`];
-  if (c.queued_count > 0) parts.push(`${count(c.queued_count)} queued for deep scan`);
-  if (c.already_queued_count > 0) parts.push(`${count(c.already_queued_count)} already queued`);
-  if (c.already_scanned_count > 0) parts.push(`${count(c.already_scanned_count)} already scanned`);
+  const parts = [`${formatCount(c.updated_count)} updated`];
+  if (c.queued_count > 0) parts.push(`${formatCount(c.queued_count)} queued for deep scan`);
+  if (c.already_queued_count > 0)
+    parts.push(`${formatCount(c.already_queued_count)} already queued`);
+  if (c.already_scanned_count > 0)
+    parts.push(`${formatCount(c.already_scanned_count)} already scanned`);
   if (c.dequeued_count > 0)
-    parts.push(`${count(c.dequeued_count)} removed from the deep scan queue`);
-  if (c.not_found_count > 0) parts.push(`${count(c.not_found_count)} not found`);
+    parts.push(`${formatCount(c.dequeued_count)} removed from the deep scan queue`);
+  if (c.not_found_count > 0) parts.push(`${formatCount(c.not_found_count)} not found`);
   if (
     c.updated_count === 0 &&
     c.queued_count === 0 &&
@@ -37,7 +41,7 @@ export function describeStatusUpdate(status: string, c: StatusUpdateCounts): str
 export function describeUndo(c: { restored_count: number; skipped_count: number }): string {
   const parts = [`Undone: ${plural(c.restored_count, 'place')} restored`];
   if (c.skipped_count > 0)
-    parts.push(`${count(c.skipped_count)} left as they are (scan started or changed since)`);
+    parts.push(`${formatCount(c.skipped_count)} left as they are (scan started or changed since)`);
   return parts.join(', ');
 }
 

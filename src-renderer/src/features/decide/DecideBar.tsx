@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { PLACE_STATUSES, type PlaceStatus } from '../../../../src-shared/domain';
-import { formatCount } from './update-message';
+import { formatCount } from '../../../../src-shared/messages';
 
 interface DecideBarProps {
   count: number;

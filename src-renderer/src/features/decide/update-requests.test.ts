@@ -47,10 +47,25 @@ describe('status update requests', () => {
   });
 
   it('batch results add up', () => {
-    const totals = [
-      { message: '', updated_count: 2, queued_count: 1, dequeued_count: 0, not_found: ['a'] },
-      { message: '', updated_count: 3, queued_count: 2, dequeued_count: 1, not_found: ['b'] },
-    ].reduce(addUpdateResult, NO_UPDATES);
-    expect(totals).toEqual({ updated: 5, queued: 3, dequeued: 1, notFound: ['a', 'b'] });
+    const result = (n: number, notFound: string[]) => ({
+      message: '',
+      matched_count: n,
+      updated_count: n,
+      queued_count: n - 1,
+      dequeued_count: 0,
+      already_queued_count: 1,
+      already_scanned_count: 0,
+      not_found: notFound,
+      undo_token: null,
+    });
+    const totals = [result(2, ['a']), result(3, ['b', 'c'])].reduce(addUpdateResult, NO_UPDATES);
+    expect(totals).toEqual({
+      ...NO_UPDATES,
+      matched_count: 5,
+      updated_count: 5,
+      queued_count: 3,
+      already_queued_count: 2,
+      not_found_count: 3,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { OperationInput, UpdateStatusOutput } from '../../../../src-shared/contract';
 import { MAX_PLACE_IDS_PER_REQUEST, type PlaceStatus } from '../../../../src-shared/domain';
+import type { StatusUpdateCounts } from '../../../../src-shared/messages';
 import { compactFilter } from '../filters/view-state';
 import type { Selection } from '../selection/selection';
 
@@ -33,20 +34,27 @@ export function buildUpdateRequests(
   return requests;
 }
 
-export interface UpdateTotals {
-  updated: number;
-  queued: number;
-  dequeued: number;
-  notFound: string[];
-}
+/** The counts of every batch so far, summed: the shared message builder's input. */
+export type UpdateTotals = StatusUpdateCounts;
 
-export const NO_UPDATES: UpdateTotals = { updated: 0, queued: 0, dequeued: 0, notFound: [] };
+export const NO_UPDATES: UpdateTotals = {
+  matched_count: 0,
+  updated_count: 0,
+  queued_count: 0,
+  dequeued_count: 0,
+  already_queued_count: 0,
+  already_scanned_count: 0,
+  not_found_count: 0,
+};
 
 export function addUpdateResult(totals: UpdateTotals, result: UpdateStatusOutput): UpdateTotals {
   return {
-    updated: totals.updated + result.updated_count,
-    queued: totals.queued + result.queued_count,
-    dequeued: totals.dequeued + result.dequeued_count,
-    notFound: [...totals.notFound, ...result.not_found],
+    matched_count: totals.matched_count + result.matched_count,
+    updated_count: totals.updated_count + result.updated_count,
+    queued_count: totals.queued_count + result.queued_count,
+    dequeued_count: totals.dequeued_count + result.dequeued_count,
+    already_queued_count: totals.already_queued_count + result.already_queued_count,
+    already_scanned_count: totals.already_scanned_count + result.already_scanned_count,
+    not_found_count: totals.not_found_count + result.not_found.length,
   };
 }

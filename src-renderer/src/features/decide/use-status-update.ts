@@ -31,15 +31,22 @@ async function runStatusUpdate(
   target: Selection,
 ): Promise<void> {
   const requests = buildUpdateRequests(target, status);
-  const context = { status, requestedIds: target.mode === 'ids' ? target.ids.size : null };
   let totals = NO_UPDATES;
+  let undoToken: string | null = null;
   let done = 0;
   try {
     for (const request of requests) {
-      totals = addUpdateResult(totals, await deps.client.call('updateStatus', request));
+      const result = await deps.client.call('updateStatus', request);
+      totals = addUpdateResult(totals, result);
+      undoToken = result.undo_token;
       done++;
     }
-    deps.notify('success', describeUpdate(totals, context));
+    // Undo covers one request: a batched selection (over 10,000 ids) offers none.
+    const undo =
+      undoToken && requests.length === 1
+        ? { label: 'Undo', run: () => void undoStatusUpdate(deps, undoToken!) }
+        : undefined;
+    deps.notify('success', describeUpdate(totals, status), undo);
   } catch (thrown) {
     const error = toAppError(thrown);
     const remaining: Selection =
@@ -54,7 +61,7 @@ async function runStatusUpdate(
         ? plainErrorText(error, `the change to ${status}`)
         : describePartialUpdate(
             totals,
-            context,
+            status,
             done,
             requests.length,
             plainErrorText(error, 'the rest'),
@@ -62,6 +69,17 @@ async function runStatusUpdate(
     deps.notify('error', message, retry);
   } finally {
     if (done > 0) deps.onSaved();
+  }
+}
+
+/** Puts back what the last update changed, where no scan has started (the server decides). */
+async function undoStatusUpdate(deps: UpdateDeps, undoToken: string): Promise<void> {
+  try {
+    const result = await deps.client.call('undoStatusUpdate', { undo_token: undoToken });
+    deps.notify('success', result.message);
+    deps.onSaved();
+  } catch (thrown) {
+    deps.notify('error', plainErrorText(toAppError(thrown), 'the undo'));
   }
 }
 

@@ -7,7 +7,7 @@ import {
   type DeepScanFilter,
   type PlaceStatus,
 } from '../../../../src-shared/domain';
-import { formatCount } from '../decide/update-message';
+import { formatCount } from '../../../../src-shared/messages';
 import { isFilterActive } from './view-state';
 
 const SEARCH_DEBOUNCE_MS = 300;

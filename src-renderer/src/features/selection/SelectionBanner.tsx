@@ -1,5 +1,5 @@
 import type { PlaceFilter } from '../../../../src-shared/contract';
-import { formatCount } from '../decide/update-message';
+import { formatCount } from '../../../../src-shared/messages';
 import { selectedCount, type Selection, type SelectionAction } from './selection';
 
 interface SelectionBannerProps {

@@ -1,4 +1,4 @@
-import { formatCount } from '../decide/update-message';
+import { formatCount } from '../../../../src-shared/messages';
 import type { Bar } from './summary-model';
 
 /** A small horizontal bar chart in plain CSS; the numbers are always written out too. */

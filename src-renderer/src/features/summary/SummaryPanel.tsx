@@ -1,5 +1,5 @@
 import type { PlacesSummary, ScanProgress } from '../../../../src-shared/contract';
-import { formatCount } from '../decide/update-message';
+import { formatCount } from '../../../../src-shared/messages';
 import { BarChart } from './BarChart';
 import { ScanQueueProgress } from './ScanQueueProgress';
 import { deepScanBars, statusBars } from './summary-model';
