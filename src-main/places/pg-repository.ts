@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
 import type { PlaceStatus } from '../../src-shared/domain';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import type { NewPlaceRow } from '../db/rows';
 import { bulkInsertPlacesPg } from './bulk-insert';
 import {
   filterCondition,
+  targetCondition,
   listColumns,
   orderBy,
   queueable,
@@ -18,12 +19,7 @@ import {
   UNDO_COLUMNS,
   wantsUndo,
 } from './queries';
-import {
-  missingIds,
-  type PlacesRepository,
-  type StatusUpdateResult,
-  type UpdateTarget,
-} from './repository';
+import { missingIds, type PlacesRepository, type StatusUpdateResult } from './repository';
 
 type Db = PgStore['db'];
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -65,13 +61,6 @@ function restoreSql(token: string, userId: string, status: PlaceStatus, appliedA
       AND p.status = ${status} AND p.updated_at = ${sql.param(appliedAt, t.updated_at)} AND p.updated_by = ${userId}
       AND (p.deep_scan_status IS NULL OR p.deep_scan_status = 'Queued'
            OR p.deep_scan_status IS NOT DISTINCT FROM x.deep_scan_status)`;
-}
-
-function targetCondition(target: UpdateTarget): SQL | undefined {
-  if (target.kind === 'ids') return idIn(target.ids);
-  const filter = filterCondition(t, target.filter);
-  const exclude = target.excludeIds.length ? not(idIn(target.excludeIds)) : undefined;
-  return and(filter, exclude);
 }
 
 /** Rows per INSERT statement (one JSON parameter each). */
@@ -126,7 +115,7 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
     },
 
     async updateStatus(target, status: PlaceStatus, userId, now): Promise<StatusUpdateResult> {
-      const match = targetCondition(target);
+      const match = targetCondition(t, target, idIn);
       return withRetry(db, async (tx) => {
         // Lock the matched rows in id order (no deadlock between two reviewers' updates; the
         // scheduler's SKIP LOCKED claim passes them by), then count them before changing them.

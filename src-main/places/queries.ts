@@ -8,6 +8,7 @@ import {
 } from '../../src-shared/domain';
 import type * as pgSchema from '../db/schema.pg';
 import type * as sqliteSchema from '../db/schema.sqlite';
+import type { UpdateTarget } from './repository';
 
 /**
  * SQL fragments shared by both repositories. Drizzle's column objects differ in type between the
@@ -29,6 +30,17 @@ export function filterCondition(t: PlacesTable, filter: PlaceFilter): SQL | unde
     parts.push(sql`${t.search_text} LIKE ${searchPattern(filter.q)} ESCAPE '\\'`);
   }
   return parts.length ? and(...parts) : undefined;
+}
+
+/** The places a status update applies to; `idIn` is the dialect's one-parameter id list. */
+export function targetCondition(
+  t: PlacesTable,
+  target: UpdateTarget,
+  idIn: (ids: string[]) => SQL,
+): SQL | undefined {
+  if (target.kind === 'ids') return idIn(target.ids);
+  const exclude = target.excludeIds.length ? not(idIn(target.excludeIds)) : undefined;
+  return and(filterCondition(t, target.filter), exclude);
 }
 
 const SORT_COLUMNS = {

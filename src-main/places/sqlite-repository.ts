@@ -1,4 +1,4 @@
-import { and, count, eq, not, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { NewPlaceRow } from '../db/rows';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { localBusinesses, placesStaging as t, statusUndo } from '../db/schema.sq
 import type { SqliteStore } from '../db/store';
 import {
   filterCondition,
+  targetCondition,
   listColumns,
   orderBy,
   queueable,
@@ -17,7 +18,7 @@ import {
   wantsUndo,
 } from './queries';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
-import { missingIds, type PlacesRepository, type UpdateTarget } from './repository';
+import { missingIds, type PlacesRepository } from './repository';
 
 type Db = SqliteStore['db'];
 
@@ -55,13 +56,6 @@ function restoreSql(token: string, userId: string, status: PlaceStatus, appliedA
       AND p.status = ${status} AND p.updated_at = ${appliedAt.getTime()} AND p.updated_by = ${userId}
       AND (p.deep_scan_status IS NULL OR p.deep_scan_status = 'Queued'
            OR p.deep_scan_status IS x.deep_scan_status)`;
-}
-
-function targetCondition(target: UpdateTarget): SQL | undefined {
-  if (target.kind === 'ids') return idIn(target.ids);
-  const filter = filterCondition(t, target.filter);
-  const exclude = target.excludeIds.length ? not(idIn(target.excludeIds)) : undefined;
-  return and(filter, exclude);
 }
 
 function foundIds(db: Db, ids: string[]): string[] {
@@ -105,7 +99,7 @@ export function createSqlitePlacesRepository(db: Db): PlacesRepository {
     },
 
     async updateStatus(target, status: PlaceStatus, userId, now) {
-      const match = targetCondition(target);
+      const match = targetCondition(t, target, idIn);
       // better-sqlite3 runs this synchronously under BEGIN IMMEDIATE: nothing can change the
       // rows between the count and the update, and any throw rolls everything back.
       return db.transaction(
