@@ -9,6 +9,7 @@ import { createPlacesService, placesRepositoryFor, type PlacesService } from './
 import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
 import { createDispatcher } from './router/dispatcher';
+import { startScheduler, type Scheduler } from './scan';
 import { appVersion } from './version';
 
 /**
@@ -33,10 +34,13 @@ export interface Backend {
   readonly places: PlacesService;
   readonly authMode: AuthMode;
   readonly logger: Logger;
+  readonly scan: Scheduler;
 }
 
 export interface StartBackendOptions {
   logger?: Logger;
+  /** Run the deep scan loop in this process (default true; `serve --no-scheduler` says false). */
+  scheduler?: boolean;
 }
 
 /** Opens the store (applying pending sql/ scripts), the token verifier and the services. */
@@ -46,26 +50,20 @@ export async function startBackend(
 ): Promise<Backend> {
   const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
   const store = await openStore(settings);
+  let scan: Scheduler | undefined;
   try {
     const verifier = await createTokenVerifier(settings);
     const places = createPlacesService(placesRepositoryFor(store));
     const events = createEventBus();
+    scan = startScheduler({ store, settings, logger, events, runLoop: options.scheduler ?? true });
+    const scheduler = scan;
     const handlers = createHandlers({
       places,
       events,
       storeKind: store.kind,
       authMode: verifier.mode,
       version: appVersion(),
-      scanStatus: async () => {
-        const summary = await places.summary();
-        return {
-          counts: summary.by_deep_scan_status,
-          scans_per_minute: 0,
-          oldest_queued_age_seconds: null,
-          running: false,
-          paused_reason: 'The deep scan scheduler is not part of this build yet.',
-        };
-      },
+      scanStatus: () => scheduler.status(),
     });
     const dispatch = createDispatcher({ verifier, handlers, logger });
     return {
@@ -85,9 +83,14 @@ export async function startBackend(
         ),
       subscribe: events.subscribe,
       issueLocalToken: (sub, ttlSeconds) => issueLocalToken(settings, { sub, ttlSeconds }),
-      close: () => store.close(),
+      scan: scheduler,
+      close: async () => {
+        await scheduler.stop();
+        await store.close();
+      },
     };
   } catch (error) {
+    await scan?.stop();
     await store.close();
     throw error;
   }

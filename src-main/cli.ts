@@ -5,6 +5,7 @@ import { migrateStore } from './db/store';
 import { errorSummary } from './error-summary';
 import { seedPlaces } from './cli/seed';
 import { serve } from './cli/serve';
+import { runWorker } from './cli/worker';
 import { appVersion } from './version';
 
 function positiveInt(value: string): number {
@@ -75,6 +76,13 @@ program
   .option('--no-scheduler', 'do not run the deep scan loop in this process')
   .action(async (options: { port: number; host: string; scheduler: boolean }) => {
     await serve(loadSettings(), options);
+  });
+
+program
+  .command('worker')
+  .description('run only the deep scan loop (for a server or a spare machine) until SIGTERM')
+  .action(async () => {
+    await runWorker(loadSettings());
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

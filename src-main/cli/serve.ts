@@ -1,6 +1,7 @@
 import type { Settings } from '../config';
 import { startBackend } from '../backend';
 import { createHttpServer } from '../http/server';
+import { NO_API_KEY_REASON } from '../scan';
 
 export interface ServeOptions {
   port: number;
@@ -10,7 +11,7 @@ export interface ServeOptions {
 
 /** `staging-editor serve`: the HTTP API and renderer until SIGTERM or SIGINT. */
 export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
-  const backend = await startBackend(settings);
+  const backend = await startBackend(settings, { scheduler: options.scheduler });
   const app = await createHttpServer(backend);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
@@ -23,16 +24,19 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     console.log(`Sign in (single-user mode, valid 12 hours): ${url}/#token=${token}`);
   }
   if (!options.scheduler) console.log('Deep scans: not run by this process (--no-scheduler).');
+  else if (!backend.scan.running) console.log(`Deep scans: off. ${NO_API_KEY_REASON}.`);
+  else console.log(`Deep scans: running here as ${backend.scan.workerId}.`);
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    // A second signal cuts the scans' grace period short.
+    if (stopping) return void backend.scan.stop(0);
     stopping = true;
     backend.logger.info({ signal }, 'stopping');
     await app.close();
     await backend.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -18,7 +18,7 @@ export interface ScanConfig {
   retryMaxMs: number;
   /** How long a graceful stop lets in-flight scans finish before returning them. */
   graceMs: number;
-  /** Lease extension, lease sweep and worker heartbeat period (default: a third of the lease). */
+  /** Period of lease extension and the worker heartbeat (default: 5 s, or a third of the lease). */
   heartbeatMs: number;
   /** How often a busy loop re-reads the shared pause before starting buffered scans. */
   controlRefreshMs: number;
@@ -56,7 +56,9 @@ export function scanConfig(settings: Settings, tuning: ScanTuning = {}): ScanCon
     retryBaseMs: tuning.retryBaseMs ?? 5_000,
     retryMaxMs: tuning.retryMaxMs ?? 10 * 60_000,
     graceMs: tuning.graceMs ?? 5_000,
-    heartbeatMs: tuning.heartbeatMs ?? Math.max(250, Math.floor(leaseMs / 3)),
+    // Often enough that a lease never runs out under a live worker, and that the throughput
+    // other processes read (scan_workers) is at most a few seconds old.
+    heartbeatMs: tuning.heartbeatMs ?? Math.max(250, Math.min(5_000, Math.floor(leaseMs / 3))),
     controlRefreshMs: tuning.controlRefreshMs ?? 1_000,
     authRetryMs: tuning.authRetryMs ?? 5 * 60_000,
     progressIntervalMs: tuning.progressIntervalMs ?? 2_000,

@@ -30,16 +30,22 @@ export function holdsAny(t: PlacesTable, claims: ClaimedPlace[]): SQL {
 
 type BusinessesTable = typeof pgSchema.localBusinesses | typeof sqliteSchema.localBusinesses;
 
+/** The local_businesses columns a scan writes: all but the keys and the row's timestamps. */
+export function scannedColumnNames(table: BusinessesTable): string[] {
+  return Object.entries(getTableColumns(table))
+    .filter(([key]) => !['id', 'place_id', 'created_at', 'updated_at'].includes(key))
+    .map(([, column]) => column.name);
+}
+
 /**
  * The SET of the local_businesses upsert: every column the scan writes takes the new value
  * (`excluded.<column>`), so a rescan replaces the whole row; `updated_at` becomes `now`.
  */
 export function replaceBusinessRow(table: BusinessesTable, now: SQL): Record<string, SQL> {
+  const byName = new Map(Object.entries(getTableColumns(table)).map(([k, c]) => [c.name, k]));
   const set: Record<string, SQL> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (key === 'id' || key === 'place_id' || key === 'created_at' || key === 'updated_at')
-      continue;
-    set[key] = sql`excluded.${sql.identifier(column.name)}`;
+  for (const name of scannedColumnNames(table)) {
+    set[byName.get(name)!] = sql`excluded.${sql.identifier(name)}`;
   }
   set.updated_at = now;
   return set;

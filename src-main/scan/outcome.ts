@@ -4,13 +4,19 @@ import type { ScanConfig } from './config';
 import { PlacesApiError } from './places-api/client';
 
 /** What the loop does with a place whose scan failed. */
-export type FailureOutcome =
-  /** Back to Queued, due in `delayMs`; `pauseAllMs` also pauses every worker (a 429). */
-  | { action: 'retry'; message: string; delayMs: number; pauseAllMs: number | null }
-  /** Error at once (400, 404, a body that is not a Place) or after the last attempt. */
+export type FailureOutcome = (
+  | /** Back to Queued, due in `delayMs`. */
+    { action: 'retry'; message: string; delayMs: number }
+    /** Error at once (400, 404, a body that is not a Place) or after the last attempt. */
   | { action: 'fail'; message: string }
   /** The key was rejected: return the place without spending its attempt and pause this loop. */
-  | { action: 'pause_for_key'; message: string };
+  | { action: 'pause_for_key'; message: string }
+) & {
+  /** A 429: pause every worker sharing the store for this long. */
+  pauseAllMs: number | null;
+};
+
+export const RATE_LIMITED_REASON = 'Places API rate limited (HTTP 429).';
 
 /**
  * Decides from the error and the attempt number (this one included). Timeouts, network errors,
@@ -28,20 +34,22 @@ export function outcomeOfFailure(
     error instanceof PlacesApiError
       ? error.message
       : `Deep scan failed: ${errorSummary(error).message}`;
-  if (kind === 'auth') return { action: 'pause_for_key', message: text };
-  if (kind === 'permanent') return { action: 'fail', message: text };
-  if (attempt >= config.maxAttempts) {
-    return { action: 'fail', message: `${text} (gave up after ${attempt} attempts)` };
-  }
   const backoff = retryDelayMs(attempt, config.retryBaseMs, config.retryMaxMs, random);
   const retryAfterMs =
     error instanceof PlacesApiError && error.retryAfterSeconds !== null
       ? error.retryAfterSeconds * 1000
       : null;
+  const pauseAllMs = kind === 'rate_limited' ? (retryAfterMs ?? backoff) : null;
+
+  if (kind === 'auth') return { action: 'pause_for_key', message: text, pauseAllMs: null };
+  if (kind === 'permanent') return { action: 'fail', message: text, pauseAllMs: null };
+  if (attempt >= config.maxAttempts) {
+    return { action: 'fail', message: `${text} (gave up after ${attempt} attempts)`, pauseAllMs };
+  }
   return {
     action: 'retry',
     message: `${text} (attempt ${attempt} of ${config.maxAttempts}, will retry)`,
     delayMs: Math.max(backoff, retryAfterMs ?? 0),
-    pauseAllMs: kind === 'rate_limited' ? (retryAfterMs ?? backoff) : null,
+    pauseAllMs,
   };
 }

@@ -1,4 +1,4 @@
-import { count, eq, getTableColumns, getTableName, gt, sql, type SQL } from 'drizzle-orm';
+import { count, eq, getTableName, gt, sql, type SQL } from 'drizzle-orm';
 import type { AnyColumn } from 'drizzle-orm';
 import {
   localBusinesses as lb,
@@ -7,7 +7,7 @@ import {
   scanWorkers as workers,
 } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
-import { holds as holdsFor, holdsAny as holdsAnyFor } from './guards';
+import { holds as holdsFor, holdsAny as holdsAnyFor, scannedColumnNames } from './guards';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 import {
   CONTROL_ROW,
@@ -28,14 +28,23 @@ const holds = (claim: ClaimedPlace) => holdsFor(t, claim);
 const holdsAny = (claims: ClaimedPlace[]) => holdsAnyFor(t, claims);
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-/** The columns the scan writes (all but the keys and timestamps), as static SQL built once. */
-const businessColumns = Object.values(getTableColumns(lb))
-  .map((c) => c.name)
-  .filter((name) => !['id', 'place_id', 'created_at', 'updated_at'].includes(name));
+
+/**
+ * The local_businesses upsert of a finished scan, as static SQL built once: the values come
+ * from `r` (a row rebuilt by jsonb_populate_record) for the places `done` (the guarded UPDATE)
+ * returned, and a rescan replaces the whole row.
+ */
+const businessColumns = scannedColumnNames(lb);
 const UPSERT_BUSINESS = sql.raw(
   `INSERT INTO ${quote(getTableName(lb))} (place_id, ${businessColumns.map(quote).join(', ')})
       SELECT done.place_id, ${businessColumns.map((c) => `r.${quote(c)}`).join(', ')}`,
 );
+const ON_CONFLICT_REPLACE = sql.raw(
+  `ON CONFLICT (place_id) DO UPDATE SET ${businessColumns
+    .map((c) => `${quote(c)} = excluded.${quote(c)}`)
+    .join(', ')}, updated_at = now()`,
+);
+
 /** The row keyed by column name, for jsonb_populate_record. */
 function businessRow(fields: LocalBusinessFields): Record<string, unknown> {
   const row: Record<string, unknown> = {};
@@ -44,12 +53,6 @@ function businessRow(fields: LocalBusinessFields): Record<string, unknown> {
   }
   return row;
 }
-
-const ON_CONFLICT_REPLACE = sql.raw(
-  `ON CONFLICT (place_id) DO UPDATE SET ${businessColumns
-    .map((c) => `${quote(c)} = excluded.${quote(c)}`)
-    .join(', ')}, updated_at = now()`,
-);
 
 interface ClaimRow extends Record<string, unknown> {
   id: number | null;
@@ -75,10 +78,10 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
   const { db } = store;
 
   /**
-   * Finishes places in one statement, so one transaction: for each, the guarded UPDATE to
-   * Completed (a lost lease matches no row), then the local_businesses upsert fed only by the
-   * rows that UPDATE returned, so a place whose claim is gone gets no business row either.
-   * Returns the place ids that were finished.
+   * Finishes places in one statement, so in one transaction: the guarded UPDATE to Completed
+   * (a lost lease matches no row), then the local_businesses upsert fed only by the rows that
+   * UPDATE returned, so a place whose claim is gone gets no business row either. Each place is
+   * finished as a whole or not at all. Returns the place ids that were finished.
    */
   async function completeMany(batch: PendingCompletion[]): Promise<Set<string>> {
     const input = JSON.stringify(
@@ -108,8 +111,8 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
     return new Set(rows.map((r) => r.place_id));
   }
 
-  // Group commit: places finishing while a statement runs go together in the next one, which
-  // saves a round trip and a WAL flush per place without making any of them wait longer.
+  // Group commit: places that finish while a statement runs go together in the next one. That
+  // saves a round trip and a WAL flush per place; a place waits at most for one statement.
   const pending: PendingCompletion[] = [];
   let flushing = false;
   async function flushCompletions(): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { DeepScanStatus } from '../../src-shared/domain';
+import type { ScanProgress } from '../../src-shared/contract/events';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 
 /** A place this process holds: `token` is the claim's secret; every write checks it. */
@@ -37,7 +37,7 @@ export interface ClaimResult {
   pause: SharedPause | null;
 }
 
-export type DeepScanCounts = Record<DeepScanStatus | 'none', number>;
+export type DeepScanCounts = ScanProgress['counts'];
 
 export interface QueueProgress {
   counts: DeepScanCounts;
@@ -63,7 +63,11 @@ export interface ScanQueue {
   prepare(maxAttempts: number): Promise<{ recovered: number }>;
   /** Claims up to `limit` due places in one statement, within the rate limit and the pause. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** In one transaction: `Completed` if the claim still holds, then the local_businesses upsert. */
+  /**
+   * In one transaction: `Completed` if the claim still holds, then the local_businesses upsert;
+   * false (and nothing written) when the claim is gone. PostgreSQL finishes the places that
+   * complete together in one statement (group commit).
+   */
   complete(claim: ClaimedPlace, fields: LocalBusinessFields): Promise<boolean>;
   /** Back to `Queued`, due in `delayMs`, keeping the error text for the UI. */
   retryLater(claim: ClaimedPlace, message: string, delayMs: number): Promise<boolean>;

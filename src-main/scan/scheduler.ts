@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { EventName, EventPayload, ScanProgress } from '../../src-shared/contract/events';
+import type { EventPayload, ScanProgress } from '../../src-shared/contract/events';
 import type { Settings } from '../config';
 import type { Store } from '../db/store';
 import { errorSummary } from '../error-summary';
@@ -8,13 +8,15 @@ import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import { jittered } from './backoff';
 import { scanConfig, type ScanConfig, type ScanTuning } from './config';
-import { outcomeOfFailure } from './outcome';
-import { createPlacesClient, type PlacesClient } from './places-api/client';
+import { outcomeOfFailure, RATE_LIMITED_REASON } from './outcome';
+import { createPlacesClient, PlacesApiError, type PlacesClient } from './places-api/client';
 import { mapPlaceToLocalBusiness } from './places-api/map-to-local-business';
 import { composeProgress, hasPlacesApiKey, NO_API_KEY_REASON, readScanProgress } from './progress';
 import type { ClaimedPlace, ScanQueue, SharedPause } from './queue';
 import { scanQueueFor } from './queue-for-store';
+import { createProgressEvents } from './progress-events';
 import { createThroughputCounter } from './throughput';
+import { createWakeSignal } from './wake-signal';
 
 export interface SchedulerOptions {
   store: Store;
@@ -27,8 +29,6 @@ export interface SchedulerOptions {
   /** False for `serve --no-scheduler`: no loop here, but `status()` still answers. */
   runLoop?: boolean;
   tuning?: ScanTuning;
-  /** Replaces the HTTP client (tests of the loop's reactions). */
-  placesClient?: PlacesClient;
 }
 
 export interface Scheduler {
@@ -86,13 +86,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     };
   }
   const config = scanConfig(settings, options.tuning);
-  const client =
-    options.placesClient ??
-    createPlacesClient({
-      baseUrl: settings.PLACES_API_BASE_URL,
-      apiKey: settings.GOOGLE_MAPS_API_KEY!,
-      timeoutMs: config.requestTimeoutMs,
-    });
+  const client = createPlacesClient({
+    baseUrl: settings.PLACES_API_BASE_URL,
+    apiKey: settings.GOOGLE_MAPS_API_KEY!,
+    timeoutMs: config.requestTimeoutMs,
+  });
   return runScanLoop({
     queue: scanQueueFor(store),
     client,
@@ -126,72 +124,30 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   let probing = false;
   let lastPauseRead = 0;
 
-  // --- waking the loop: a finished scan, wake(), a pause ending, stop() ---------------------
-  let signalled = false;
-  let wakeLoop: (() => void) | null = null;
-  const notify = () => {
-    signalled = true;
-    wakeLoop?.();
-  };
-  const waitUntil = async (at: number | null): Promise<void> => {
-    if (!signalled) {
-      await new Promise<void>((resolve) => {
-        const timer = at === null ? undefined : setTimeout(finish, Math.max(0, at - Date.now()));
-        function finish() {
-          clearTimeout(timer);
-          wakeLoop = null;
-          resolve();
-        }
-        wakeLoop = finish;
-      });
-    }
-    signalled = false;
-  };
+  const signal = createWakeSignal();
+  const notify = signal.notify;
+  const waitUntil = signal.sleepUntil;
 
-  // --- progress events ------------------------------------------------------------------------
-  let progressDirty = true;
-  let lastProgressAt = 0;
-  let lastProgressJson = '';
-  let changedPlaceIds: string[] = [];
-  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) =>
-    events?.emit(name, payload);
-
+  // --- progress -------------------------------------------------------------------------------
   async function status(): Promise<ScanProgress> {
-    const progress = await queue.readProgress();
+    const figures = await queue.readProgress();
     const now = Date.now();
-    return composeProgress(progress, {
+    return composeProgress(figures, {
       running: !stopping,
       pausedReason: pause && pause.until > now ? pauseText(pause, now) : null,
       self: { workerId, scansPerMinute: throughput.lastMinute() },
     });
   }
 
-  async function pushProgress(force = false): Promise<void> {
-    if (!events) return;
-    const ids = changedPlaceIds;
-    changedPlaceIds = [];
-    if (ids.length > 0) {
-      // A long list is no help to the grid: null means "refresh what you show".
-      emit('placesChanged', { place_ids: ids.length <= 1000 ? ids : null, reason: 'scan' });
-    }
-    const now = Date.now();
-    // While idle, re-read now and then: other workers may be scanning this store.
-    if (!force && !progressDirty && now - lastProgressAt < config.progressIntervalMs * 10) return;
-    progressDirty = false;
-    lastProgressAt = now;
-    const progress = await status();
-    const json = JSON.stringify(progress);
-    if (force || json !== lastProgressJson) {
-      lastProgressJson = json;
-      emit('scanProgress', progress);
-    }
-  }
+  const progress = events ? createProgressEvents(events, status) : null;
+  const pushProgress = async (force = false) => progress?.push(force);
+  const markDirty = () => progress?.markDirty();
 
   // --- pauses ---------------------------------------------------------------------------------
   function pauseText(p: Pause, now: number): string {
     const seconds = Math.ceil((p.until - now) / 1000);
     return p.kind === 'key'
-      ? `${p.reason}. Check GOOGLE_MAPS_API_KEY; deep scans try again in ${seconds} s.`
+      ? `${p.reason.replace(/\.$/, '')}. Check GOOGLE_MAPS_API_KEY; deep scans try again in ${seconds} s.`
       : `${p.reason} All workers paused for ${seconds} s.`;
   }
 
@@ -199,7 +155,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     if (pause && pause.until >= next.until && pause.kind === next.kind) return;
     const first = !pause || pause.until <= Date.now();
     pause = next;
-    progressDirty = true;
+    markDirty();
     if (first) {
       log.warn(
         { pauseMs: next.until - Date.now(), kind: next.kind, reason: next.reason },
@@ -238,8 +194,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
 
   function finished(claim: ClaimedPlace): void {
     throughput.record();
-    changedPlaceIds.push(claim.placeId);
-    progressDirty = true;
+    progress?.placeChanged(claim.placeId);
   }
 
   function leaseLost(claim: ClaimedPlace): void {
@@ -284,6 +239,14 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       });
       return;
     }
+    // The API answered without rejecting the key: a probe after a key pause has passed.
+    if (error instanceof PlacesApiError && error.httpStatus !== null) probing = false;
+    if (outcome.pauseAllMs !== null) {
+      await queue.pauseAll(outcome.pauseAllMs, RATE_LIMITED_REASON);
+      await enterPause(
+        sharedPause({ remainingMs: outcome.pauseAllMs, reason: RATE_LIMITED_REASON }),
+      );
+    }
     if (outcome.action === 'fail') {
       if (await queue.fail(claim, outcome.message)) {
         finished(claim);
@@ -294,18 +257,9 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       } else leaseLost(claim);
       return;
     }
-    if (outcome.pauseAllMs !== null) {
-      await queue.pauseAll(outcome.pauseAllMs, 'Places API rate limited (HTTP 429).');
-      await enterPause(
-        sharedPause({
-          remainingMs: outcome.pauseAllMs,
-          reason: 'Places API rate limited (HTTP 429).',
-        }),
-      );
-    }
     if (await queue.retryLater(claim, outcome.message, outcome.delayMs)) {
       nextClaimAt = Math.min(nextClaimAt, Date.now() + outcome.delayMs);
-      progressDirty = true;
+      progress?.placeChanged(claim.placeId);
       log.debug(
         { placeId: claim.placeId, attempt: claim.attempt, delayMs: outcome.delayMs },
         'deep scan will retry',
@@ -328,7 +282,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       return;
     }
     buffer.push(...result.places);
-    if (result.places.length > 0) progressDirty = true;
+    if (result.places.length > 0) markDirty();
     const now = Date.now();
     const tokens = Math.floor(result.tokensBefore);
     if (result.places.length === limit) {
@@ -345,12 +299,13 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   }
 
   async function step(): Promise<void> {
+    if (stopping) return;
     const now = Date.now();
     if (pause) {
       if (pause.until > now) return waitUntil(pause.until);
       log.info({ kind: pause.kind }, 'deep scans resumed');
       pause = null;
-      progressDirty = true;
+      markDirty();
       nextClaimAt = 0;
     }
     // Another worker's 429 must stop this one too, also between claims.
@@ -421,41 +376,39 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   }
 
   async function keepHouse(force: boolean): Promise<void> {
-    {
-      const scans = [...inFlight.values()].filter((s) => !s.lost);
-      const held = [...buffer, ...scans.map((s) => s.claim)];
-      if (held.length > 0) {
-        const kept = await queue.extendLeases(held, config.leaseMs);
-        // Claims made while the extension ran were not part of it.
-        const asked = new Set(held.map((c) => c.id));
-        for (let i = buffer.length - 1; i >= 0; i--) {
-          const id = buffer[i]!.id;
-          if (asked.has(id) && !kept.has(id)) leaseLost(buffer.splice(i, 1)[0]!);
-        }
-        for (const scan of scans) {
-          if (!kept.has(scan.claim.id) && !scan.writing && inFlight.has(scan.claim.id)) {
-            scan.lost = true;
-            scan.controller.abort();
-          }
+    const scans = [...inFlight.values()].filter((s) => !s.lost);
+    const held = [...buffer, ...scans.map((s) => s.claim)];
+    if (held.length > 0) {
+      const kept = await queue.extendLeases(held, config.leaseMs);
+      // Claims made while the extension ran were not part of it.
+      const asked = new Set(held.map((c) => c.id));
+      for (let i = buffer.length - 1; i >= 0; i--) {
+        const id = buffer[i]!.id;
+        if (asked.has(id) && !kept.has(id)) leaseLost(buffer.splice(i, 1)[0]!);
+      }
+      for (const scan of scans) {
+        if (!kept.has(scan.claim.id) && !scan.writing && inFlight.has(scan.claim.id)) {
+          scan.lost = true;
+          scan.controller.abort();
         }
       }
-      const now = Date.now();
-      if (force || now - lastSweepAt >= config.leaseMs / 2) {
-        lastSweepAt = now;
-        const swept = await queue.sweepExpiredLeases(config.maxAttempts);
-        if (swept.requeued + swept.failed > 0) {
-          log.warn(swept, 'expired leases swept: places of a stopped worker returned to the queue');
-          nextClaimAt = 0;
-          progressDirty = true;
-          notify();
-        }
+    }
+    const now = Date.now();
+    if (force || now - lastSweepAt >= config.leaseMs / 2) {
+      lastSweepAt = now;
+      const swept = await queue.sweepExpiredLeases(config.maxAttempts);
+      if (swept.requeued + swept.failed > 0) {
+        log.warn(swept, 'expired leases swept: places of a stopped worker returned to the queue');
+        nextClaimAt = 0;
+        markDirty();
+        notify();
       }
-      const perMinute = throughput.lastMinute();
-      if (force || perMinute !== lastBeatCount || now - lastBeatAt >= 30_000) {
-        await queue.heartbeat(workerId, perMinute);
-        lastBeatAt = now;
-        lastBeatCount = perMinute;
-      }
+    }
+    const perMinute = throughput.lastMinute();
+    if (force || perMinute !== lastBeatCount || now - lastBeatAt >= 30_000) {
+      await queue.heartbeat(workerId, perMinute);
+      lastBeatAt = now;
+      lastBeatCount = perMinute;
     }
   }
 
@@ -503,7 +456,6 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     }
     stopping = true;
     notify();
-    clearInterval(heartbeatTimer);
     clearInterval(progressTimer);
     unsubscribe?.();
     stopped = (async () => {
@@ -531,6 +483,9 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         for (const scan of inFlight.values()) scan.controller.abort();
         await running();
       }
+      // Leases were kept alive while in-flight scans finished; nothing is held any more.
+      clearInterval(heartbeatTimer);
+      await housekeepingRun?.catch(() => {});
       await queue.removeWorker(workerId).catch(() => {});
       await pushProgress(true).catch(() => {});
       log.info({ returned: unstarted.length }, 'deep scan loop stopped');
@@ -540,7 +495,9 @@ function runScanLoop(deps: LoopDeps): Scheduler {
 
   return {
     workerId,
-    running: true,
+    get running() {
+      return !stopping;
+    },
     wake,
     status,
     stop,

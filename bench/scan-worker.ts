@@ -1,0 +1,40 @@
+/**
+ * One worker process of `npm run bench:scan`: `scheduler` runs the app's loop (the code of
+ * `staging-editor worker`, settings from the environment); `baseline` runs the raw-SQL loop.
+ * With BENCH_COUNT_QUERIES set, it counts the statements it sends and prints the count on
+ * SIGUSR2 ("BENCH_QUERIES <n>").
+ */
+import pg from 'pg';
+import { runWorker } from '../src-main/cli/worker';
+import { loadSettings } from '../src-main/config';
+import { runBaselineLoop } from './scan-baseline';
+
+if (process.env.BENCH_COUNT_QUERIES) {
+  let statements = 0;
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as unknown as { query: typeof query }).query = function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
+    statements++;
+    return query.apply(this, args);
+  };
+  process.on('SIGUSR2', () => console.error(`BENCH_QUERIES ${statements}`));
+}
+
+const kind = process.argv[2];
+const workerId = process.env.BENCH_WORKER_ID ?? `${kind}-${process.pid}`;
+const settings = loadSettings();
+if (kind === 'baseline') {
+  await runBaselineLoop({
+    databaseUrl: settings.DATABASE_URL!,
+    placesBaseUrl: settings.PLACES_API_BASE_URL,
+    apiKey: settings.GOOGLE_MAPS_API_KEY!,
+    batchSize: settings.DEEP_SCAN_BATCH_SIZE,
+    concurrency: settings.DEEP_SCAN_MAX_CONCURRENCY,
+    workerId,
+  });
+} else {
+  await runWorker(settings, { workerId });
+}
+process.exit(0);

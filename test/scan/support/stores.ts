@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadSettings, type Settings } from '../../../src-main/config';
+import { openPostgres, openSqlite, type Store } from '../../../src-main/db/store';
+import { samplePlaces } from '../../../src-main/places/sample-data';
+import { createPlacesService, placesRepositoryFor } from '../../../src-main/places/service';
+
+const ADMIN_URL = process.env.SE_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type StoreKind = 'postgres' | 'sqlite';
+
+/** A throwaway PostgreSQL database for one test file. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `se_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A temp folder for SQLite files, removed by `cleanup`. */
+export function createTempFolder(): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'se-scan-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * One store per kind for a test file: a fresh database (PostgreSQL) or file (SQLite) per call of
+ * `open`, all removed in `cleanup`.
+ */
+export async function storeFactory(kind: StoreKind) {
+  const opened: Store[] = [];
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let database: { url: string; drop(): Promise<void> } | null = null;
+  let folder: { dir: string; cleanup(): void } | null = null;
+  if (kind === 'postgres') {
+    database = await createTestDatabase();
+    cleanups.push(() => database!.drop());
+  } else {
+    folder = createTempFolder();
+    cleanups.push(() => folder!.cleanup());
+  }
+  return {
+    kind,
+    /** Settings (env form) that point a worker process at this store. */
+    env(): Record<string, string> {
+      return kind === 'postgres'
+        ? { DATABASE_URL: database!.url }
+        : { SQLITE_PATH: join(folder!.dir, 'staging.sqlite') };
+    },
+    /** A new connection (pool) to the same store. */
+    async open(poolSize = 10): Promise<Store> {
+      const store =
+        kind === 'postgres'
+          ? await openPostgres(database!.url, { poolSize })
+          : openSqlite(join(folder!.dir, 'staging.sqlite'));
+      opened.push(store);
+      return store;
+    },
+    /** Empties the tables between tests. */
+    async reset(store: Store): Promise<void> {
+      const tables = 'local_businesses, places_staging, scan_workers';
+      if (store.kind === 'postgres') {
+        await store.pool.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+        await store.pool.query(
+          `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, rate_tokens = 0, rate_refilled_at = now() - interval '1 hour'`,
+        );
+      } else {
+        for (const table of tables.split(', ')) store.sqlite.exec(`DELETE FROM ${table}`);
+        store.sqlite.exec(
+          `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, rate_tokens = 0, rate_refilled_at = 0`,
+        );
+      }
+    },
+    async cleanup(): Promise<void> {
+      for (const store of opened.splice(0)) await store.close().catch(() => {});
+      for (const fn of cleanups.splice(0)) await fn();
+    },
+  };
+}
+export type StoreFactory = Awaited<ReturnType<typeof storeFactory>>;
+
+/** Settings as the app would load them from the environment. */
+export function testSettings(env: Record<string, string | undefined>): Settings {
+  return loadSettings({ LOG_LEVEL: 'silent', DEEP_SCAN_RATE_PER_SECOND: '10000', ...env });
+}
+
+/** Inserts `count` sample places and queues them all for a deep scan; returns their ids. */
+export async function queuePlaces(store: Store, count: number, seed = 7): Promise<string[]> {
+  const places = createPlacesService(placesRepositoryFor(store));
+  const ids: string[] = [];
+  for (const chunk of samplePlaces(count, seed, 5000)) {
+    await places.insertPlaces(chunk);
+    ids.push(...chunk.map((p) => p.place_id));
+  }
+  for (let i = 0; i < ids.length; i += 10_000) {
+    await places.queueDeepScan(ids.slice(i, i + 10_000), 'tester');
+  }
+  return ids;
+}
+
+export interface PlaceScanRow {
+  id: number;
+  place_id: string;
+  deep_scan_status: string | null;
+  deep_scan_error: string | null;
+  deep_scan_attempts: number;
+  deep_scan_claimed_by: string | null;
+  deep_scan_claim_token: string | null;
+}
+
+/** The scan columns of every place, read with plain SQL (the same on both engines). */
+export async function scanRows(store: Store): Promise<PlaceScanRow[]> {
+  const query = `SELECT id, place_id, deep_scan_status, deep_scan_error, deep_scan_attempts,
+      deep_scan_claimed_by, deep_scan_claim_token FROM places_staging ORDER BY id`;
+  if (store.kind === 'postgres') return (await store.pool.query<PlaceScanRow>(query)).rows;
+  return store.sqlite.prepare(query).all() as PlaceScanRow[];
+}
+
+/** Runs one SQL statement with positional parameters on either engine ($1 / ?). */
+export async function rawQuery<T>(
+  store: Store,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  if (store.kind === 'postgres') return (await store.pool.query(text, params)).rows as T[];
+  const statement = store.sqlite.prepare(text.replace(/\$\d+/g, '?'));
+  return statement.reader ? (statement.all(...params) as T[]) : (statement.run(...params), []);
+}
+
+export function countBy<T>(rows: T[], key: (row: T) => string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    const k = key(row) ?? 'none';
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+export async function waitFor<T>(
+  check: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
