@@ -12,7 +12,7 @@ import type { Store } from '../src-main/db/store';
 import { createHttpServer } from '../src-main/http/server';
 import { samplePlaceId, samplePlaces } from '../src-main/places/sample-data';
 import { createTestStore, type StoreKind, type TestStoreHandle } from '../test/support/stores';
-import { argValue, medianMs, printTable, randomIndexes, type Row } from './support';
+import { argValue, compareMs, printTable, randomIndexes, type Row } from './support';
 import type { PlaceStatus } from '../src-shared/domain';
 
 const ROWS = Number(argValue('rows', '1000000'));
@@ -148,15 +148,14 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
       store.kind === 'postgres'
         ? (ids: string[], s: PlaceStatus) => rawUpdatePg(store.pool, ids, s)
         : rawUpdateSqlite(store.sqlite);
-    const serviceUpdate = await medianMs(RUNS, (i) =>
-      backend.places.updateStatus({ place_ids: nextIdSet(), status: statusFor(i) }, user),
-    );
-    const rawUpdateMs = await medianMs(RUNS, (i) => rawUpdate(nextIdSet(), statusFor(i)));
     rows.push({
       store: kind,
       measure: 'update 10,000 places (step 6)',
-      subject: serviceUpdate,
-      baseline: rawUpdateMs,
+      ...(await compareMs(
+        RUNS,
+        (i) => backend.places.updateStatus({ place_ids: nextIdSet(), status: statusFor(i) }, user),
+        (i) => rawUpdate(nextIdSet(), statusFor(i)),
+      )),
       target: 1.3,
     });
 
@@ -172,15 +171,21 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     rows.push({
       store: kind,
       measure: 'grid first page + total (status filter, name sort)',
-      subject: await medianMs(RUNS, () => backend.places.list(first)),
-      baseline: await medianMs(RUNS, () => rawPage(store, 0, true)),
+      ...(await compareMs(
+        RUNS,
+        () => backend.places.list(first),
+        () => rawPage(store, 0, true),
+      )),
       target: 1.3,
     });
     rows.push({
       store: kind,
       measure: `grid deep page ${deep.page} (offset ${(deep.page - 1) * 100})`,
-      subject: await medianMs(RUNS, () => backend.places.list(deep)),
-      baseline: await medianMs(RUNS, () => rawPage(store, (deep.page - 1) * 100, false)),
+      ...(await compareMs(
+        RUNS,
+        () => backend.places.list(deep),
+        () => rawPage(store, (deep.page - 1) * 100, false),
+      )),
       target: 1.3,
     });
 
@@ -202,13 +207,11 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       await res.json();
     };
-    const httpMs = await medianMs(RUNS, httpUpdate);
-    const rawAgain = await medianMs(RUNS, (i) => rawUpdate(nextIdSet(), statusFor(i)));
+    const http = await compareMs(RUNS, httpUpdate, (i) => rawUpdate(nextIdSet(), statusFor(i)));
     rows.push({
       store: kind,
       measure: 'HTTP PUT of 10,000 ids, whole round trip',
-      subject: httpMs,
-      baseline: rawAgain,
+      ...http,
       target: 1.5,
     });
     await app.close();

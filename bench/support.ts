@@ -1,20 +1,30 @@
 import { performance } from 'node:perf_hooks';
 
-/** Median wall time in ms of `runs` calls after `warmup` untimed ones. */
-export async function medianMs(
+/**
+ * Medians of a subject and its baseline, measured alternately (A, B, A, B, ...) after a warm-up
+ * of each, so a noisy stretch on a shared machine slows both sides alike.
+ */
+export async function compareMs(
   runs: number,
-  fn: (i: number) => Promise<unknown> | unknown,
-  warmup = 1,
-): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn(-1 - i);
-  const times: number[] = [];
+  subject: (i: number) => Promise<unknown> | unknown,
+  baseline: (i: number) => Promise<unknown> | unknown,
+): Promise<{ subject: number; baseline: number }> {
+  await subject(-1);
+  await baseline(-1);
+  const a: number[] = [];
+  const b: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn(i);
-    times.push(performance.now() - start);
+    for (const [fn, times] of [
+      [subject, a],
+      [baseline, b],
+    ] as const) {
+      const start = performance.now();
+      await fn(i);
+      times.push(performance.now() - start);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { subject: median(a), baseline: median(b) };
 }
 
 export interface Row {
