@@ -1,11 +1,28 @@
 import { defineConfig } from '@playwright/test';
+import type { E2eOptions } from './e2e/support/fixtures';
+
+/** The Chromium every Playwright run uses here (also bench/ui.bench.ts). */
+export const chromiumLaunchOptions = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+};
 
 /**
  * End-to-end: the built renderer in Debian's Chromium against `staging-editor serve` (built CLI
  * in out/, so run `npm run build` first). Each test starts its own server on a free loopback
- * port with a fresh SQLite store; see e2e/support/server.ts.
+ * port with a fresh store; every spec runs once per store, as two projects: `sqlite` (a temp
+ * file) and `postgres` (a throwaway database on TEST_PG_ADMIN_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres). One store only: `--project sqlite`.
+ * See e2e/support/server.ts.
  */
-export default defineConfig({
+export default defineConfig<object, E2eOptions>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   // Two shared cores: one browser and one server at a time.
@@ -19,16 +36,10 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
+  projects: [
+    { name: 'sqlite', use: { store: 'sqlite' } },
+    { name: 'postgres', use: { store: 'postgres' } },
+  ],
 });

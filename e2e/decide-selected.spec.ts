@@ -1,12 +1,4 @@
-import type { Page } from '@playwright/test';
-import { countInDatabase, expect, placesInDatabase, REVIEWER, test } from './support/fixtures';
-
-/** The grid for the README: attached to the report, and written to README_SCREENSHOT if set. */
-async function saveGridScreenshot(page: Page) {
-  const path = process.env.README_SCREENSHOT;
-  const body = await page.screenshot(path ? { path } : {});
-  await test.info().attach('grid', { body, contentType: 'image/png' });
-}
+import { expect, REVIEWER, test } from './support/fixtures';
 
 test('filter, select three rows, mark them Selected: both statuses and the reviewer are stored', async ({
   page,
@@ -14,8 +6,11 @@ test('filter, select three rows, mark them Selected: both statuses and the revie
   server,
 }) => {
   // Filter: new cafés only.
+  const newCafes = await server.db.count("status = 'New' AND search_text LIKE '%cafe%'");
+  expect(newCafes).toBeGreaterThan(3);
   await page.getByLabel('Status', { exact: true }).selectOption('New');
   await page.getByLabel('Search').fill('cafe');
+  await grid.expectTotal(newCafes);
   await expect(grid.cell(0, 'category')).toHaveText('cafe');
   await expect(grid.cell(0, 'status')).toHaveText('New');
 
@@ -23,15 +18,15 @@ test('filter, select three rows, mark them Selected: both statuses and the revie
   await grid.cell(0, 'business_name').click();
   await grid.cell(1, 'business_name').click({ modifiers: ['ControlOrMeta'] });
   await grid.cell(2, 'business_name').click({ modifiers: ['ControlOrMeta'] });
-  const chosen = [await grid.rowId(0), await grid.rowId(1), await grid.rowId(2)];
-  await saveGridScreenshot(page);
+  const chosen = [await grid.rowId(0), await grid.rowId(1), await grid.rowId(2)].sort();
+  expect(await grid.selectedRowIds()).toEqual(chosen);
 
   await page.getByLabel('New status').selectOption('Selected');
   await page.getByRole('button', { name: 'Update 3 Selected' }).click();
 
   await expect(page.getByRole('status')).toHaveText('3 updated, 3 queued for deep scan');
 
-  const rows = placesInDatabase(server.sqlitePath, chosen);
+  const rows = await server.db.places(chosen);
   expect(rows).toHaveLength(3);
   for (const row of rows) {
     expect(row).toMatchObject({
@@ -41,12 +36,11 @@ test('filter, select three rows, mark them Selected: both statuses and the revie
     });
   }
   // Nothing else was touched.
-  expect(countInDatabase(server.sqlitePath, 'updated_by = ?', REVIEWER)).toBe(3);
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(3);
+  expect(await server.db.count('deep_scan_status IS NOT NULL')).toBe(3);
 
   // The grid shows the new statuses in place once it has re-read the rows (they left the filter).
   await expect(page.locator('.ag-row-selected')).toHaveCount(0);
   await page.getByLabel('Status', { exact: true }).selectOption('Selected');
-  await expect(
-    page.locator(`.ag-row[row-id="${chosen[0]}"] .ag-cell[col-id="deep_scan_status"]`).first(),
-  ).toHaveText('Queued');
+  await expect(grid.cellOf(chosen[0]!, 'deep_scan_status')).toHaveText('Queued');
 });

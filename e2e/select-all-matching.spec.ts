@@ -1,4 +1,4 @@
-import { countInDatabase, expect, placesInDatabase, REVIEWER, test } from './support/fixtures';
+import { expect, REVIEWER, test } from './support/fixtures';
 
 const MATCHING = "search_text LIKE '%bakery%'";
 
@@ -7,10 +7,11 @@ test('select all rows matching a filter, untick two, archive the rest', async ({
   grid,
   server,
 }) => {
-  await page.getByLabel('Search').fill('bakery');
-  await expect(grid.cell(0, 'category')).toHaveText('bakery');
-  const matching = countInDatabase(server.sqlitePath, MATCHING);
+  const matching = await server.db.count(MATCHING);
   expect(matching).toBeGreaterThan(3);
+  await page.getByLabel('Search').fill('bakery');
+  await grid.expectTotal(matching);
+  await expect(grid.cell(0, 'category')).toHaveText('bakery');
 
   await page
     .getByRole('button', { name: `Select all ${matching} rows matching this filter` })
@@ -22,8 +23,7 @@ test('select all rows matching a filter, untick two, archive the rest', async ({
     page.getByText(`All ${matching - 2} rows matching this filter are selected (2 unticked).`),
   ).toBeVisible();
 
-  const toChange = countInDatabase(
-    server.sqlitePath,
+  const toChange = await server.db.count(
     `${MATCHING} AND status <> 'Archived' AND place_id NOT IN (?, ?)`,
     ...excluded,
   );
@@ -33,14 +33,13 @@ test('select all rows matching a filter, untick two, archive the rest', async ({
 
   // Every matching row is Archived except the two unticked ones, which nobody touched.
   expect(
-    countInDatabase(
-      server.sqlitePath,
+    await server.db.count(
       `${MATCHING} AND status <> 'Archived' AND place_id NOT IN (?, ?)`,
       ...excluded,
     ),
   ).toBe(0);
-  expect(countInDatabase(server.sqlitePath, 'updated_by = ?', REVIEWER)).toBe(toChange);
-  for (const row of placesInDatabase(server.sqlitePath, excluded)) {
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(toChange);
+  for (const row of await server.db.places(excluded)) {
     expect(row.updated_by).not.toBe(REVIEWER);
   }
 });

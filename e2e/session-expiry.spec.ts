@@ -1,4 +1,4 @@
-import { expect, placesInDatabase, REVIEWER, test } from './support/fixtures';
+import { expect, REVIEWER, test } from './support/fixtures';
 
 /** The page's globals, typed here because the e2e project has no DOM lib. */
 interface BrowserGlobals {
@@ -11,9 +11,11 @@ test('a 401 mid-session brings the sign-in screen back and keeps filter and sele
   server,
 }) => {
   await page.getByLabel('Status', { exact: true }).selectOption('New');
+  await grid.expectTotal(await server.db.count("status = 'New'"));
   await grid.cell(0, 'business_name').click();
   await grid.cell(1, 'business_name').click({ modifiers: ['ControlOrMeta'] });
-  const chosen = [await grid.rowId(0), await grid.rowId(1)];
+  const chosen = [await grid.rowId(0), await grid.rowId(1)].sort();
+  expect(await grid.selectedRowIds()).toEqual(chosen);
 
   // The token stops being valid (expired or revoked) while the reviewer works.
   await page.evaluate(() =>
@@ -26,22 +28,19 @@ test('a 401 mid-session brings the sign-in screen back and keeps filter and sele
   await page.getByRole('button', { name: 'Update 2 Selected' }).click();
 
   await expect(page.getByRole('heading', { name: 'Your session has expired' })).toBeVisible();
-  expect(placesInDatabase(server.sqlitePath, chosen).every((row) => row.status === 'New')).toBe(
-    true,
-  );
+  expect((await server.db.places(chosen)).map((row) => row.status)).toEqual(['New', 'New']);
 
-  await page.getByLabel('Access token').fill(server.tokenFor(REVIEWER));
+  await page.getByLabel('Access token').fill(await server.tokenFor(REVIEWER));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Your session has expired' })).toBeHidden();
 
   // Nothing was lost: the filter and the two selected rows are still there; retry the update.
   await expect(page.getByLabel('Status', { exact: true })).toHaveValue('New');
   await expect(page.getByRole('button', { name: 'Update 2 Selected' })).toBeEnabled();
+  expect(await grid.selectedRowIds()).toEqual(chosen);
   await page.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByRole('status')).toHaveText('2 updated');
-  expect(
-    placesInDatabase(server.sqlitePath, chosen).map((row) => [row.status, row.updated_by]),
-  ).toEqual([
+  expect((await server.db.places(chosen)).map((row) => [row.status, row.updated_by])).toEqual([
     ['Maybe', REVIEWER],
     ['Maybe', REVIEWER],
   ]);

@@ -1,42 +1,12 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { startTestServer, type TestServer } from './server';
+import type { StoreKind } from './store';
+
+export type { PlaceRow, StoreKind } from './store';
 
 export const REVIEWER = 'e2e-reviewer';
-
-export interface PlaceRow {
-  place_id: string;
-  status: string;
-  deep_scan_status: string | null;
-  updated_by: string | null;
-}
-
-/** Reads places straight from the server's SQLite file (read-only, beside the server's writes). */
-export function placesInDatabase(sqlitePath: string, placeIds: readonly string[]): PlaceRow[] {
-  const db = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT place_id, status, deep_scan_status, updated_by FROM places_staging
-         WHERE place_id IN (SELECT value FROM json_each(?)) ORDER BY place_id`,
-      )
-      .all(JSON.stringify(placeIds)) as PlaceRow[];
-  } finally {
-    db.close();
-  }
-}
-
-export function countInDatabase(sqlitePath: string, where: string, ...params: unknown[]): number {
-  const db = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare(`SELECT count(*) AS n FROM places_staging WHERE ${where}`)
-      .get(...params);
-    return (row as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+/** Sample places per test: enough to scroll and filter, small enough to seed in a blink. */
+export const SAMPLE_PLACES = 300;
 
 /** The grid as a reviewer sees it. */
 export class GridPage {
@@ -44,6 +14,10 @@ export class GridPage {
 
   cell(index: number, column: string): Locator {
     return this.page.locator(`.ag-row[row-index="${index}"] .ag-cell[col-id="${column}"]`).first();
+  }
+
+  cellOf(placeId: string, column: string): Locator {
+    return this.page.locator(`.ag-row[row-id="${placeId}"] .ag-cell[col-id="${column}"]`).first();
   }
 
   async rowId(index: number): Promise<string> {
@@ -59,20 +33,58 @@ export class GridPage {
     return this.page.locator(`.ag-row[row-index="${index}"] input[type="checkbox"]`).first();
   }
 
+  /** The place ids of the rows drawn as selected (AG Grid draws pinned parts twice: dedupe). */
+  async selectedRowIds(): Promise<string[]> {
+    const ids = await this.page
+      .locator('.ag-row-selected')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('row-id') ?? ''));
+    return [...new Set(ids)].sort();
+  }
+
   async waitForRows(): Promise<void> {
     await expect(this.cell(0, 'business_name')).not.toBeEmpty();
   }
+
+  /**
+   * Waits until the grid has counted `total` rows for the current filter: its rows are the
+   * filtered ones from then on, so a click can't land on a row of the previous filter.
+   */
+  async expectTotal(total: number): Promise<void> {
+    await expect(this.page.locator('.filter-count')).toHaveText(
+      `${total.toLocaleString('en-US')} ${total === 1 ? 'place' : 'places'}`,
+    );
+    await this.waitForRows();
+  }
 }
 
-export const test = base.extend<{ server: TestServer; grid: GridPage }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure
-  server: async ({}, use) => {
-    const server = await startTestServer({ places: 300 });
-    await use(server);
-    await server.stop();
+interface TestFixtures {
+  /** Sample places the store starts with; `test.use({ places: n })` for more. */
+  places: number;
+  server: TestServer;
+  grid: GridPage;
+}
+
+interface WorkerOptions {
+  /** The store every test of this project runs on (set per project in playwright.config.ts). */
+  store: StoreKind;
+}
+
+export const test = base.extend<TestFixtures, WorkerOptions>({
+  store: ['sqlite', { option: true, scope: 'worker' }],
+
+  places: [SAMPLE_PLACES, { option: true }],
+
+  server: async ({ store, places }, use) => {
+    const server = await startTestServer({ store, places, users: [REVIEWER] });
+    try {
+      await use(server);
+    } finally {
+      await server.dispose();
+    }
   },
+
   grid: async ({ page, server }, use) => {
-    await page.goto(`${server.url}/#token=${server.tokenFor(REVIEWER)}`);
+    await page.goto(`${server.url}/#token=${await server.tokenFor(REVIEWER)}`);
     const grid = new GridPage(page);
     await grid.waitForRows();
     await use(grid);
@@ -81,4 +93,5 @@ export const test = base.extend<{ server: TestServer; grid: GridPage }>({
   },
 });
 
+export type { WorkerOptions as E2eOptions };
 export { expect };

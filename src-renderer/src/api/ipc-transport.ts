@@ -19,3 +19,30 @@ export function createIpcTransport(bridge: StagingEditorBridge): Transport {
     onReconnect: () => () => {},
   };
 }
+
+/** What Electron puts before an error thrown in main when ipcRenderer.invoke rejects. */
+const REMOTE_ERROR_PREFIX = /^Error invoking remote method '[^']*': (?:\w*Error: )?/;
+
+/**
+ * The desktop app's way to sign in: the bridge's `setToken`, rejecting with an Error whose
+ * message is one sentence for the sign-in screen. Null when the preload has no `setToken`.
+ */
+export function desktopTokenSetter(
+  bridge: Partial<Pick<StagingEditorBridge, 'setToken'>>,
+): ((token: string) => Promise<void>) | null {
+  if (typeof bridge.setToken !== 'function') return null;
+  return async (token) => {
+    try {
+      await bridge.setToken!(token);
+    } catch (thrown) {
+      throw new Error(signInFailureSentence(thrown));
+    }
+  };
+}
+
+/** A rejection from main as the one sentence to show, never a blank or a raw IPC message. */
+export function signInFailureSentence(thrown: unknown): string {
+  const raw = thrown instanceof Error ? thrown.message : typeof thrown === 'string' ? thrown : '';
+  const sentence = raw.replace(REMOTE_ERROR_PREFIX, '').trim();
+  return sentence || 'The app could not save the token; try again.';
+}

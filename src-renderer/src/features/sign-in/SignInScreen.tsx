@@ -1,12 +1,19 @@
 import { useState, type FormEvent } from 'react';
+import { NO_TOKEN_SENTENCE, signInCopy, type SignInMode } from './sign-in-flow';
 
 interface SignInScreenProps {
   expired: boolean;
   onSignIn(token: string): Promise<string | null>;
+  /** Defaults to this window's: the desktop app when the preload bridge is there. */
+  mode?: SignInMode;
 }
 
-/** Browser mode: paste a token, or open the one-time link that `staging-editor serve` prints. */
-export function SignInScreen({ expired, onSignIn }: SignInScreenProps) {
+/**
+ * Paste a token. Browser mode: or open the one-time link that `staging-editor serve` prints.
+ * The desktop app: the token goes to main (see use-auth.ts), which keeps it encrypted.
+ */
+export function SignInScreen({ expired, onSignIn, mode = currentMode() }: SignInScreenProps) {
+  const copy = signInCopy(mode, expired);
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -14,12 +21,15 @@ export function SignInScreen({ expired, onSignIn }: SignInScreenProps) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!token.trim()) {
-      setError('Paste a token first.');
+      setError(NO_TOKEN_SENTENCE);
       return;
     }
     setBusy(true);
-    setError(await onSignIn(token));
-    setBusy(false);
+    try {
+      setError(await onSignIn(token));
+    } finally {
+      setBusy(false);
+    }
   };
 
   return (
@@ -30,14 +40,8 @@ export function SignInScreen({ expired, onSignIn }: SignInScreenProps) {
       aria-labelledby="sign-in-title"
     >
       <form className="sign-in" onSubmit={submit} noValidate>
-        <h1 id="sign-in-title">
-          {expired ? 'Your session has expired' : 'Sign in to Staging Editor'}
-        </h1>
-        <p>
-          {expired
-            ? 'Sign in again to carry on. Your filters, sort and selection are kept.'
-            : 'Open the one-time link printed by "staging-editor serve", or paste an access token (from "staging-editor token") below.'}
-        </p>
+        <h1 id="sign-in-title">{copy.heading}</h1>
+        <p>{copy.explanation}</p>
         <label htmlFor="token-input">Access token</label>
         <textarea
           id="token-input"
@@ -61,4 +65,8 @@ export function SignInScreen({ expired, onSignIn }: SignInScreenProps) {
       </form>
     </div>
   );
+}
+
+function currentMode(): SignInMode {
+  return typeof window !== 'undefined' && window.stagingEditor ? 'desktop' : 'browser';
 }

@@ -1,22 +1,38 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/client';
 import { toAppError } from '../../api/client';
 import { captureTokenFromLink, type TokenStore } from '../../api/token-store';
+import { forgetRefusedToken, signInTargetFor, submitToken, type SignInMode } from './sign-in-flow';
 
 interface Gate {
-  /** Show the sign-in screen (browser mode only: the desktop app signs in through main). */
+  /** Show the sign-in screen. */
   needsSignIn: boolean;
-  /** The session ended mid-work (a 401), as opposed to a first visit. */
+  /**
+   * The session was refused while the workspace is up (a 401), as opposed to a first visit in
+   * the browser: the workspace stays mounted (inert) behind the sign-in screen. The desktop app
+   * always learns it this way, from a call main made with its token (or without one).
+   */
   expired: boolean;
   /** Grows at every sign-in, so views re-read what failed while signed out. */
   epoch: number;
 }
 
 export interface AuthState extends Gate {
+  mode: SignInMode;
   signIn(token: string): Promise<string | null>;
 }
 
+/**
+ * The sign-in gate. Browser mode: the token lives in localStorage (`tokens`). Desktop app
+ * (`tokens` null): main holds the token; after an `unauthorized` answer the screen hands a new
+ * one to main through `window.stagingEditor.setToken`.
+ */
 export function useAuth(client: ApiClient, tokens: TokenStore | null): AuthState {
+  const target = useMemo(
+    () => signInTargetFor(tokens, tokens ? undefined : window.stagingEditor),
+    [tokens],
+  );
+  const mode: SignInMode = target?.mode ?? (tokens ? 'browser' : 'desktop');
   const [gate, setGate] = useState<Gate>(() => ({
     needsSignIn: tokens !== null && !tokens.get(),
     expired: false,
@@ -26,30 +42,29 @@ export function useAuth(client: ApiClient, tokens: TokenStore | null): AuthState
   useEffect(
     () =>
       client.onUnauthorized(() => {
-        if (!tokens) return;
-        tokens.set(null);
+        // Nothing to sign in with (an old desktop preload): the error toasts say what failed.
+        if (!target) return;
+        forgetRefusedToken(target);
         setGate((g) => (g.needsSignIn ? g : { ...g, needsSignIn: true, expired: true }));
       }),
-    [client, tokens],
+    [client, target],
   );
 
-  /** Stores the token and checks it with one cheap call; returns an error sentence or null. */
+  /** Hands the token over and checks it with one cheap call; returns an error sentence or null. */
   const signIn = useCallback(
     async (token: string): Promise<string | null> => {
-      if (!tokens) return null;
-      tokens.set(token.trim());
-      try {
-        await client.call('scanStatus', {});
-      } catch (thrown) {
-        const error = toAppError(thrown);
-        return error.type === 'unauthorized'
-          ? 'That token was not accepted. It may have expired, or belong to another server.'
-          : `Could not check the token: ${error.detail}`;
+      const error = await submitToken(
+        target,
+        token,
+        async () => void (await client.call('scanStatus', {})),
+        toAppError,
+      );
+      if (error === null) {
+        setGate((g) => ({ needsSignIn: false, expired: false, epoch: g.epoch + 1 }));
       }
-      setGate((g) => ({ needsSignIn: false, expired: false, epoch: g.epoch + 1 }));
-      return null;
+      return error;
     },
-    [client, tokens],
+    [client, target],
   );
 
   // The one-time link opened in a tab that is already here changes only the hash.
@@ -63,5 +78,5 @@ export function useAuth(client: ApiClient, tokens: TokenStore | null): AuthState
     return () => window.removeEventListener('hashchange', onHashChange);
   }, [tokens, signIn]);
 
-  return { ...gate, signIn };
+  return { ...gate, mode, signIn };
 }
