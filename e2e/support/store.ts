@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
-/** Every e2e spec runs once per store (one Playwright project each, see playwright.config.ts). */
-export const STORE_KINDS = ['sqlite', 'postgres'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
+// Every e2e spec runs once per store (one Playwright project each, see playwright.config.ts),
+// on the same PostgreSQL server and store kinds as the vitest integration tests.
+import { PG_ADMIN_URL, STORE_KINDS, type StoreKind } from '../../test/support/stores';
 
-/** The PostgreSQL server the tests make their throwaway databases on (same variable as vitest). */
-export const PG_ADMIN_URL =
-  process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { PG_ADMIN_URL, STORE_KINDS, type StoreKind };
 
 export interface PlaceRow {
   place_id: string;
