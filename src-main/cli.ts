@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { parseTtl } from './auth';
+import { issueLocalToken, parseTtl } from './auth';
 import { loadSettings, SettingsError } from './config';
 import { migrateStore } from './db/store';
 import { errorSummary } from './error-summary';
@@ -62,7 +62,6 @@ program
   .requiredOption('--sub <id>', 'the user id the token names (written to updated_by)')
   .option('--ttl <duration>', 'how long it is valid: 90s, 15m, 1h, 7d', ttl, 3600)
   .action(async (options: { sub: string; ttl: number }) => {
-    const { issueLocalToken } = await import('./auth');
     console.log(
       await issueLocalToken(loadSettings(), { sub: options.sub, ttlSeconds: options.ttl }),
     );

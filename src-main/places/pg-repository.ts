@@ -6,6 +6,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import { localBusinesses, placesStaging as t, statusUndo } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
+import { errorSummary } from '../error-summary';
 import { bulkInsertPlacesPg } from './bulk-insert';
 import {
   filterCondition,
@@ -74,9 +75,7 @@ async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
       return await db.transaction(work);
     } catch (error) {
-      const code =
-        (error as { code?: string; cause?: { code?: string } }).code ??
-        (error as { cause?: { code?: string } }).cause?.code;
+      const code = errorSummary(error).code;
       if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw error;
     }
   }

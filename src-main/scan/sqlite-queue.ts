@@ -30,6 +30,22 @@ const IMMEDIATE = { behavior: 'immediate' } as const;
  * pause and the rate limit use the same control row as on PostgreSQL; with one process that is
  * simply the in-process limit, and a pause survives a restart.
  */
+/**
+ * A place whose claim ended without a result (crash, lost lease) goes back to the queue, due now,
+ * or to Error once it has used its last attempt.
+ */
+function requeueOrFail(maxAttempts: number, now: number) {
+  const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
+  return {
+    deep_scan_status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
+    deep_scan_error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
+    deep_scan_completed_at: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
+    deep_scan_next_attempt_at: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
+    deep_scan_claim_token: null,
+    deep_scan_lease_expires_at: null,
+  };
+}
+
 export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
   const { db } = store;
 
@@ -66,17 +82,9 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
           .run();
         // One process scans this file: whatever is still Processing was left by a crash.
         const now = Date.now();
-        const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
         const recovered = tx
           .update(t)
-          .set({
-            deep_scan_status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
-            deep_scan_error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
-            deep_scan_completed_at: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
-            deep_scan_next_attempt_at: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
-            deep_scan_claim_token: null,
-            deep_scan_lease_expires_at: null,
-          })
+          .set(requeueOrFail(maxAttempts, now))
           .where(eq(t.deep_scan_status, 'Processing'))
           .run().changes;
         return { recovered };
@@ -227,17 +235,9 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
           eq(t.deep_scan_status, 'Processing'),
           lt(t.deep_scan_lease_expires_at, new Date(now)),
         );
-        const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
         const rows = tx
           .update(t)
-          .set({
-            deep_scan_status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
-            deep_scan_error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
-            deep_scan_completed_at: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
-            deep_scan_next_attempt_at: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
-            deep_scan_claim_token: null,
-            deep_scan_lease_expires_at: null,
-          })
+          .set(requeueOrFail(maxAttempts, now))
           .where(expired)
           .returning({ status: t.deep_scan_status })
           .all();
