@@ -41,6 +41,15 @@ export class GridPage {
     return [...new Set(ids)].sort();
   }
 
+  /** Click the first row, ctrl/cmd-click the second; answers their ids once both show selected. */
+  async selectFirstTwo(): Promise<string[]> {
+    await this.cell(0, 'business_name').click();
+    await this.cell(1, 'business_name').click({ modifiers: ['ControlOrMeta'] });
+    const chosen = [await this.rowId(0), await this.rowId(1)].sort();
+    expect(await this.selectedRowIds()).toEqual(chosen);
+    return chosen;
+  }
+
   async waitForRows(): Promise<void> {
     await expect(this.cell(0, 'business_name')).not.toBeEmpty();
   }
