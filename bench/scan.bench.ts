@@ -1,7 +1,7 @@
 /**
  * `npm run bench:scan`: the deep scan scheduler against a raw-SQL claim loop on the bare `pg`
  * driver (bench/scan-baseline.ts), measured in the same run on the same machine, against the
- * fake Places API on loopback. Needs PostgreSQL at BENCH_ADMIN_URL (default
+ * fake Places API on loopback. Needs PostgreSQL at TEST_PG_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); creates and drops its own databases.
  *
  * Environment: BENCH_PLACES (places per throughput run, default 4000), BENCH_IDLE_SECONDS
@@ -19,8 +19,8 @@ import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import { scanQueueFor } from '../src-main/scan/queue-for-store';
 import { startFakePlacesApi, type FakePlacesApi } from '../test/support/fake-places-api';
+import { PG_ADMIN_URL as ADMIN_URL } from '../test/support/stores';
 
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PLACES = Number(process.env.BENCH_PLACES ?? 4000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);

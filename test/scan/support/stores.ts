@@ -8,7 +8,7 @@ import { openPostgres, openSqlite, type Store } from '../../../src-main/db/store
 import { samplePlaces } from '../../../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../../../src-main/places/service';
 
-const ADMIN_URL = process.env.SE_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { PG_ADMIN_URL as ADMIN_URL } from '../../support/stores';
 
 export type StoreKind = 'postgres' | 'sqlite';
 
