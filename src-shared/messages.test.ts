@@ -47,10 +47,15 @@ describe('the update sentences', () => {
 
   test('undo and queueing', () => {
     expect(describeUndo({ restored_count: 3, skipped_count: 1 })).toBe(
-      'Undone: 3 places restored, 1 left as they are (scan started or changed since)',
+      'Undone: 3 places restored, 1 left as it is (changed since)',
     );
-    expect(describeQueueDeepScan({ queued_count: 4, skipped: 1, not_found: 2 })).toBe(
-      '4 queued for deep scan, 1 already queued, running or scanned, 2 not found',
+    expect(describeUndo({ restored_count: 1, skipped_count: 2 })).toBe(
+      'Undone: 1 place restored, 2 left as they are (changed since)',
+    );
+    expect(
+      describeQueueDeepScan({ queued_count: 4, skipped: 1, not_selected: 3, not_found: 2 }),
+    ).toBe(
+      '4 queued for deep scan, 1 already queued, running or scanned, 3 not Selected (only Selected places are scanned), 2 not found',
     );
   });
 });

@@ -41,17 +41,22 @@ export function describeStatusUpdate(status: string, c: StatusUpdateCounts): str
 export function describeUndo(c: { restored_count: number; skipped_count: number }): string {
   const parts = [`Undone: ${plural(c.restored_count, 'place')} restored`];
   if (c.skipped_count > 0)
-    parts.push(`${formatCount(c.skipped_count)} left as they are (scan started or changed since)`);
+    parts.push(
+      `${formatCount(c.skipped_count)} left as ${c.skipped_count === 1 ? 'it is' : 'they are'} (changed since)`,
+    );
   return parts.join(', ');
 }
 
 export function describeQueueDeepScan(c: {
   queued_count: number;
   skipped: number;
+  not_selected: number;
   not_found: number;
 }): string {
   const parts = [`${c.queued_count} queued for deep scan`];
   if (c.skipped > 0) parts.push(`${c.skipped} already queued, running or scanned`);
+  if (c.not_selected > 0)
+    parts.push(`${c.not_selected} not Selected (only Selected places are scanned)`);
   if (c.not_found > 0) parts.push(`${c.not_found} not found`);
   return parts.join(', ');
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
 import type { PlaceStatus } from '../../src-shared/domain';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import type { NewPlaceRow } from '../db/rows';
 import { errorSummary } from '../error-summary';
 import { bulkInsertPlacesPg } from './bulk-insert';
 import {
+  assignments,
   filterCondition,
   targetCondition,
   listColumns,
@@ -17,16 +18,28 @@ import {
   statusUpdate,
   statusUpdateCounts,
   statusUpdateResult,
+  statusUpdateTouches,
+  stillAsUpdateLeft,
   UNDO_COLUMNS,
+  undoSet,
   wantsUndo,
+  type JournalRow,
 } from './queries';
-import { missingIds, type PlacesRepository, type StatusUpdateResult } from './repository';
+import {
+  queueResult,
+  type FoundPlace,
+  type PlacesRepository,
+  type StatusUpdateResult,
+} from './repository';
 
 type Db = PgStore['db'];
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** One array parameter, never one placeholder per id. */
 const idIn = (ids: string[]): SQL => sql`${t.place_id} = ANY(${sql.param(ids)}::text[])`;
+
+/** Row ids as one int[] parameter. */
+const idsIn = (ids: number[]): SQL => sql`${t.id} = ANY(${sql.param(ids)}::int[])`;
 
 /** The rows an update is about to change, as they are now, in one journal row. */
 function journalSql(
@@ -48,20 +61,21 @@ function journalSql(
     FROM ${t} WHERE ${changing}`;
 }
 
-/** Puts back each journalled row still as the update left it and whose scan has not started. */
-function restoreSql(token: string, userId: string, status: PlaceStatus, appliedAt: Date): SQL {
+/** Puts back the reviewer's status on each journalled row still as the update left it. */
+function restoreSql(
+  token: string,
+  update: { status: PlaceStatus; appliedAt: Date; userId: string },
+  now: Date,
+): SQL {
   const shape = sql.raw(
     ['place_id', ...UNDO_COLUMNS]
       .map((c) => `${c} ${(t[c as keyof typeof t] as PgColumn).getSQLType()}`)
       .join(', '),
   );
-  const assignments = sql.raw(UNDO_COLUMNS.map((c) => `${c} = x.${c}`).join(', '));
-  return sql`UPDATE ${t} AS p SET ${assignments}
+  const x = Object.fromEntries(UNDO_COLUMNS.map((c) => [c, sql.raw(`x.${c}`)])) as JournalRow;
+  return sql`UPDATE ${t} SET ${assignments(t, undoSet(t, x, update, now))}
     FROM ${statusUndo} AS u, jsonb_to_recordset(u.previous) AS x(${shape})
-    WHERE u.token = ${token} AND p.place_id = x.place_id
-      AND p.status = ${status} AND p.updated_at = ${sql.param(appliedAt, t.updated_at)} AND p.updated_by = ${userId}
-      AND (p.deep_scan_status IS NULL OR p.deep_scan_status = 'Queued'
-           OR p.deep_scan_status IS NOT DISTINCT FROM x.deep_scan_status)`;
+    WHERE u.token = ${token} AND ${t.place_id} = x.place_id AND ${stillAsUpdateLeft(t, update)}`;
 }
 
 /** Rows per INSERT statement (one JSON parameter each). */
@@ -81,9 +95,20 @@ async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   }
 }
 
-async function foundIds(tx: Tx | Db, ids: string[]): Promise<string[]> {
-  const rows = await tx.select({ place_id: t.place_id }).from(t).where(idIn(ids));
-  return rows.map((r) => r.place_id);
+/** What the locking statement of an update returns: its counts and the ids it will change. */
+interface LockedRows extends Record<string, unknown> {
+  matched: number;
+  updated: number;
+  queueable: number;
+  queued: number;
+  processing: number;
+  completed: number;
+  touched: number[];
+  missing: string[];
+}
+
+async function foundPlaces(tx: Tx | Db, ids: string[]): Promise<FoundPlace[]> {
+  return tx.select({ place_id: t.place_id, status: t.status }).from(t).where(idIn(ids));
 }
 
 export function createPgPlacesRepository(db: Db): PlacesRepository {
@@ -114,38 +139,50 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
     },
 
     async updateStatus(target, status: PlaceStatus, userId, now): Promise<StatusUpdateResult> {
-      const match = targetCondition(t, target, idIn);
+      const match = targetCondition(t, target, idIn) ?? sql`TRUE`;
+      const locked = { status: sql`locked.status`, deep_scan_status: sql`locked.deep_scan_status` };
+      const counts = Object.entries(statusUpdateCounts(locked, status)).map(
+        ([name, expression]) => sql`${expression} AS ${sql.identifier(name)}`,
+      );
+      const missing =
+        target.kind === 'ids'
+          ? sql`(SELECT COALESCE(array_agg(r.id), '{}') FROM unnest(${sql.param(target.ids)}::text[]) AS r(id)
+               WHERE NOT EXISTS (SELECT 1 FROM locked WHERE locked.place_id = r.id))`
+          : sql`'{}'::text[]`;
       return withRetry(db, async (tx) => {
-        // Lock the matched rows in id order (no deadlock between two reviewers' updates; the
-        // scheduler's SKIP LOCKED claim passes them by), then count them before changing them.
-        const locked = tx
-          .select({ id: t.id })
-          .from(t)
-          .where(match)
-          .orderBy(asc(t.id))
-          .for('update');
-        const [counts] = await tx
-          .select(statusUpdateCounts(t, status))
-          .from(t)
-          .where(inArray(t.id, locked));
-        const c = counts!;
-        const { set, touch } = statusUpdate(t, status, userId, now);
+        // One statement locks the matched rows (in id order: two reviewers' updates never
+        // deadlock; the scheduler's SKIP LOCKED claim passes them by) and counts them as locked.
+        // Under READ COMMITTED only FOR UPDATE's own output is the latest version of a row that
+        // was changed while we waited; so the counts come from it, and the journal and the
+        // UPDATE below work on exactly the locked ids (not the filter again: rows committed
+        // meanwhile, by an import say, were never counted and are not touched).
+        const { rows } = await tx.execute<LockedRows>(sql`
+          WITH locked AS MATERIALIZED (
+            SELECT ${t.id} AS id, ${t.place_id} AS place_id, ${t.status} AS status,
+                   ${t.deep_scan_status} AS deep_scan_status
+            FROM ${t} WHERE ${match} ORDER BY ${t.id} FOR UPDATE
+          )
+          SELECT ${sql.join(counts, sql`, `)},
+            COALESCE(array_agg(locked.id) FILTER (WHERE ${statusUpdateTouches(locked, status)}), '{}') AS touched,
+            ${missing} AS missing
+          FROM locked`);
+        const c = rows[0]!;
+        const touched = idsIn(c.touched);
+        const { set } = statusUpdate(t, status, userId, now);
         let undoToken: string | null = null;
         if (wantsUndo(c, status)) {
           undoToken = randomUUID();
           await tx.delete(statusUndo).where(eq(statusUndo.user_id, userId));
-          await tx.execute(journalSql(undoToken, userId, status, now, and(match, touch)!));
+          await tx.execute(journalSql(undoToken, userId, status, now, touched));
         }
-        await tx.update(t).set(set).where(and(match, touch));
-        const notFound =
-          target.kind === 'ids' && c.matched < target.ids.length
-            ? missingIds(target.ids, await foundIds(tx, target.ids))
-            : [];
+        if (c.touched.length > 0) await tx.update(t).set(set).where(touched);
+        const absent = new Set(c.missing);
+        const notFound = target.kind === 'ids' ? target.ids.filter((id) => absent.has(id)) : [];
         return statusUpdateResult(c, status, notFound, undoToken);
       });
     },
 
-    async undoStatusUpdate(token, userId, notBefore) {
+    async undoStatusUpdate(token, userId, now, notBefore) {
       return withRetry(db, async (tx) => {
         const [entry] = await tx
           .select({
@@ -158,7 +195,7 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
           .for('update');
         if (!entry || entry.applied_at < notBefore) return null;
         const restored = await tx.execute(
-          restoreSql(token, userId, entry.status, entry.applied_at),
+          restoreSql(token, { status: entry.status, appliedAt: entry.applied_at, userId }, now),
         );
         await tx.delete(statusUndo).where(eq(statusUndo.token, token));
         const restoredCount = restored.rowCount ?? 0;
@@ -179,14 +216,10 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
             updated_at: now,
             updated_by: userId,
           })
-          .where(and(idIn(ids), queueable(t)))
+          .where(and(idIn(ids), queueable(t), eq(t.status, 'Selected')))
           .returning({ place_id: t.place_id });
-        const found = await foundIds(tx, ids);
-        return {
-          queued: queued.length,
-          skipped: found.length - queued.length,
-          notFound: missingIds(ids, found),
-        };
+        const found = await foundPlaces(tx, ids);
+        return queueResult(ids, queued.length, found);
       });
     },
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, not, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
 import {
   DEEP_SCAN_FILTER_NONE,
@@ -102,24 +102,81 @@ export function listColumns<T extends PlacesTable>(t: T): Pick<T, ListKey> {
   return Object.fromEntries(LIST_KEYS.map((k) => [k, t[k]])) as Pick<T, ListKey>;
 }
 
+/**
+ * The two columns step 6 judges a row by, as SQL: the table's own columns, or the same-named
+ * columns of a row set the update locked first (PostgreSQL reads them there, see pg-repository).
+ */
+export interface StepSixView {
+  status: SQL | PlacesTable['status'];
+  deep_scan_status: SQL | PlacesTable['deep_scan_status'];
+}
+
 /** Places whose scan may be (re)queued: never queued, or failed. */
-export const queueable = (t: PlacesTable): SQL =>
-  or(isNull(t.deep_scan_status), eq(t.deep_scan_status, 'Error'))!;
+export const queueable = (v: Pick<StepSixView, 'deep_scan_status'>): SQL =>
+  sql`(${v.deep_scan_status} IS NULL OR ${v.deep_scan_status} = 'Error')`;
 
 /**
  * The counts of step 6, computed over the matched rows before the update: how many change
  * status, get queued, get dequeued, or are left alone because their scan is under way or done.
  */
-export function statusUpdateCounts(t: PlacesTable, status: PlaceStatus) {
+export function statusUpdateCounts(v: StepSixView, status: PlaceStatus) {
   const n = (condition: SQL) =>
     sql<number>`CAST(COALESCE(SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0) AS INTEGER)`;
   return {
     matched: sql<number>`CAST(COUNT(*) AS INTEGER)`,
-    updated: n(not(eq(t.status, status))),
-    queueable: n(queueable(t)),
-    queued: n(eq(t.deep_scan_status, 'Queued')),
-    processing: n(eq(t.deep_scan_status, 'Processing')),
-    completed: n(eq(t.deep_scan_status, 'Completed')),
+    updated: n(sql`${v.status} <> ${status}`),
+    queueable: n(queueable(v)),
+    queued: n(sql`${v.deep_scan_status} = 'Queued'`),
+    processing: n(sql`${v.deep_scan_status} = 'Processing'`),
+    completed: n(sql`${v.deep_scan_status} = 'Completed'`),
+  };
+}
+
+/** The matched rows an update to `status` changes: a new status, or a scan to (de)queue. */
+export function statusUpdateTouches(v: StepSixView, status: PlaceStatus): SQL {
+  return status === 'Selected'
+    ? sql`(${v.status} <> ${status} OR ${queueable(v)})`
+    : sql`(${v.status} <> ${status} OR ${v.deep_scan_status} = 'Queued')`;
+}
+
+/**
+ * Step 6's scan rule as SET expressions over the row as it is: a place set to Selected whose
+ * scan never ran or failed is queued afresh; a place set to anything else that is still Queued
+ * leaves the queue; Processing, Completed (and Error when not selecting) are left alone.
+ * `selecting` is whether the row's new status is Selected: a constant for a status update, an
+ * SQL condition for an undo (each row goes back to its own status).
+ */
+export function scanRuleSet(t: PlacesTable, selecting: boolean | SQL, now: Date) {
+  const condition = typeof selecting === 'boolean' ? undefined : selecting;
+  const queue = and(condition, queueable(t))!;
+  const dequeue = and(condition ? not(condition) : undefined, eq(t.deep_scan_status, 'Queued'))!;
+  // A Param with the column as encoder is bound as each driver expects (timestamptz / epoch ms).
+  const at = sql.param(now, t.deep_scan_queued_at);
+  const keep = (column: SQL | PlacesTable[keyof PlacesTable]) => sql`${column}`;
+  if (selecting === true) {
+    return {
+      deep_scan_status: sql`CASE WHEN ${queue} THEN 'Queued' ELSE ${t.deep_scan_status} END`,
+      deep_scan_error: sql`CASE WHEN ${queue} THEN NULL ELSE ${t.deep_scan_error} END`,
+      deep_scan_attempts: sql`CASE WHEN ${queue} THEN 0 ELSE ${t.deep_scan_attempts} END`,
+      deep_scan_queued_at: sql`CASE WHEN ${queue} THEN ${at} ELSE ${t.deep_scan_queued_at} END`,
+      deep_scan_next_attempt_at: sql`CASE WHEN ${queue} THEN ${at} ELSE ${t.deep_scan_next_attempt_at} END`,
+    };
+  }
+  if (selecting === false) {
+    return {
+      deep_scan_status: sql`CASE WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_status} END`,
+      deep_scan_error: keep(t.deep_scan_error),
+      deep_scan_attempts: keep(t.deep_scan_attempts),
+      deep_scan_queued_at: sql`CASE WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_queued_at} END`,
+      deep_scan_next_attempt_at: sql`CASE WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_next_attempt_at} END`,
+    };
+  }
+  return {
+    deep_scan_status: sql`CASE WHEN ${queue} THEN 'Queued' WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_status} END`,
+    deep_scan_error: sql`CASE WHEN ${queue} THEN NULL ELSE ${t.deep_scan_error} END`,
+    deep_scan_attempts: sql`CASE WHEN ${queue} THEN 0 ELSE ${t.deep_scan_attempts} END`,
+    deep_scan_queued_at: sql`CASE WHEN ${queue} THEN ${at} WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_queued_at} END`,
+    deep_scan_next_attempt_at: sql`CASE WHEN ${queue} THEN ${at} WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_next_attempt_at} END`,
   };
 }
 
@@ -128,30 +185,13 @@ export function statusUpdateCounts(t: PlacesTable, status: PlaceStatus) {
  * every matched row is judged on its values before this statement.
  */
 export function statusUpdate(t: PlacesTable, status: PlaceStatus, userId: string, now: Date) {
-  const selecting = status === 'Selected';
-  const touch = selecting
-    ? or(not(eq(t.status, status)), queueable(t))!
-    : or(not(eq(t.status, status)), eq(t.deep_scan_status, 'Queued'))!;
-  const scanChange = selecting ? queueable(t) : eq(t.deep_scan_status, 'Queued');
-  // A Param with the column as encoder is bound as each driver expects (timestamptz / epoch ms).
-  const whenQueued = selecting ? sql.param(now, t.deep_scan_queued_at) : sql`NULL`;
   const set = {
     status,
     updated_at: now,
     updated_by: userId,
-    deep_scan_status: selecting
-      ? sql`CASE WHEN ${scanChange} THEN 'Queued' ELSE ${t.deep_scan_status} END`
-      : sql`CASE WHEN ${scanChange} THEN NULL ELSE ${t.deep_scan_status} END`,
-    deep_scan_error: selecting
-      ? sql`CASE WHEN ${scanChange} THEN NULL ELSE ${t.deep_scan_error} END`
-      : sql`${t.deep_scan_error}`,
-    deep_scan_attempts: selecting
-      ? sql`CASE WHEN ${scanChange} THEN 0 ELSE ${t.deep_scan_attempts} END`
-      : sql`${t.deep_scan_attempts}`,
-    deep_scan_queued_at: sql`CASE WHEN ${scanChange} THEN ${whenQueued} ELSE ${t.deep_scan_queued_at} END`,
-    deep_scan_next_attempt_at: sql`CASE WHEN ${scanChange} THEN ${whenQueued} ELSE ${t.deep_scan_next_attempt_at} END`,
+    ...scanRuleSet(t, status === 'Selected', now),
   };
-  return { set, touch };
+  return { set, touch: statusUpdateTouches(t, status) };
 }
 
 /** Updates that change more rows than this get no undo journal (it would be too large). */
@@ -203,3 +243,63 @@ export const UNDO_COLUMNS = [
   'updated_at',
   'updated_by',
 ] as const;
+
+/** A journalled row's columns (the undo's `x`), as SQL: each dialect reads its journal its way. */
+export type JournalRow = Record<(typeof UNDO_COLUMNS)[number], SQL>;
+
+/**
+ * What an undo writes into a row still as the update left it. The reviewer's status, updated_at
+ * and updated_by come back from the journal. The scan columns come back from the journal only
+ * when the scan is exactly as the update left it (the update queued or dequeued it and nothing
+ * touched it since): that is undoing the update's own change. Otherwise the scan has moved on
+ * (claimed, retried, finished), and step 6's rule for the restored status is applied to the row
+ * as it is now: an old scan state is never copied over a newer one.
+ */
+export function undoSet(
+  t: PlacesTable,
+  x: JournalRow,
+  update: { status: PlaceStatus; appliedAt: Date },
+  now: Date,
+) {
+  const appliedAt = sql.param(update.appliedAt, t.deep_scan_queued_at);
+  const untouched =
+    update.status === 'Selected'
+      ? // The update queued a never-scanned or failed place, and no worker has claimed it since.
+        sql`(${x.deep_scan_status} IS NULL OR ${x.deep_scan_status} = 'Error')
+          AND ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_attempts} = 0
+          AND ${t.deep_scan_queued_at} = ${appliedAt} AND ${t.deep_scan_next_attempt_at} = ${appliedAt}`
+      : // The update took a waiting place out of the queue, and nobody queued it since.
+        sql`${x.deep_scan_status} = 'Queued' AND ${t.deep_scan_status} IS NULL
+          AND ${t.deep_scan_queued_at} IS NULL`;
+  const rule = scanRuleSet(t, sql`${x.status} = 'Selected'`, now);
+  const scan = Object.fromEntries(
+    Object.entries(rule).map(([column, derived]) => [
+      column,
+      sql`CASE WHEN ${untouched} THEN ${x[column as keyof JournalRow]} ELSE ${derived} END`,
+    ]),
+  ) as Record<keyof typeof rule, SQL>;
+  return { status: x.status, updated_at: x.updated_at, updated_by: x.updated_by, ...scan };
+}
+
+/** The rows an undo may restore: still with the status, time and user the update gave them. */
+export function stillAsUpdateLeft(
+  t: PlacesTable,
+  update: { status: PlaceStatus; appliedAt: Date; userId: string },
+): SQL {
+  return and(
+    eq(t.status, update.status),
+    sql`${t.updated_at} = ${sql.param(update.appliedAt, t.updated_at)}`,
+    eq(t.updated_by, update.userId),
+  )!;
+}
+
+/** `SET a = ..., b = ...` for a hand-built UPDATE (targets are bare column names). */
+export function assignments(t: PlacesTable, set: Record<string, SQL | string>): SQL {
+  return sql.join(
+    Object.entries(set).map(
+      ([key, value]) =>
+        sql`${sql.identifier((t[key as keyof PlacesTable] as { name: string }).name)} = ${value}`,
+    ),
+    sql`, `,
+  );
+}

@@ -20,8 +20,30 @@ export type UndoResult = Omit<UndoStatusUpdateOutput, 'message'>;
 
 export interface QueueResult {
   queued: number;
+  /** Selected places whose scan is already queued, running or done. */
   skipped: number;
+  /** Places whose status is not Selected: only Selected places are scanned. */
+  notSelected: number;
   notFound: string[];
+}
+
+export interface FoundPlace {
+  place_id: string;
+  status: PlaceStatus;
+}
+
+/** A queue request's outcome from how many it queued and the requested places that exist. */
+export function queueResult(requested: string[], queued: number, found: FoundPlace[]): QueueResult {
+  const notSelected = found.filter((p) => p.status !== 'Selected').length;
+  return {
+    queued,
+    skipped: found.length - notSelected - queued,
+    notSelected,
+    notFound: missingIds(
+      requested,
+      found.map((p) => p.place_id),
+    ),
+  };
 }
 
 export interface StatusCount {
@@ -50,10 +72,16 @@ export interface PlacesRepository {
     now: Date,
   ): Promise<StatusUpdateResult>;
   /**
-   * Puts back the rows of the user's last update (by its undo token) that are still as it left
-   * them and whose scan has not started; null when there is no such update to undo.
+   * Puts back the reviewer's status on the rows of the user's last update (by its undo token)
+   * that are still as it left them, with step 6's scan rule (see undoSet in queries.ts); null
+   * when there is no such update to undo, or it was applied before `notBefore`.
    */
-  undoStatusUpdate(token: string, userId: string, notBefore: Date): Promise<UndoResult | null>;
+  undoStatusUpdate(
+    token: string,
+    userId: string,
+    now: Date,
+    notBefore: Date,
+  ): Promise<UndoResult | null>;
   queueDeepScan(ids: string[], userId: string, now: Date): Promise<QueueResult>;
   countByStatus(): Promise<StatusCount[]>;
   /** Inserts new places, skipping place ids already present; returns how many were inserted. */

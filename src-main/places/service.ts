@@ -74,10 +74,12 @@ export function createPlacesService(repo: PlacesRepository, clock: () => Date = 
     },
 
     async undoStatusUpdate(token: string, userId: string): Promise<UndoStatusUpdateOutput> {
+      const now = clock();
       const result = await repo.undoStatusUpdate(
         token,
         userId,
-        new Date(clock().getTime() - UNDO_WINDOW_SECONDS * 1000),
+        now,
+        new Date(now.getTime() - UNDO_WINDOW_SECONDS * 1000),
       );
       if (!result) {
         throw new AppError(
@@ -94,9 +96,11 @@ export function createPlacesService(repo: PlacesRepository, clock: () => Date = 
         message: describeQueueDeepScan({
           queued_count: r.queued,
           skipped: r.skipped,
+          not_selected: r.notSelected,
           not_found: r.notFound.length,
         }),
         queued_count: r.queued,
+        not_selected_count: r.notSelected,
         not_found: r.notFound,
       };
     },

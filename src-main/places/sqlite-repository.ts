@@ -6,6 +6,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { localBusinesses, placesStaging as t, statusUndo } from '../db/schema.sqlite';
 import type { SqliteStore } from '../db/store';
 import {
+  assignments,
   filterCondition,
   targetCondition,
   listColumns,
@@ -14,11 +15,14 @@ import {
   statusUpdate,
   statusUpdateCounts,
   statusUpdateResult,
+  stillAsUpdateLeft,
   UNDO_COLUMNS,
+  undoSet,
   wantsUndo,
+  type JournalRow,
 } from './queries';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
-import { missingIds, type PlacesRepository } from './repository';
+import { missingIds, queueResult, type PlacesRepository } from './repository';
 
 type Db = SqliteStore['db'];
 
@@ -45,17 +49,18 @@ function journalSql(
     FROM ${t} WHERE ${changing}`;
 }
 
-/** Puts back each journalled row still as the update left it and whose scan has not started. */
-function restoreSql(token: string, userId: string, status: PlaceStatus, appliedAt: Date): SQL {
+/** Puts back the reviewer's status on each journalled row still as the update left it. */
+function restoreSql(
+  token: string,
+  update: { status: PlaceStatus; appliedAt: Date; userId: string },
+  now: Date,
+): SQL {
   const columns = sql.raw(UNDO_COLUMNS.map((c) => `value ->> '$.${c}' AS ${c}`).join(', '));
-  const assignments = sql.raw(UNDO_COLUMNS.map((c) => `${c} = x.${c}`).join(', '));
-  return sql`UPDATE ${t} AS p SET ${assignments}
+  const x = Object.fromEntries(UNDO_COLUMNS.map((c) => [c, sql.raw(`x.${c}`)])) as JournalRow;
+  return sql`UPDATE ${t} SET ${assignments(t, undoSet(t, x, update, now))}
     FROM (SELECT value ->> '$.place_id' AS place_id, ${columns}
           FROM ${statusUndo} AS u, json_each(u.previous) WHERE u.token = ${token}) AS x
-    WHERE p.place_id = x.place_id
-      AND p.status = ${status} AND p.updated_at = ${appliedAt.getTime()} AND p.updated_by = ${userId}
-      AND (p.deep_scan_status IS NULL OR p.deep_scan_status = 'Queued'
-           OR p.deep_scan_status IS x.deep_scan_status)`;
+    WHERE ${t.place_id} = x.place_id AND ${stillAsUpdateLeft(t, update)}`;
 }
 
 function foundIds(db: Db, ids: string[]): string[] {
@@ -123,7 +128,7 @@ export function createSqlitePlacesRepository(db: Db): PlacesRepository {
       );
     },
 
-    async undoStatusUpdate(token, userId, notBefore) {
+    async undoStatusUpdate(token, userId, now, notBefore) {
       return db.transaction(
         (tx) => {
           const entry = tx
@@ -137,7 +142,7 @@ export function createSqlitePlacesRepository(db: Db): PlacesRepository {
             .get();
           if (!entry || entry.applied_at < notBefore) return null;
           const restored = tx.run(
-            restoreSql(token, userId, entry.status, entry.applied_at),
+            restoreSql(token, { status: entry.status, appliedAt: entry.applied_at, userId }, now),
           ).changes;
           tx.delete(statusUndo).where(eq(statusUndo.token, token)).run();
           return { restored_count: restored, skipped_count: entry.total - restored };
@@ -160,10 +165,14 @@ export function createSqlitePlacesRepository(db: Db): PlacesRepository {
               updated_at: now,
               updated_by: userId,
             })
-            .where(and(idIn(ids), queueable(t)))
+            .where(and(idIn(ids), queueable(t), eq(t.status, 'Selected')))
             .run().changes;
-          const found = foundIds(tx as unknown as Db, ids);
-          return { queued, skipped: found.length - queued, notFound: missingIds(ids, found) };
+          const found = tx
+            .select({ place_id: t.place_id, status: t.status })
+            .from(t)
+            .where(idIn(ids))
+            .all();
+          return queueResult(ids, queued, found);
         },
         { behavior: 'immediate' },
       );

@@ -198,6 +198,8 @@ export const queueDeepScanInput = z.strictObject({ place_ids: placeIdListSchema 
 export const queueDeepScanOutput = z.object({
   message: z.string(),
   queued_count: z.number().int(),
+  /** Places left alone because their status is not Selected: only Selected places are scanned. */
+  not_selected_count: z.number().int(),
   not_found: z.array(z.string()),
 });
 export type QueueDeepScanOutput = z.infer<typeof queueDeepScanOutput>;

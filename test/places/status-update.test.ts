@@ -33,8 +33,16 @@ function expected(c: Case) {
   const updated = c.current !== c.target;
   const queued = c.target === 'Selected' && (c.scan === null || c.scan === 'Error');
   const dequeued = c.target !== 'Selected' && c.scan === 'Queued';
+  const alreadyQueued = c.target === 'Selected' && (c.scan === 'Queued' || c.scan === 'Processing');
+  const alreadyScanned = c.target === 'Selected' && c.scan === 'Completed';
   return {
-    counts: { updated: updated ? 1 : 0, queued: queued ? 1 : 0, dequeued: dequeued ? 1 : 0 },
+    counts: {
+      updated: updated ? 1 : 0,
+      queued: queued ? 1 : 0,
+      dequeued: dequeued ? 1 : 0,
+      already_queued: alreadyQueued ? 1 : 0,
+      already_scanned: alreadyScanned ? 1 : 0,
+    },
     row: {
       status: c.target,
       deep_scan_status: queued ? 'Queued' : dequeued ? null : c.scan,
@@ -78,6 +86,8 @@ describe.each(STORE_KINDS)('dual-status update (step 6) on %s', (kind) => {
       updated: result.updated_count,
       queued: result.queued_count,
       dequeued: result.dequeued_count,
+      already_queued: result.already_queued_count,
+      already_scanned: result.already_scanned_count,
     }).toEqual(want.counts);
     expect(result.not_found).toEqual([]);
 
@@ -109,14 +119,20 @@ describe.each(STORE_KINDS)('dual-status update (step 6) on %s', (kind) => {
         updated: acc.updated + e.counts.updated,
         queued: acc.queued + e.counts.queued,
         dequeued: acc.dequeued + e.counts.dequeued,
+        already_queued: acc.already_queued + e.counts.already_queued,
+        already_scanned: acc.already_scanned + e.counts.already_scanned,
       }),
-      { updated: 0, queued: 0, dequeued: 0 },
+      { updated: 0, queued: 0, dequeued: 0, already_queued: 0, already_scanned: 0 },
     );
-    expect([result.updated_count, result.queued_count, result.dequeued_count]).toEqual([
-      sum.updated,
-      sum.queued,
-      sum.dequeued,
-    ]);
+    expect({
+      updated: result.updated_count,
+      queued: result.queued_count,
+      dequeued: result.dequeued_count,
+      already_queued: result.already_queued_count,
+      already_scanned: result.already_scanned_count,
+    }).toEqual(sum);
+    expect(sum.already_queued).toBeGreaterThan(0);
+    expect(sum.already_scanned).toBeGreaterThan(0);
     expect(result.message).toContain(`${sum.updated} updated, `);
     const rows = await readPlaces(store, ids);
     expect([...rows.values()].filter((r) => r.deep_scan_status === 'Queued')).toHaveLength(
@@ -156,23 +172,31 @@ describe.each(STORE_KINDS)('dual-status update (step 6) on %s', (kind) => {
     ]);
   });
 
-  test('queue-deep-scan queues NULL and Error scans only and leaves the status alone', async () => {
-    const ids = ['q-null', 'q-error', 'q-done', 'q-running'];
+  test('queue-deep-scan queues the NULL and Error scans of Selected places only, and leaves the status alone', async () => {
+    const ids = ['q-null', 'q-error', 'q-done', 'q-running', 'q-maybe'];
     await places.insertPlaces(
-      ids.map((id) => ({ place_id: id, name: id, status: 'Maybe' as const })),
+      ids.map((id) => ({
+        place_id: id,
+        name: id,
+        status: id === 'q-maybe' ? ('Maybe' as const) : ('Selected' as const),
+      })),
     );
     await setScanState(store, 'q-error', { deep_scan_status: 'Error', deep_scan_error: 'x' });
     await setScanState(store, 'q-done', { deep_scan_status: 'Completed' });
     await setScanState(store, 'q-running', { deep_scan_status: 'Processing' });
     const result = await places.queueDeepScan([...ids, 'q-missing'], 'reviewer-7');
-    expect(result.queued_count).toBe(2);
+    expect([result.queued_count, result.not_selected_count]).toEqual([2, 1]);
     expect(result.not_found).toEqual(['q-missing']);
+    expect(result.message).toBe(
+      '2 queued for deep scan, 2 already queued, running or scanned, 1 not Selected (only Selected places are scanned), 1 not found',
+    );
     const rows = await readPlaces(store, ids);
     expect(ids.map((id) => [rows.get(id)!.status, rows.get(id)!.deep_scan_status])).toEqual([
-      ['Maybe', 'Queued'],
-      ['Maybe', 'Queued'],
-      ['Maybe', 'Completed'],
-      ['Maybe', 'Processing'],
+      ['Selected', 'Queued'],
+      ['Selected', 'Queued'],
+      ['Selected', 'Completed'],
+      ['Selected', 'Processing'],
+      ['Maybe', null],
     ]);
   });
 });

@@ -53,15 +53,16 @@ describe.each(STORE_KINDS)('undo of the last status update on %s', (kind) => {
     expect(await readPlaces(store, ids)).toEqual(before);
   });
 
-  test('leaves a place whose scan has started, and one changed by someone else since', async () => {
+  test('restores the status of a place whose scan has started and leaves the scan running; leaves one changed by someone else since', async () => {
     const result = await places.updateStatus({ place_ids: ids, status: 'Selected' }, 'rev-a');
     await setScanState(store, ids[0]!, { deep_scan_status: 'Processing' });
     await places.updateStatus({ place_ids: [ids[1]!], status: 'Maybe' }, 'rev-b');
     const undo = await places.undoStatusUpdate(result.undo_token!, 'rev-a');
-    expect([undo.restored_count, undo.skipped_count]).toEqual([1, 2]);
+    expect([undo.restored_count, undo.skipped_count]).toEqual([2, 1]);
+    expect(undo.message).toBe('Undone: 2 places restored, 1 left as it is (changed since)');
     const rows = await readPlaces(store, ids);
     expect(ids.map((id) => [rows.get(id)!.status, rows.get(id)!.deep_scan_status])).toEqual([
-      ['Selected', 'Processing'],
+      ['New', 'Processing'],
       ['Maybe', null],
       ['New', 'Error'],
     ]);
