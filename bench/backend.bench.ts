@@ -38,32 +38,38 @@ const statusFor = (i: number) => STATUS_CYCLE[(i + STATUS_CYCLE.length) % STATUS
 
 // ---- the raw-SQL baselines: the same statements the service's step 6 runs, by hand ----
 
-const PG_COUNTS = `SELECT count(*)::int AS matched,
+// PostgreSQL: lock the matched rows in one statement and count them as locked, then update
+// exactly the locked ids that change (what the repository does to stay right under races).
+const PG_LOCK_AND_COUNT = `WITH locked AS MATERIALIZED (
+    SELECT id, status, deep_scan_status FROM places_staging
+    WHERE place_id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+  SELECT count(*)::int AS matched,
     sum(CASE WHEN status <> $2 THEN 1 ELSE 0 END)::int AS updated,
     sum(CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 1 ELSE 0 END)::int AS queueable,
-    sum(CASE WHEN deep_scan_status = 'Queued' THEN 1 ELSE 0 END)::int AS queued
-  FROM places_staging WHERE id IN (
-    SELECT id FROM places_staging WHERE place_id = ANY($1::text[]) ORDER BY id FOR UPDATE)`;
-const PG_UPDATE_SELECTED = `UPDATE places_staging SET status = $2, updated_at = $3, updated_by = $4,
+    sum(CASE WHEN deep_scan_status = 'Queued' THEN 1 ELSE 0 END)::int AS queued,
+    COALESCE(array_agg(id) FILTER (WHERE status <> $2 OR CASE WHEN $2 = 'Selected'
+      THEN deep_scan_status IS NULL OR deep_scan_status = 'Error' ELSE deep_scan_status = 'Queued' END), '{}') AS touched
+  FROM locked`;
+const SET_SELECTED = `status = $2, updated_at = $3, updated_by = $4,
     deep_scan_status = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 'Queued' ELSE deep_scan_status END,
     deep_scan_error = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN NULL ELSE deep_scan_error END,
     deep_scan_attempts = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 0 ELSE deep_scan_attempts END,
     deep_scan_queued_at = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN $3 ELSE deep_scan_queued_at END,
-    deep_scan_next_attempt_at = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN $3 ELSE deep_scan_next_attempt_at END
-  WHERE place_id = ANY($1::text[]) AND (status <> $2 OR deep_scan_status IS NULL OR deep_scan_status = 'Error')`;
-const PG_UPDATE_OTHER = `UPDATE places_staging SET status = $2, updated_at = $3, updated_by = $4,
+    deep_scan_next_attempt_at = CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN $3 ELSE deep_scan_next_attempt_at END`;
+const SET_OTHER = `status = $2, updated_at = $3, updated_by = $4,
     deep_scan_status = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_status END,
     deep_scan_queued_at = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_queued_at END,
-    deep_scan_next_attempt_at = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_next_attempt_at END
-  WHERE place_id = ANY($1::text[]) AND (status <> $2 OR deep_scan_status = 'Queued')`;
+    deep_scan_next_attempt_at = CASE WHEN deep_scan_status = 'Queued' THEN NULL ELSE deep_scan_next_attempt_at END`;
+const PG_UPDATE_SELECTED = `UPDATE places_staging SET ${SET_SELECTED} WHERE id = ANY($1::int[])`;
+const PG_UPDATE_OTHER = `UPDATE places_staging SET ${SET_OTHER} WHERE id = ANY($1::int[])`;
 
 async function rawUpdatePg(pool: pg.Pool, ids: string[], status: PlaceStatus): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(PG_COUNTS, [ids, status]);
+    const { rows } = await client.query<{ touched: number[] }>(PG_LOCK_AND_COUNT, [ids, status]);
     await client.query(status === 'Selected' ? PG_UPDATE_SELECTED : PG_UPDATE_OTHER, [
-      ids,
+      rows[0]!.touched,
       status,
       new Date(),
       'bench',
@@ -81,17 +87,15 @@ function rawUpdateSqlite(db: Database.Database): (ids: string[], status: PlaceSt
       sum(CASE WHEN deep_scan_status IS NULL OR deep_scan_status = 'Error' THEN 1 ELSE 0 END) AS queueable,
       sum(CASE WHEN deep_scan_status = 'Queued' THEN 1 ELSE 0 END) AS queued
     FROM places_staging WHERE ${ids}`);
+  const touch = `(status <> @status OR CASE WHEN @status = 'Selected'
+    THEN deep_scan_status IS NULL OR deep_scan_status = 'Error' ELSE deep_scan_status = 'Queued' END)`;
+  const sqliteSet = (set: string) =>
+    set.replaceAll('$2', '@status').replaceAll('$3', '@now').replaceAll('$4', '@user');
   const selected = db.prepare(
-    PG_UPDATE_SELECTED.replace('place_id = ANY($1::text[])', ids)
-      .replaceAll('$2', '@status')
-      .replaceAll('$3', '@now')
-      .replaceAll('$4', '@user'),
+    `UPDATE places_staging SET ${sqliteSet(SET_SELECTED)} WHERE ${ids} AND ${touch}`,
   );
   const other = db.prepare(
-    PG_UPDATE_OTHER.replace('place_id = ANY($1::text[])', ids)
-      .replaceAll('$2', '@status')
-      .replaceAll('$3', '@now')
-      .replaceAll('$4', '@user'),
+    `UPDATE places_staging SET ${sqliteSet(SET_OTHER)} WHERE ${ids} AND ${touch}`,
   );
   const run = db.transaction(
     (params: { ids: string; status: string; now: number; user: string }) => {

@@ -169,13 +169,19 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
         const c = rows[0]!;
         const touched = idsIn(c.touched);
         const { set } = statusUpdate(t, status, userId, now);
+        const update = sql`UPDATE ${t}
+          SET ${assignments(t, { ...set, updated_at: sql`${sql.param(now, t.updated_at)}` })}
+          WHERE ${touched}`;
         let undoToken: string | null = null;
         if (wantsUndo(c, status)) {
+          // One statement: the user's previous undo entry goes, the journal reads the rows
+          // before the update (every part of a statement sees the same snapshot), the update.
           undoToken = randomUUID();
-          await tx.delete(statusUndo).where(eq(statusUndo.user_id, userId));
-          await tx.execute(journalSql(undoToken, userId, status, now, touched));
-        }
-        if (c.touched.length > 0) await tx.update(t).set(set).where(touched);
+          await tx.execute(sql`
+            WITH previous AS (DELETE FROM ${statusUndo} WHERE ${statusUndo.user_id} = ${userId}),
+                 journal AS (${journalSql(undoToken, userId, status, now, touched)})
+            ${update}`);
+        } else if (c.touched.length > 0) await tx.execute(update);
         const absent = new Set(c.missing);
         const notFound = target.kind === 'ids' ? target.ids.filter((id) => absent.has(id)) : [];
         return statusUpdateResult(c, status, notFound, undoToken);
