@@ -1,6 +1,7 @@
 import { jwtVerify } from 'jose';
 import { toAuthError, unauthorized } from './errors';
 import type { KeyConfig } from './key-config';
+import { containsNul } from '../../src-shared/contract/text';
 import type { VerifiedUser } from './types';
 
 /** Longer tokens are refused before any decoding or parsing. */
@@ -38,5 +39,7 @@ export async function verifyToken(config: KeyConfig, token: unknown): Promise<Ve
     throw unauthorized('The token names no user (sub).');
   }
   if (sub.length > MAX_SUB_LENGTH) throw unauthorized("The token's user id (sub) is too long.");
+  // The same rule as every id the API takes: it is written to updated_by.
+  if (containsNul(sub)) throw unauthorized("The token's user id (sub) contains a NUL character.");
   return { userId: sub };
 }
