@@ -55,7 +55,8 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
 ]);
 
-function toAppError(error: unknown, operation: string, logger: Logger): AppError {
+/** Any failure as the one error format, logged without secrets (the event stream uses it too). */
+export function toAppError(error: unknown, operation: string, logger: Logger): AppError {
   if (error instanceof AppError) {
     if (
       error.type !== 'unauthorized' &&
