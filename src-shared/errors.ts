@@ -22,19 +22,28 @@ export interface ErrorBody {
   type: ErrorType;
   detail: string;
   issues?: ErrorIssue[];
+  /** With `unavailable`: try again after this many seconds (HTTP also sends `Retry-After`). */
+  retry_after_seconds?: number;
 }
 
 export class AppError extends Error {
   readonly type: ErrorType;
   readonly detail: string;
   readonly issues?: ErrorIssue[];
+  readonly retryAfterSeconds?: number;
 
-  constructor(type: ErrorType, detail: string, issues?: ErrorIssue[]) {
+  constructor(
+    type: ErrorType,
+    detail: string,
+    issues?: ErrorIssue[],
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(detail);
     this.name = 'AppError';
     this.type = type;
     this.detail = detail;
     if (issues) this.issues = issues;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get httpStatus(): number {
@@ -47,11 +56,18 @@ export class AppError extends Error {
       type: this.type,
       detail: this.detail,
       ...(this.issues ? { issues: this.issues } : {}),
+      ...(this.retryAfterSeconds !== undefined
+        ? { retry_after_seconds: this.retryAfterSeconds }
+        : {}),
     };
   }
 
   static fromBody(body: ErrorBody): AppError {
-    return new AppError(body.type, body.detail, body.issues);
+    return new AppError(body.type, body.detail, body.issues, {
+      ...(typeof body.retry_after_seconds === 'number'
+        ? { retryAfterSeconds: body.retry_after_seconds }
+        : {}),
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { EVENTS_HTTP_PATH } from '../../src-shared/contract/events';
 import { ERROR_TYPES } from '../../src-shared/errors';
 import { bearerToken } from '../auth';
 import type { Backend } from '../backend';
+import { retryAfterHeader } from './retry-after';
 
 /** setTimeout's longest delay (about 24.8 days); a longer-lived token's stream ends then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -20,7 +21,11 @@ export function registerEventStream(app: FastifyInstance, backend: Backend): voi
     // failure refuses the stream with the dispatcher's answer: 401, or 503 without the keys.
     const auth = await backend.authenticate(bearerToken(request.headers.authorization));
     if (!auth.ok) {
-      return reply.code(ERROR_TYPES[auth.error.type]).type('application/json').send(auth.error);
+      return reply
+        .code(ERROR_TYPES[auth.error.type])
+        .headers(retryAfterHeader(auth.error))
+        .type('application/json')
+        .send(auth.error);
     }
     reply.hijack();
     const res = reply.raw;
