@@ -5,6 +5,7 @@ import type { Settings } from './config';
 import { openStore, type Store } from './db/store';
 import { createEventBus, type EventListener } from './events';
 import { createLogger, type Logger } from './logger';
+import { createSampleDataLoader } from './places/sample-data-loader';
 import { createPlacesService, placesRepositoryFor, type PlacesService } from './places/service';
 import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
@@ -64,6 +65,7 @@ export async function startBackend(
     const scheduler = scan;
     const handlers = createHandlers({
       places,
+      sampleData: createSampleDataLoader(store, { singleUser: verifier.mode === 'local' }),
       events,
       storeKind: store.kind,
       authMode: verifier.mode,

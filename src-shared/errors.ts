@@ -1,6 +1,7 @@
 /** The one error format, the same object over IPC and HTTP. */
 export const ERROR_TYPES = {
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   validation_error: 422,
