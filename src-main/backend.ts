@@ -1,14 +1,15 @@
 import type { OperationName } from '../src-shared/contract';
-import { AppError, type ErrorBody } from '../src-shared/errors';
-import { createTokenVerifier, issueLocalToken, type AuthMode } from './auth';
+import type { ErrorBody } from '../src-shared/errors';
+import { createTokenVerifier, issueLocalToken, type AuthMode, type VerifiedToken } from './auth';
 import type { Settings } from './config';
 import { openStore, type Store } from './db/store';
 import { createEventBus, type EventListener } from './events';
 import { createLogger, type Logger } from './logger';
+import { createSampleDataLoader } from './places/sample-data-loader';
 import { createPlacesService, placesRepositoryFor, type PlacesService } from './places/service';
 import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
-import { createDispatcher } from './router/dispatcher';
+import { createDispatcher, toAppError } from './router/dispatcher';
 import { startScheduler, type Scheduler } from './scan';
 import { appVersion } from './version';
 
@@ -23,8 +24,13 @@ export interface Backend {
     rawInput: unknown,
     token: string | undefined,
   ): Promise<DispatchResult<N>>;
-  /** Checks a token as the dispatcher does, for the event stream: null when it is good. */
-  authenticate(token: string | undefined): Promise<ErrorBody | null>;
+  /**
+   * Checks a token exactly as the dispatcher does, for the event stream: the user and the token's
+   * expiry, or the error the dispatcher would answer (401, or 503 when the keys can't be had).
+   */
+  authenticate(
+    token: string | undefined,
+  ): Promise<{ ok: true; user: VerifiedToken } | { ok: false; error: ErrorBody }>;
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   /** Only in single-user mode (no JWT_* setting): a token signed by the local key. */
@@ -59,6 +65,7 @@ export async function startBackend(
     const scheduler = scan;
     const handlers = createHandlers({
       places,
+      sampleData: createSampleDataLoader(store, { singleUser: verifier.mode === 'local' }),
       events,
       storeKind: store.kind,
       authMode: verifier.mode,
@@ -74,12 +81,12 @@ export async function startBackend(
       authMode: verifier.mode,
       dispatch,
       authenticate: (token) =>
-        verifier.verify(token).then(
-          () => null,
-          (error: unknown) =>
-            error instanceof AppError
-              ? error.toBody()
-              : new AppError('unauthorized', 'The token could not be checked.').toBody(),
+        verifier.verifyWithExpiry(token).then(
+          (user) => ({ ok: true as const, user }),
+          (error: unknown) => ({
+            ok: false as const,
+            error: toAppError(error, 'events', logger).toBody(),
+          }),
         ),
       subscribe: events.subscribe,
       issueLocalToken: (sub, ttlSeconds) => issueLocalToken(settings, { sub, ttlSeconds }),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadSettings, SettingsError, sqlitePath } from './config';
+import { defaultPoolSize, loadSettings, SettingsError, sqlitePath } from './config';
 
 const fails = (env: Record<string, string>) => {
   try {
@@ -56,5 +56,65 @@ describe('settings', () => {
     expect(
       fails({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URL: 'https://id.example/jwks.json' }),
     ).toMatch(/JWT_SECRET and JWT_JWKS_URL/);
+  });
+
+  /** Every bounded whole-number setting, with its largest allowed value. */
+  const WHOLE_NUMBER_SETTINGS = {
+    DEEP_SCAN_INTERVAL_SECONDS: 3600,
+    DEEP_SCAN_BATCH_SIZE: 1000,
+    DEEP_SCAN_MAX_CONCURRENCY: 64,
+    DEEP_SCAN_LEASE_SECONDS: 3600,
+    DEEP_SCAN_MAX_ATTEMPTS: 50,
+    DATABASE_POOL_SIZE: 500,
+    DATABASE_CONNECT_TIMEOUT_SECONDS: 600,
+    DATABASE_LOCK_TIMEOUT_SECONDS: 3600,
+    DATABASE_STATEMENT_TIMEOUT_SECONDS: 86_400,
+  } as const;
+
+  test.each(Object.entries(WHOLE_NUMBER_SETTINGS))(
+    '%s refuses 0, negatives, fractions and values above %i, naming the variable',
+    (name, max) => {
+      for (const bad of ['0', '-1', '-20', '1.5', '0.5', String(max + 1), '1e9']) {
+        expect(fails({ [name]: bad }), `${name}=${bad}`).toMatch(
+          new RegExp(`^Setting ${name} is invalid: .*\\(got "${bad.replace('.', '\\.')}"\\)\\.$`),
+        );
+      }
+      for (const good of ['1', String(max)]) {
+        expect((loadSettings({ [name]: good }) as Record<string, unknown>)[name]).toBe(
+          Number(good),
+        );
+      }
+    },
+  );
+
+  test('DEEP_SCAN_RATE_PER_SECOND may be a fraction but not 0, negative or above 10,000', () => {
+    for (const bad of ['0', '-1', '-0.5', '10001']) {
+      expect(fails({ DEEP_SCAN_RATE_PER_SECOND: bad }), bad).toMatch(
+        /^Setting DEEP_SCAN_RATE_PER_SECOND is invalid: /,
+      );
+    }
+    expect(loadSettings({ DEEP_SCAN_RATE_PER_SECOND: '0.5' }).DEEP_SCAN_RATE_PER_SECOND).toBe(0.5);
+  });
+
+  test('the pool is sized from the scan concurrency unless DATABASE_POOL_SIZE says otherwise', () => {
+    expect(loadSettings({}).DATABASE_POOL_SIZE).toBe(defaultPoolSize(4));
+    expect(defaultPoolSize(4)).toBeGreaterThan(4);
+    expect(loadSettings({ DEEP_SCAN_MAX_CONCURRENCY: '30' }).DATABASE_POOL_SIZE).toBe(
+      defaultPoolSize(30),
+    );
+    expect(defaultPoolSize(30)).toBeGreaterThan(30);
+    expect(
+      loadSettings({ DEEP_SCAN_MAX_CONCURRENCY: '30', DATABASE_POOL_SIZE: '12' })
+        .DATABASE_POOL_SIZE,
+    ).toBe(12);
+  });
+
+  test('database timeouts have defaults', () => {
+    const s = loadSettings({});
+    expect([
+      s.DATABASE_CONNECT_TIMEOUT_SECONDS,
+      s.DATABASE_LOCK_TIMEOUT_SECONDS,
+      s.DATABASE_STATEMENT_TIMEOUT_SECONDS,
+    ]).toEqual([10, 10, 60]);
   });
 });

@@ -16,6 +16,11 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Unset: derived from DEEP_SCAN_MAX_CONCURRENCY (see `defaultPoolSize`). */
+  DATABASE_POOL_SIZE: positiveInt(500).optional(),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(600).default(10),
+  DATABASE_LOCK_TIMEOUT_SECONDS: positiveInt(3600).default(10),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: positiveInt(86_400).default(60),
   SQLITE_PATH: z.string().optional(),
   STAGING_EDITOR_DATA_DIR: z.string().optional(),
   JWT_SECRET: z
@@ -42,7 +47,19 @@ export const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Settings = z.infer<typeof settingsSchema> & { dataDir: string };
+export type Settings = Omit<z.infer<typeof settingsSchema>, 'DATABASE_POOL_SIZE'> & {
+  /** The PostgreSQL pool size: the setting, or derived from the scan concurrency. */
+  DATABASE_POOL_SIZE: number;
+  dataDir: string;
+};
+
+/** Connections for reviewers' requests (lists, updates, the summary) beside the scan workers. */
+export const POOL_ROOM_FOR_REQUESTS = 10;
+
+/** One connection per concurrent scan, plus room for the reviewers' requests. */
+export function defaultPoolSize(scanConcurrency: number): number {
+  return scanConcurrency + POOL_ROOM_FOR_REQUESTS;
+}
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -78,6 +95,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   }
   return {
     ...parsed.data,
+    DATABASE_POOL_SIZE:
+      parsed.data.DATABASE_POOL_SIZE ?? defaultPoolSize(parsed.data.DEEP_SCAN_MAX_CONCURRENCY),
     dataDir: parsed.data.STAGING_EDITOR_DATA_DIR ?? defaultDataDir(env as NodeJS.ProcessEnv),
   };
 }

@@ -1,6 +1,7 @@
 /** The one error format, the same object over IPC and HTTP. */
 export const ERROR_TYPES = {
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   validation_error: 422,
@@ -22,19 +23,28 @@ export interface ErrorBody {
   type: ErrorType;
   detail: string;
   issues?: ErrorIssue[];
+  /** With `unavailable`: try again after this many seconds (HTTP also sends `Retry-After`). */
+  retry_after_seconds?: number;
 }
 
 export class AppError extends Error {
   readonly type: ErrorType;
   readonly detail: string;
   readonly issues?: ErrorIssue[];
+  readonly retryAfterSeconds?: number;
 
-  constructor(type: ErrorType, detail: string, issues?: ErrorIssue[]) {
+  constructor(
+    type: ErrorType,
+    detail: string,
+    issues?: ErrorIssue[],
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(detail);
     this.name = 'AppError';
     this.type = type;
     this.detail = detail;
     if (issues) this.issues = issues;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get httpStatus(): number {
@@ -47,11 +57,18 @@ export class AppError extends Error {
       type: this.type,
       detail: this.detail,
       ...(this.issues ? { issues: this.issues } : {}),
+      ...(this.retryAfterSeconds !== undefined
+        ? { retry_after_seconds: this.retryAfterSeconds }
+        : {}),
     };
   }
 
   static fromBody(body: ErrorBody): AppError {
-    return new AppError(body.type, body.detail, body.issues);
+    return new AppError(body.type, body.detail, body.issues, {
+      ...(typeof body.retry_after_seconds === 'number'
+        ? { retryAfterSeconds: body.retry_after_seconds }
+        : {}),
+    });
   }
 }
 

@@ -6,6 +6,12 @@ export interface VerifiedUser {
   userId: string;
 }
 
+/** A verified token's user and when the token expires, for what outlives one request. */
+export interface VerifiedToken extends VerifiedUser {
+  /** The token's `exp`, in seconds since the epoch. */
+  expiresAt: number;
+}
+
 export interface TokenVerifier {
   readonly mode: AuthMode;
   /**
@@ -14,4 +20,6 @@ export interface TokenVerifier {
    * AppError('unavailable', ...) when the identity provider's keys can't be had at all.
    */
   verify(token: string | undefined): Promise<VerifiedUser>;
+  /** The same checks as `verify`, also giving the token's expiry (the event stream ends then). */
+  verifyWithExpiry(token: string | undefined): Promise<VerifiedToken>;
 }

@@ -12,6 +12,7 @@ export async function createTokenVerifier(settings: Settings): Promise<TokenVeri
   const config = await resolveKeyConfig(settings);
   return {
     mode: config.mode,
-    verify: (token) => verifyToken(config, token),
+    verify: async (token) => ({ userId: (await verifyToken(config, token)).userId }),
+    verifyWithExpiry: (token) => verifyToken(config, token),
   };
 }

@@ -1,7 +1,8 @@
 import { jwtVerify } from 'jose';
 import { toAuthError, unauthorized } from './errors';
 import type { KeyConfig } from './key-config';
-import type { VerifiedUser } from './types';
+import { containsNul } from '../../src-shared/contract/text';
+import type { VerifiedToken } from './types';
 
 /** Longer tokens are refused before any decoding or parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -12,7 +13,7 @@ export const MAX_SUB_LENGTH = 255;
 /** header.payload.signature, base64url, nothing else (an empty signature is left to jose). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-export async function verifyToken(config: KeyConfig, token: unknown): Promise<VerifiedUser> {
+export async function verifyToken(config: KeyConfig, token: unknown): Promise<VerifiedToken> {
   if (token === undefined || token === null || token === '') {
     throw unauthorized('No token: sign in first.');
   }
@@ -38,5 +39,8 @@ export async function verifyToken(config: KeyConfig, token: unknown): Promise<Ve
     throw unauthorized('The token names no user (sub).');
   }
   if (sub.length > MAX_SUB_LENGTH) throw unauthorized("The token's user id (sub) is too long.");
-  return { userId: sub };
+  // The same rule as every id the API takes: it is written to updated_by.
+  if (containsNul(sub)) throw unauthorized("The token's user id (sub) contains a NUL character.");
+  // jose has checked that exp is a number (requiredClaims).
+  return { userId: sub, expiresAt: payload.exp! };
 }

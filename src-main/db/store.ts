@@ -32,8 +32,14 @@ export type Store = PgStore | SqliteStore;
 export interface OpenStoreOptions {
   /** Apply pending sql/ scripts (default true). */
   migrate?: boolean;
-  /** PostgreSQL pool size (default 10). */
+  /** PostgreSQL pool size (default 10; `openStore` takes DATABASE_POOL_SIZE). */
   poolSize?: number;
+  /** How long a query waits for a pooled connection (default 10 s). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL `lock_timeout` for every connection (default: none). */
+  lockTimeoutMs?: number;
+  /** PostgreSQL `statement_timeout` for every connection (default: none). */
+  statementTimeoutMs?: number;
 }
 
 export function describeDatabaseUrl(url: string): string {
@@ -49,15 +55,20 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: 'staging-editor',
+    // Sent as startup parameters, so they hold for every statement on the connection, in a
+    // transaction or not, without a session SET (behind PgBouncer: list them in its
+    // track_extra_parameters).
+    ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   const description = describeDatabaseUrl(url);
   try {
-    if (options.migrate !== false) await migratePostgres(pool);
-    else await pool.query('SELECT 1');
+    if (options.migrate !== false) await migrateWithoutTimeouts(url);
+    await pool.query('SELECT 1');
   } catch (error) {
     await pool.end().catch(() => {});
     throw new Error(`Cannot open ${description}: ${(error as Error).message}`, { cause: error });
@@ -69,6 +80,22 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     description,
     close: () => pool.end(),
   };
+}
+
+/** Migrations may rewrite big tables: one connection of their own, without the timeouts. */
+async function migrateWithoutTimeouts(url: string): Promise<void> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'staging-editor migrate',
+  });
+  pool.on('error', () => {});
+  try {
+    await migratePostgres(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 export function openSqlite(path: string, options: OpenStoreOptions = {}): SqliteStore {
@@ -97,7 +124,13 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<Store> {
   return settings.DATABASE_URL
-    ? openPostgres(settings.DATABASE_URL, options)
+    ? openPostgres(settings.DATABASE_URL, {
+        poolSize: settings.DATABASE_POOL_SIZE,
+        connectTimeoutMs: settings.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
+        lockTimeoutMs: settings.DATABASE_LOCK_TIMEOUT_SECONDS * 1000,
+        statementTimeoutMs: settings.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
+        ...options,
+      })
     : openSqlite(sqlitePath(settings), options);
 }
 

@@ -12,6 +12,7 @@ import { AppError, ERROR_TYPES, type ErrorBody } from '../../src-shared/errors';
 import { bearerToken } from '../auth';
 import type { Backend } from '../backend';
 import { registerEventStream } from './event-stream';
+import { retryAfterHeader } from './retry-after';
 
 /** Bodies above this are refused with 413 before parsing (10,000 ids fit in well under 1 MiB). */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -21,7 +22,11 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 function sendError(reply: FastifyReply, error: ErrorBody) {
-  return reply.code(ERROR_TYPES[error.type]).type('application/json').send(error);
+  return reply
+    .code(ERROR_TYPES[error.type])
+    .headers(retryAfterHeader(error))
+    .type('application/json')
+    .send(error);
 }
 
 /** Query or JSON body, with the path's `:params` laid over it. */

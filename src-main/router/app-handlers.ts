@@ -1,11 +1,12 @@
 import type { AuthMode } from '../auth';
 import type { EventBus } from '../events';
 import type { PlacesService } from '../places/service';
-import { samplePlaces } from '../places/sample-data';
+import type { SampleDataLoader } from '../places/sample-data-loader';
 import type { Handlers } from './handlers';
 
 export interface HandlerDeps {
   places: PlacesService;
+  sampleData: SampleDataLoader;
   events: EventBus;
   storeKind: 'postgres' | 'sqlite';
   authMode: AuthMode;
@@ -43,9 +44,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     placesSummary: () => places.summary(),
     loadSampleData: async (input) => {
       const seed = input.seed ?? Math.floor(Math.random() * 2 ** 31);
-      let inserted = 0;
-      for (const chunk of samplePlaces(input.count, seed))
-        inserted += await places.insertPlaces(chunk);
+      const inserted = await deps.sampleData.load(input.count, seed);
       events.emit('placesChanged', { place_ids: null, reason: 'import' });
       return { message: `${inserted} sample places loaded`, inserted };
     },

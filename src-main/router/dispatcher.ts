@@ -52,10 +52,22 @@ const UNAVAILABLE_CODES = new Set([
   '57P03',
   '08006',
   '08001',
-  'SQLITE_BUSY',
 ]);
 
-function toAppError(error: unknown, operation: string, logger: Logger): AppError {
+/**
+ * The store is there but busy: lock_timeout, statement_timeout (or a cancel), too many
+ * connections, SQLite's busy timeout. Nothing was changed (the transaction rolled back).
+ */
+const BUSY_CODES = new Set(['55P03', '57014', '53300', 'SQLITE_BUSY']);
+
+/** pg-pool's error when no connection came free within the connect timeout (it has no code). */
+const POOL_TIMEOUT = /^timeout exceeded when trying to connect$/;
+
+/** How long a client is told to wait before trying again when the store is busy or down. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** Any failure as the one error format, logged without secrets (the event stream uses it too). */
+export function toAppError(error: unknown, operation: string, logger: Logger): AppError {
   if (error instanceof AppError) {
     if (
       error.type !== 'unauthorized' &&
@@ -68,11 +80,23 @@ function toAppError(error: unknown, operation: string, logger: Logger): AppError
   }
   const summary = errorSummary(error);
   const code = summary.code;
+  const retry = { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS };
+  if ((code && BUSY_CODES.has(code)) || POOL_TIMEOUT.test(summary.message)) {
+    logger.warn({ operation, code: code ?? 'pool_timeout' }, 'the store is busy');
+    return new AppError(
+      'unavailable',
+      `The database is busy right now; nothing was changed. Try again in ${STORE_RETRY_AFTER_SECONDS} seconds.`,
+      undefined,
+      retry,
+    );
+  }
   if (code && UNAVAILABLE_CODES.has(code)) {
     logger.error({ operation, code }, 'the store is unavailable');
     return new AppError(
       'unavailable',
-      'The database is unavailable right now; nothing was changed. Try again shortly.',
+      `The database is unavailable right now; nothing was changed. Try again in ${STORE_RETRY_AFTER_SECONDS} seconds.`,
+      undefined,
+      retry,
     );
   }
   logger.error({ operation, ...summary }, 'unexpected error');

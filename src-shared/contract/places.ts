@@ -7,15 +7,16 @@ import {
   deepScanFilterSchema,
   placeStatusSchema,
 } from '../domain';
+import { freeTextSchema, idSchema } from './text';
 
 /** Query strings send '' for "no value": treat it as absent. */
 const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
-export const placeIdSchema = z
-  .string({ error: 'must be a string' })
-  .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters');
+export const placeIdSchema = idSchema(255);
+
+/** The free-text search, in the list's query and in the status update's filter. */
+const searchTextSchema = freeTextSchema(200);
 
 export const placeIdListSchema = z
   .array(placeIdSchema, { error: 'must be an array of place id strings' })
@@ -28,7 +29,7 @@ export const placeIdListSchema = z
 export const placeFilterSchema = z.strictObject({
   status: optionalText(placeStatusSchema),
   deep_scan_status: optionalText(deepScanFilterSchema),
-  q: optionalText(z.string().max(200, 'must be at most 200 characters')),
+  q: optionalText(searchTextSchema),
 });
 export type PlaceFilter = z.infer<typeof placeFilterSchema>;
 
@@ -54,7 +55,7 @@ export const listPlacesInput = z.object({
     .default(50),
   status: optionalText(placeStatusSchema),
   deep_scan_status: optionalText(deepScanFilterSchema),
-  q: optionalText(z.string().max(200, 'must be at most 200 characters')),
+  q: optionalText(searchTextSchema),
   sort: optionalText(sortSchema),
   /** The grid asks for the total with the first block of a filter only: counting is the slow part. */
   include_total: booleanFlag.default(true),
@@ -183,7 +184,7 @@ export const updateStatusOutput = z.object({
 export type UpdateStatusOutput = z.infer<typeof updateStatusOutput>;
 
 export const undoStatusUpdateInput = z.strictObject({
-  undo_token: z.string({ error: 'must be the undo_token of a status update' }).min(1).max(100),
+  undo_token: idSchema(100, 'must be the undo_token of a status update'),
 });
 export const undoStatusUpdateOutput = z.object({
   message: z.string(),
