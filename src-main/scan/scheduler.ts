@@ -6,11 +6,14 @@ import type { Store } from '../db/store';
 import { errorSummary } from '../error-summary';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
-import { jittered } from './backoff';
+import { jittered, timerDelay } from './backoff';
 import { scanConfig, type ScanConfig, type ScanTuning } from './config';
 import { outcomeOfFailure, RATE_LIMITED_REASON } from './outcome';
 import { createPlacesClient, PlacesApiError, type PlacesClient } from './places-api/client';
-import { mapPlaceToLocalBusiness } from './places-api/map-to-local-business';
+import {
+  mapPlaceToLocalBusiness,
+  type LocalBusinessFields,
+} from './places-api/map-to-local-business';
 import { composeProgress, hasPlacesApiKey, NO_API_KEY_REASON, readScanProgress } from './progress';
 import type { ClaimedPlace, ScanQueue, SharedPause } from './queue';
 import { scanQueueFor } from './queue-for-store';
@@ -29,6 +32,8 @@ export interface SchedulerOptions {
   /** False for `serve --no-scheduler`: no loop here, but `status()` still answers. */
   runLoop?: boolean;
   tuning?: ScanTuning;
+  /** The random source of backoff and poll jitter (default Math.random); tests seed it. */
+  random?: () => number;
 }
 
 export interface Scheduler {
@@ -91,14 +96,25 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     apiKey: settings.GOOGLE_MAPS_API_KEY!,
     timeoutMs: config.requestTimeoutMs,
   });
-  return runScanLoop({
-    queue: scanQueueFor(store),
-    client,
-    config,
-    workerId,
-    log: options.logger.child({ component: 'deep-scan', worker: workerId }),
-    events: options.events,
-  });
+  const log = options.logger.child({ component: 'deep-scan', worker: workerId });
+  const begin = () =>
+    runScanLoop({
+      // On PostgreSQL the heartbeat (leases, sweep) gets a connection of its own, closed on stop.
+      // The store's own URL when the settings have none (a store opened by hand, as in tests).
+      queue: scanQueueFor(store, {
+        heartbeatUrl:
+          store.kind === 'postgres'
+            ? (settings.DATABASE_URL ?? store.pool.options.connectionString)
+            : undefined,
+      }),
+      client,
+      config,
+      workerId,
+      log,
+      events: options.events,
+      random: options.random ?? Math.random,
+    });
+  return begin();
 }
 
 interface LoopDeps {
@@ -108,10 +124,11 @@ interface LoopDeps {
   workerId: string;
   log: Logger;
   events?: Pick<EventBus, 'emit' | 'subscribe'>;
+  random: () => number;
 }
 
 function runScanLoop(deps: LoopDeps): Scheduler {
-  const { queue, client, config, workerId, log, events } = deps;
+  const { queue, client, config, workerId, log, events, random } = deps;
   const buffer: ClaimedPlace[] = [];
   const inFlight = new Map<number, Scan>();
   const throughput = createThroughputCounter();
@@ -162,9 +179,12 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         'deep scans paused',
       );
     }
-    // Unstarted claims go back at once, their attempt given back, due when the pause ends.
+    // Unstarted claims go back at once, their attempt given back. After a 429 they are due when
+    // the pause ends (it holds every worker anyway). A rejected key is this process's problem,
+    // not the places': they are due now, for the workers whose key works.
     const unstarted = buffer.splice(0);
-    if (unstarted.length > 0) await queue.release(unstarted, Math.max(0, next.until - Date.now()));
+    const dueInMs = next.kind === 'key' ? 0 : Math.max(0, next.until - Date.now());
+    if (unstarted.length > 0) await queue.release(unstarted, dueInMs);
   }
 
   function sharedPause(p: SharedPause): Pause {
@@ -204,18 +224,56 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     );
   }
 
+  /**
+   * Records a result the API already answered (and was paid for). A store error here is not the
+   * API's: the result stays in memory and is written again with backoff (the heartbeat keeps the
+   * lease meanwhile); if the store still refuses, the claim is returned without spending the
+   * attempt. Never calls the API again for it. Returns whether the place was completed.
+   */
+  async function recordResult(scan: Scan, fields: LocalBusinessFields): Promise<void> {
+    const { claim } = scan;
+    for (let attempt = 0; ; attempt++) {
+      let written: boolean;
+      try {
+        written = await queue.complete(claim, fields);
+      } catch (error) {
+        if (attempt < config.storeRetries) {
+          const delayMs = Math.min(
+            config.maxPauseMs,
+            jittered(config.storeRetryBaseMs * 2 ** attempt, 0.25, random),
+          );
+          log.warn(
+            { placeId: claim.placeId, err: errorSummary(error), retryInMs: delayMs },
+            'deep scan result not written: the store failed; writing it again',
+          );
+          await new Promise((resolve) => setTimeout(resolve, timerDelay(delayMs)));
+          if (scan.lost) return leaseLost(claim);
+          continue;
+        }
+        log.error(
+          { placeId: claim.placeId, err: errorSummary(error), tries: attempt + 1 },
+          'deep scan result not written: returning the place to the queue, attempt given back',
+        );
+        await queue.release([claim], config.retryBaseMs);
+        progress?.placeChanged(claim.placeId);
+        return;
+      }
+      if (!written) return leaseLost(claim);
+      probing = false;
+      finished(claim);
+      log.debug({ placeId: claim.placeId, attempt: claim.attempt }, 'deep scan completed');
+      return;
+    }
+  }
+
   async function scanPlace(scan: Scan): Promise<void> {
     const { claim } = scan;
+    let fields: LocalBusinessFields;
     try {
       const details = await client.fetchPlaceDetails(claim.placeId, scan.controller.signal);
       if (scan.lost) return leaseLost(claim);
       scan.writing = true;
-      const fields = mapPlaceToLocalBusiness(claim.placeId, details);
-      if (await queue.complete(claim, fields)) {
-        probing = false;
-        finished(claim);
-        log.debug({ placeId: claim.placeId, attempt: claim.attempt }, 'deep scan completed');
-      } else leaseLost(claim);
+      fields = mapPlaceToLocalBusiness(claim.placeId, details);
     } catch (error) {
       scan.writing = true;
       if (scan.lost) return leaseLost(claim);
@@ -224,11 +282,13 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         return;
       }
       await recordFailure(claim, error);
+      return;
     }
+    await recordResult(scan, fields);
   }
 
   async function recordFailure(claim: ClaimedPlace, error: unknown): Promise<void> {
-    const outcome = outcomeOfFailure(error, claim.attempt, config);
+    const outcome = outcomeOfFailure(error, claim.attempt, config, random);
     if (outcome.action === 'pause_for_key') {
       probing = true;
       await queue.release([claim], 0);
@@ -294,7 +354,8 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       nextClaimAt = now + Math.ceil((Math.max(0, want - have) / config.ratePerSecond) * 1000);
     } else {
       // The queue is drained: poll later, or when the next retry falls due.
-      nextClaimAt = now + Math.min(jittered(config.intervalMs), result.nextDueInMs ?? Infinity);
+      nextClaimAt =
+        now + Math.min(jittered(config.intervalMs, 0.2, random), result.nextDueInMs ?? Infinity);
     }
   }
 
@@ -355,7 +416,11 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         failures = 0;
       } catch (error) {
         failures++;
-        const delay = jittered(Math.min(config.intervalMs, 500 * 2 ** Math.min(failures, 10)));
+        const delay = jittered(
+          Math.min(config.intervalMs, 500 * 2 ** Math.min(failures, 10)),
+          0.2,
+          random,
+        );
         log.error({ err: errorSummary(error), retryInMs: delay }, 'deep scan loop: store error');
         await waitUntil(Date.now() + delay);
       }
@@ -488,6 +553,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await housekeepingRun?.catch(() => {});
       await queue.removeWorker(workerId).catch(() => {});
       await pushProgress(true).catch(() => {});
+      await queue.close().catch(() => {});
       log.info({ returned: unstarted.length }, 'deep scan loop stopped');
     })();
     return stopped;

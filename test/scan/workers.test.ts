@@ -189,7 +189,17 @@ describe('scan workers sharing PostgreSQL', () => {
       { timeoutMs: 30_000, intervalMs: 10, what: 'the sleeper calling the API' },
     );
     sleeper.signal('SIGSTOP');
-    await new Promise((r) => setTimeout(r, 2_500)); // past the lease
+    // Until every lease it holds has run out, by the store's clock.
+    await waitFor(
+      async () =>
+        (
+          await rawQuery<{ n: number }>(
+            store,
+            `SELECT count(*)::int AS n FROM places_staging WHERE deep_scan_lease_expires_at >= now()`,
+          )
+        )[0]!.n === 0,
+      { timeoutMs: 30_000, what: 'the sleeper past its leases' },
+    );
 
     const other = start('other', env, tuning);
     await waitFor(
@@ -209,7 +219,7 @@ describe('scan workers sharing PostgreSQL', () => {
       timeoutMs: 10_000,
       what: 'the sleeper noticing',
     });
-    await new Promise((r) => setTimeout(r, 1_000));
+    // A graceful stop lets its scans finish: whatever it would write is written before it exits.
     await stopAll([sleeper, other]);
 
     expect(await rawQuery(store, 'SELECT * FROM places_staging ORDER BY id')).toEqual(
