@@ -19,6 +19,7 @@ import type { ClaimedPlace, ScanQueue, SharedPause } from './queue';
 import { scanQueueFor } from './queue-for-store';
 import { createProgressEvents } from './progress-events';
 import { createThroughputCounter } from './throughput';
+import { sqliteScanLockPath, tryAcquireSqliteScanLock } from './sqlite-scan-lock';
 import { createWakeSignal } from './wake-signal';
 
 export interface SchedulerOptions {
@@ -114,7 +115,77 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       events: options.events,
       random: options.random ?? Math.random,
     });
-  return begin();
+  if (store.kind === 'postgres') return begin();
+  return runWithSqliteScanLock(store, begin, {
+    settings,
+    workerId,
+    log,
+    retryMs: Math.max(1_000, config.heartbeatMs),
+  });
+}
+
+export const SQLITE_STANDBY_REASON =
+  'Deep scans run in another process on this SQLite file (the desktop app, serve or a worker); ' +
+  'this one stands by and takes over when that process ends';
+
+/**
+ * SQLite: only the process holding the file's scan lock (sqlite-scan-lock.ts) runs the loop, so
+ * its start-up recovery only ever re-queues claims whose holder is gone. Another process stands
+ * by: no loop, a status that says why, and a retry of the lock every `retryMs`, taking over when
+ * the holder ends (a crash included: the OS releases the lock).
+ */
+function runWithSqliteScanLock(
+  store: Store,
+  begin: () => Scheduler,
+  ctx: { settings: Settings; workerId: string; log: Logger; retryMs: number },
+): Scheduler {
+  const path = (store as Extract<Store, { kind: 'sqlite' }>).path;
+  let lock = tryAcquireSqliteScanLock(path);
+  let inner: Scheduler | null = lock ? begin() : null;
+  let retry: NodeJS.Timeout | undefined;
+  if (!inner) {
+    ctx.log.warn({ lock: sqliteScanLockPath(path) }, `${SQLITE_STANDBY_REASON}.`);
+    retry = setInterval(() => {
+      try {
+        lock = tryAcquireSqliteScanLock(path);
+      } catch (error) {
+        ctx.log.warn({ err: errorSummary(error) }, 'deep scan lock not checked');
+        return;
+      }
+      if (!lock) return;
+      clearInterval(retry);
+      ctx.log.info('the process that ran deep scans on this SQLite file has ended: taking over');
+      inner = begin();
+    }, ctx.retryMs);
+    // Not unref'd: standing by is this loop's work (a `worker` waits on nothing else); stop()
+    // clears it.
+  }
+  return {
+    workerId: ctx.workerId,
+    get running() {
+      return inner?.running ?? false;
+    },
+    wake() {
+      inner?.wake();
+    },
+    status() {
+      return inner
+        ? inner.status()
+        : readScanProgress(store, {
+            settings: ctx.settings,
+            running: false,
+            pausedReason: `${SQLITE_STANDBY_REASON}.`,
+          });
+    },
+    async stop(graceMs) {
+      clearInterval(retry);
+      try {
+        await inner?.stop(graceMs);
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }
 
 interface LoopDeps {

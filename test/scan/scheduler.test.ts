@@ -422,6 +422,39 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
     expect(fake.totalCalls()).toBe(0);
   });
 
+  if (kind === 'sqlite') {
+    it('a second loop on the same SQLite file stands by, says why, and takes over when the first stops', async () => {
+      await queuePlaces(store, 3);
+      const first = loop({}, {}, 'first');
+      await waitFor(allCompleted(store, 3), { what: 'the first loop scanning' });
+      const other = await stores.open();
+      const second = loop({}, {}, 'second');
+      // `loop` used `store`; a second connection to the same file behaves the same.
+      const third = startTestLoop(other, fake, {}, {}, 'third');
+      running.push(third.scheduler);
+      for (const standby of [second, third]) {
+        expect(standby.scheduler.running).toBe(false);
+        const status = await standby.scheduler.status();
+        expect(status.running).toBe(false);
+        expect(status.paused_reason).toMatch(/another process on this SQLite file/);
+      }
+      await first.scheduler.stop(0);
+      await waitFor(() => second.scheduler.running || third.scheduler.running, {
+        what: 'a standby taking over',
+      });
+      const ids = await queuePlaces(store, 2, 9);
+      second.scheduler.wake();
+      third.scheduler.wake();
+      await waitFor(allCompleted(store, 5), { what: 'the new places Completed' });
+      const taker = second.scheduler.running ? 'second' : 'third';
+      expect(second.scheduler.running && third.scheduler.running).toBe(false);
+      const rows = await scanRows(store);
+      expect(
+        rows.filter((r) => ids.includes(r.place_id)).map((r) => r.deep_scan_claimed_by),
+      ).toEqual([taker, taker]);
+    });
+  }
+
   it('serve --no-scheduler reports that scans run elsewhere, or not at all', async () => {
     const settings = testSettings({ GOOGLE_MAPS_API_KEY: fake.apiKey });
     const here = startScheduler({

@@ -301,4 +301,54 @@ describe('a scan worker on SQLite', () => {
     ]);
     expect(second.output()).toMatch(/places left Processing by a crash queued again/);
   });
+
+  it("a second process on the same file runs no loop and leaves the first one's claims alone; it takes over when the first dies", async () => {
+    fake.reset();
+    await stores.reset(store);
+    const ids = await queuePlaces(store, 12);
+    fake.setLatencyMs(60_000); // the first worker's calls stay in flight until it is killed
+    const env = workerEnv(stores, {
+      DEEP_SCAN_BATCH_SIZE: '4',
+      DEEP_SCAN_MAX_CONCURRENCY: '4',
+      DEEP_SCAN_LEASE_SECONDS: '30',
+    });
+    const tuning = { requestTimeoutMs: 60_000 };
+    const first = start('first', env, tuning);
+    await waitFor(() => fake.totalCalls() >= 4, { timeoutMs: 30_000, what: 'first scanning' });
+    const held = async () =>
+      (await scanRows(store))
+        .filter((r) => r.deep_scan_status === 'Processing')
+        .map((r) => ({
+          id: r.place_id,
+          by: r.deep_scan_claimed_by,
+          token: r.deep_scan_claim_token,
+        }));
+    const before = await held();
+    expect(before).toHaveLength(4);
+    expect(before.every((c) => c.by === 'first')).toBe(true);
+
+    const second = start('second', env, tuning);
+    // Either it stands by (the fix) or it started a loop and "recovered" the live claims.
+    await waitFor(() => /stands by|deep scan loop started/.test(second.output()), {
+      timeoutMs: 30_000,
+      what: 'the second process deciding',
+    });
+    expect(second.output()).toMatch(/Deep scans run in another process on this SQLite file/);
+    expect(second.output()).not.toMatch(/deep scan loop started|queued again/);
+    expect(await held()).toEqual(before);
+    expect(fake.totalCalls()).toBe(4);
+
+    // The first one dies (the OS releases its lock): the second takes over and finishes.
+    first.signal('SIGKILL');
+    await first.exited;
+    fake.setLatencyMs(0);
+    await waitFor(allCompleted(store, 12), { timeoutMs: 30_000, what: 'all Completed' });
+    await stopAll([second]);
+    expect(second.output()).toMatch(/taking over/);
+    expect(second.output()).toMatch(/places left Processing by a crash queued again/);
+    const heldIds = new Set(before.map((c) => c.id));
+    // Only what the dead process had in flight was called twice.
+    expect(ids.filter((id) => fake.callsFor(id) !== (heldIds.has(id) ? 2 : 1))).toEqual([]);
+    expect(await statusCounts(store)).toEqual({ Completed: 12 });
+  });
 });
