@@ -259,7 +259,10 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   }
 
   function sharedPause(p: SharedPause): Pause {
-    return { until: Date.now() + p.remainingMs, reason: p.reason, kind: 'shared' };
+    // A pause another process wrote (an older version, or by hand) is honoured for at most
+    // DEEP_SCAN_MAX_PAUSE_SECONDS at a time; the next claim reads it again.
+    const remainingMs = Math.min(p.remainingMs, config.maxPauseMs);
+    return { until: Date.now() + remainingMs, reason: p.reason, kind: 'shared' };
   }
 
   // --- one place ------------------------------------------------------------------------------
