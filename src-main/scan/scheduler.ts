@@ -69,6 +69,20 @@ interface Pause {
   kind: 'key' | 'shared';
 }
 
+/** Waits `ms`, or less when `signal` aborts first. */
+function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timerDelay(ms));
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
@@ -320,8 +334,10 @@ function runScanLoop(deps: LoopDeps): Scheduler {
             { placeId: claim.placeId, err: errorSummary(error), retryInMs: delayMs },
             'deep scan result not written: the store failed; writing it again',
           );
-          await new Promise((resolve) => setTimeout(resolve, timerDelay(delayMs)));
+          await pauseUnlessAborted(delayMs, scan.controller.signal);
           if (scan.lost) return leaseLost(claim);
+          // Stopping (the grace ran out): one last write, then the claim goes back.
+          if (scan.controller.signal.aborted) attempt = Math.max(attempt, config.storeRetries - 1);
           continue;
         }
         log.error(

@@ -379,6 +379,29 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
     }
   });
 
+  it('stopping while the store refuses a result does not wait out the write retries: the place is returned', async () => {
+    const [id] = await queuePlaces(store, 1);
+    const failing = await failCompletions(store, 1_000_000);
+    try {
+      // Retries a minute apart: only the stop can cut them short.
+      const { scheduler } = loop({}, { storeRetries: 10, storeRetryBaseMs: 60_000 });
+      await waitFor(async () => (await failing.attempts()) >= 1, { what: 'the first refusal' });
+      const started = Date.now();
+      await scheduler.stop(100);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await failing.attempts()).toBe(2); // one last write when the grace ran out
+      const [row] = await scanRows(store);
+      expect(row).toMatchObject({
+        deep_scan_status: 'Queued',
+        deep_scan_attempts: 0,
+        deep_scan_claim_token: null,
+      });
+      expect(fake.callsFor(id!)).toBe(1);
+    } finally {
+      await failing.remove();
+    }
+  });
+
   it('a Retry-After of 30 days pauses for DEEP_SCAN_MAX_PAUSE_SECONDS only, then the place completes', async () => {
     const [id] = await queuePlaces(store, 1);
     fake.script(id!, [429]);
