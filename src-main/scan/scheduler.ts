@@ -129,7 +129,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       events: options.events,
       random: options.random ?? Math.random,
     });
-  if (store.kind === 'postgres') return begin();
+  // An in-memory database belongs to its one connection: nobody else can scan it.
+  if (store.kind === 'postgres' || store.path === ':memory:' || store.path === '') return begin();
   return runWithSqliteScanLock(store, begin, {
     settings,
     workerId,
