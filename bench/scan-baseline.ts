@@ -15,6 +15,7 @@ const CLAIM = `
   WITH picked AS (
     SELECT id FROM places_staging
     WHERE deep_scan_status = 'Queued' AND deep_scan_next_attempt_at <= now()
+      AND status = 'Selected'
     ORDER BY deep_scan_next_attempt_at, id
     LIMIT $1
     FOR UPDATE SKIP LOCKED

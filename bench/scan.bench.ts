@@ -61,10 +61,13 @@ async function queuePlaces(store: PgStore, count: number): Promise<void> {
   const places = createPlacesService(placesRepositoryFor(store));
   for (const chunk of samplePlaces(count, 11, 5000)) {
     await places.insertPlaces(chunk);
-    await places.queueDeepScan(
-      chunk.map((p) => p.place_id),
-      'bench',
-    );
+    // As reviewers queue places: Selected (step 6), at most 10,000 ids per update.
+    for (let i = 0; i < chunk.length; i += 10_000) {
+      await places.updateStatus(
+        { place_ids: chunk.slice(i, i + 10_000).map((p) => p.place_id), status: 'Selected' },
+        'bench',
+      );
+    }
   }
 }
 
@@ -188,6 +191,7 @@ const RAW_CLAIM = `
   WITH picked AS (
     SELECT id FROM places_staging
     WHERE deep_scan_status = 'Queued' AND deep_scan_next_attempt_at <= now()
+      AND status = 'Selected'
     ORDER BY deep_scan_next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
   UPDATE places_staging p SET deep_scan_status = 'Processing',
     deep_scan_attempts = p.deep_scan_attempts + 1, deep_scan_claim_token = $2,
@@ -240,7 +244,7 @@ async function claimLatency() {
     }
     // Four claimers at once (separate connections), as four workers would.
     const others = await Promise.all([1, 2, 3].map(() => openPostgres(url, { poolSize: 2 })));
-    const queues = [queue, ...others.map(scanQueueFor)];
+    const queues = [queue, ...others.map((s) => scanQueueFor(s))];
     const concurrent: number[] = [];
     for (let i = 0; i < 20; i++) {
       concurrent.push(...(await Promise.all(queues.map((q) => time(() => q.claim(request()))))));

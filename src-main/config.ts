@@ -44,6 +44,9 @@ export const settingsSchema = z.object({
   DEEP_SCAN_LEASE_SECONDS: positiveInt(3600).default(60),
   DEEP_SCAN_MAX_ATTEMPTS: positiveInt(50).default(5),
   DEEP_SCAN_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
+  // The longest pause or retry delay (a 429's Retry-After, backoff, a rejected key); at most
+  // 7 days, well inside what timers and PostgreSQL int milliseconds can hold (24.8 days).
+  DEEP_SCAN_MAX_PAUSE_SECONDS: positiveInt(7 * 24 * 3600).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

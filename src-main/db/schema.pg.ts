@@ -127,6 +127,14 @@ export const scanWorkers = pgTable('scan_workers', {
   scans_last_minute: integer('scans_last_minute').notNull().default(0),
 });
 
+/**
+ * Mirrors sql/pg/0005_scan_counters.sql: cumulative counters of the scan loop ('cancelled').
+ */
+export const scanCounters = pgTable('scan_counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull().default(0),
+});
+
 /** Mirrors sql/pg/0003_status_undo.sql: each reviewer's last status update, for undo. */
 export const statusUndo = pgTable(
   'status_undo',

@@ -119,6 +119,14 @@ export const scanWorkers = sqliteTable('scan_workers', {
   scans_last_minute: integer('scans_last_minute').notNull().default(0),
 });
 
+/**
+ * Mirrors sql/sqlite/0005_scan_counters.sql: cumulative counters of the scan loop ('cancelled').
+ */
+export const scanCounters = sqliteTable('scan_counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull().default(0),
+});
+
 /** Mirrors sql/sqlite/0003_status_undo.sql: each reviewer's last status update, for undo. */
 export const statusUndo = sqliteTable(
   'status_undo',

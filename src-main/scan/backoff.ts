@@ -1,3 +1,11 @@
+/** The longest delay Node's timers take (2^31-1 ms, 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `ms` as a timer delay: never negative, never past MAX_TIMER_MS (callers wake and look again). */
+export function timerDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(MAX_TIMER_MS, Math.max(0, ms)) : MAX_TIMER_MS;
+}
+
 /**
  * Delay before retry number `attempt` (1 = the first retry): `base * 2^(attempt-1)`, capped, with
  * +-25% jitter so that places which failed together do not come back together. The jitter band

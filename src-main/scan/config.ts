@@ -1,7 +1,7 @@
 import type { Settings } from '../config';
 
 /**
- * The scan loop's knobs in milliseconds. The first six come from the validated settings
+ * The scan loop's knobs in milliseconds. The first six (and maxPauseMs) come from the validated settings
  * (DEEP_SCAN_*); the rest are tuning with sensible defaults that tests and benchmarks shorten.
  */
 export interface ScanConfig {
@@ -24,6 +24,12 @@ export interface ScanConfig {
   controlRefreshMs: number;
   /** After "Places API key rejected", how long before one place is tried again. */
   authRetryMs: number;
+  /** The longest pause or retry delay (DEEP_SCAN_MAX_PAUSE_SECONDS); every other delay is capped. */
+  maxPauseMs: number;
+  /** How often a result the store failed to record is written again before the claim is returned. */
+  storeRetries: number;
+  /** First delay before writing a result again; doubles per try (capped by maxPauseMs). */
+  storeRetryBaseMs: number;
   /** How often progress events are pushed while something changes. */
   progressIntervalMs: number;
   /** Timeout of one Places API request. */
@@ -39,6 +45,8 @@ export type ScanTuning = Partial<
     | 'heartbeatMs'
     | 'controlRefreshMs'
     | 'authRetryMs'
+    | 'storeRetries'
+    | 'storeRetryBaseMs'
     | 'progressIntervalMs'
     | 'requestTimeoutMs'
   >
@@ -46,6 +54,7 @@ export type ScanTuning = Partial<
 
 export function scanConfig(settings: Settings, tuning: ScanTuning = {}): ScanConfig {
   const leaseMs = settings.DEEP_SCAN_LEASE_SECONDS * 1000;
+  const maxPauseMs = settings.DEEP_SCAN_MAX_PAUSE_SECONDS * 1000;
   return {
     intervalMs: settings.DEEP_SCAN_INTERVAL_SECONDS * 1000,
     batchSize: settings.DEEP_SCAN_BATCH_SIZE,
@@ -54,13 +63,16 @@ export function scanConfig(settings: Settings, tuning: ScanTuning = {}): ScanCon
     maxAttempts: settings.DEEP_SCAN_MAX_ATTEMPTS,
     ratePerSecond: settings.DEEP_SCAN_RATE_PER_SECOND,
     retryBaseMs: tuning.retryBaseMs ?? 5_000,
-    retryMaxMs: tuning.retryMaxMs ?? 10 * 60_000,
+    retryMaxMs: Math.min(maxPauseMs, tuning.retryMaxMs ?? 10 * 60_000),
     graceMs: tuning.graceMs ?? 5_000,
     // Often enough that a lease never runs out under a live worker, and that the throughput
     // other processes read (scan_workers) is at most a few seconds old.
     heartbeatMs: tuning.heartbeatMs ?? Math.max(250, Math.min(5_000, Math.floor(leaseMs / 3))),
     controlRefreshMs: tuning.controlRefreshMs ?? 1_000,
-    authRetryMs: tuning.authRetryMs ?? 5 * 60_000,
+    authRetryMs: Math.min(maxPauseMs, tuning.authRetryMs ?? 5 * 60_000),
+    maxPauseMs,
+    storeRetries: tuning.storeRetries ?? 4,
+    storeRetryBaseMs: tuning.storeRetryBaseMs ?? 500,
     progressIntervalMs: tuning.progressIntervalMs ?? 2_000,
     // A request must end well inside its lease, or a slow answer loses the place to a sweep.
     requestTimeoutMs: tuning.requestTimeoutMs ?? Math.min(10_000, Math.max(1_000, leaseMs / 2)),

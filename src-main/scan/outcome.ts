@@ -21,12 +21,13 @@ export const RATE_LIMITED_REASON = 'Places API rate limited (HTTP 429).';
 /**
  * Decides from the error and the attempt number (this one included). Timeouts, network errors,
  * 408, 429 and 5xx retry with exponential backoff up to the maximum; 429 also pauses every
- * worker sharing the store, for the server's Retry-After when it sent one.
+ * worker sharing the store, for the server's Retry-After when it sent one. No delay exceeds
+ * `maxPauseMs`.
  */
 export function outcomeOfFailure(
   error: unknown,
   attempt: number,
-  config: Pick<ScanConfig, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs'>,
+  config: Pick<ScanConfig, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'maxPauseMs'>,
   random: () => number = Math.random,
 ): FailureOutcome {
   const kind = error instanceof PlacesApiError ? error.kind : 'transient';
@@ -34,10 +35,13 @@ export function outcomeOfFailure(
     error instanceof PlacesApiError
       ? error.message
       : `Deep scan failed: ${errorSummary(error).message}`;
-  const backoff = retryDelayMs(attempt, config.retryBaseMs, config.retryMaxMs, random);
+  // Every delay is capped at DEEP_SCAN_MAX_PAUSE_SECONDS: a Retry-After of months must not stop
+  // scanning for months (nor overflow a timer or PostgreSQL's int milliseconds).
+  const cap = (ms: number) => Math.min(config.maxPauseMs, ms);
+  const backoff = cap(retryDelayMs(attempt, config.retryBaseMs, config.retryMaxMs, random));
   const retryAfterMs =
     error instanceof PlacesApiError && error.retryAfterSeconds !== null
-      ? error.retryAfterSeconds * 1000
+      ? cap(error.retryAfterSeconds * 1000)
       : null;
   const pauseAllMs = kind === 'rate_limited' ? (retryAfterMs ?? backoff) : null;
 

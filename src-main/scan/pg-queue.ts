@@ -1,15 +1,20 @@
 import { count, eq, getTableName, gt, sql, type SQL } from 'drizzle-orm';
 import type { AnyColumn } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as pgSchema from '../db/schema.pg';
 import {
   localBusinesses as lb,
   placesStaging as t,
   scanControl as control,
+  scanCounters as counters,
   scanWorkers as workers,
 } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
 import { holds as holdsFor, holdsAny as holdsAnyFor, scannedColumnNames } from './guards';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 import {
+  CANCELLED_COUNTER,
   CONTROL_ROW,
   emptyCounts,
   leaseExpiredMessage,
@@ -23,7 +28,39 @@ import {
 
 /** A column as a bare name: the target of a SET, which PostgreSQL does not let us qualify. */
 const target = (column: AnyColumn): SQL => sql`${sql.identifier(column.name)}`;
-const ms = (value: number): SQL => sql`(${Math.round(value)}::int * interval '1 millisecond')`;
+// float8, not int: an int overflows past 24.8 days of milliseconds (the callers cap pauses anyway).
+const ms = (value: number): SQL => sql`(${Math.round(value)}::float8 * interval '1 millisecond')`;
+/** The reviewer still wants the scan: only such places are claimed or go back to the queue. */
+const selected = sql`${t.status} = 'Selected'`;
+
+/**
+ * The SET of a place whose attempt ended without a result: while it is still Selected, the
+ * `queued` values (back to the queue, or Error after the last attempt); once it left Selected,
+ * cancelled: never queued (NULL), as step 6 leaves a place it dequeues. The claim is cleared.
+ */
+function endedWithoutResult(queued: {
+  status: SQL;
+  error: SQL;
+  nextAttemptAt: SQL;
+  completedAt: SQL;
+  attempts?: SQL;
+}): SQL {
+  const when = (value: SQL, otherwise: SQL) =>
+    sql`CASE WHEN ${selected} THEN ${value} ELSE ${otherwise} END`;
+  return sql.join(
+    [
+      sql`${target(t.deep_scan_status)} = ${when(queued.status, sql`NULL`)}`,
+      sql`${target(t.deep_scan_error)} = ${when(queued.error, sql`${t.deep_scan_error}`)}`,
+      sql`${target(t.deep_scan_next_attempt_at)} = ${when(queued.nextAttemptAt, sql`NULL`)}`,
+      sql`${target(t.deep_scan_queued_at)} = ${when(sql`${t.deep_scan_queued_at}`, sql`NULL`)}`,
+      sql`${target(t.deep_scan_completed_at)} = ${when(queued.completedAt, sql`NULL`)}`,
+      ...(queued.attempts ? [sql`${target(t.deep_scan_attempts)} = ${queued.attempts}`] : []),
+      sql`${target(t.deep_scan_claim_token)} = NULL`,
+      sql`${target(t.deep_scan_lease_expires_at)} = NULL`,
+    ],
+    sql`, `,
+  );
+}
 const holds = (claim: ClaimedPlace) => holdsFor(t, claim);
 const holdsAny = (claims: ClaimedPlace[]) => holdsAnyFor(t, claims);
 
@@ -74,8 +111,55 @@ interface PendingCompletion {
 /** At most this many places finish in one statement. */
 const MAX_COMPLETIONS_PER_STATEMENT = 50;
 
-export function createPgScanQueue(store: PgStore): ScanQueue {
+export interface PgScanQueueOptions {
+  /**
+   * The store's URL (settings.DATABASE_URL). When set, lease extensions, the lease sweep and the
+   * worker heartbeat run on a connection of their own, so they never wait for a pooled
+   * connection behind reviewers' long updates; `close()` ends it.
+   */
+  heartbeatUrl?: string;
+}
+
+export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = {}): ScanQueue {
   const { db } = store;
+  const heartbeatPool = options.heartbeatUrl
+    ? new pg.Pool({
+        connectionString: options.heartbeatUrl,
+        max: 1,
+        connectionTimeoutMillis: 10_000,
+        idleTimeoutMillis: 0,
+        application_name: 'staging-editor-scan-heartbeat',
+      })
+    : null;
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  heartbeatPool?.on('error', () => {});
+  const beatDb = heartbeatPool ? drizzle(heartbeatPool, { schema: pgSchema }) : db;
+
+  /**
+   * Ends attempts without a result (`set` from endedWithoutResult) and counts the places that
+   * were cancelled in the same statement. `prefix` may add CTEs (`, name AS (...)`) for `from`.
+   */
+  async function endAttempts(
+    on: typeof db,
+    set: SQL,
+    where: SQL,
+    extra: { with?: SQL; from?: SQL } = {},
+  ): Promise<(string | null)[]> {
+    const { rows } = await on.execute<{ status: string | null }>(sql`
+      WITH ${extra.with ?? sql``} ended AS (
+        UPDATE ${t} SET ${set} ${extra.from ?? sql``}
+        WHERE ${where}
+        RETURNING ${t.deep_scan_status} AS status
+      ), counted AS (
+        UPDATE ${counters} SET
+          ${target(counters.value)} = ${counters.value}
+            + (SELECT count(*) FROM ended WHERE status IS NULL)::int
+        WHERE ${counters.name} = ${CANCELLED_COUNTER}
+          AND EXISTS (SELECT 1 FROM ended WHERE status IS NULL)
+      )
+      SELECT status FROM ended`);
+    return rows.map((r) => r.status);
+  }
 
   /**
    * Finishes places in one statement, so in one transaction: the guarded UPDATE to Completed
@@ -150,6 +234,7 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
 
     async prepare() {
       await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
+      await db.insert(counters).values({ name: CANCELLED_COUNTER }).onConflictDoNothing();
       await db.delete(workers).where(sql`${workers.last_seen_at} < now() - interval '1 day'`);
       // Shared store: places in Processing may belong to live workers; the lease sweep decides.
       return { recovered: 0 };
@@ -171,6 +256,7 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
         ), picked AS MATERIALIZED (
           SELECT ${t.id} AS id FROM ${t}
           WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} <= now()
+            AND ${selected}
             AND NOT EXISTS (SELECT 1 FROM ctl WHERE ctl.paused_until > now())
           ORDER BY ${t.deep_scan_next_attempt_at}, ${t.id}
           LIMIT COALESCE((SELECT LEAST(${request.limit}::int, floor(ctl.tokens)::int) FROM ctl), 0)
@@ -197,7 +283,8 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
         SELECT NULL, NULL, NULL, ctl.tokens,
                (EXTRACT(EPOCH FROM ctl.paused_until - now()) * 1000)::float8, ctl.pause_reason,
                (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
-                FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now())
+                FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now()
+                  AND ${selected})
         FROM ctl`);
       const places: ClaimedPlace[] = [];
       let state: ClaimRow | undefined;
@@ -240,18 +327,13 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
     },
 
     async retryLater(claim, message, delayMs) {
-      const rows = await db
-        .update(t)
-        .set({
-          deep_scan_status: 'Queued',
-          deep_scan_error: message,
-          deep_scan_claim_token: null,
-          deep_scan_lease_expires_at: null,
-          deep_scan_next_attempt_at: sql`now() + ${ms(delayMs)}`,
-        })
-        .where(holds(claim))
-        .returning({ id: t.id });
-      return rows.length > 0;
+      const set = endedWithoutResult({
+        status: sql`'Queued'`,
+        error: sql`${message}::text`,
+        nextAttemptAt: sql`now() + ${ms(delayMs)}`,
+        completedAt: sql`NULL::timestamptz`,
+      });
+      return (await endAttempts(db, set, holds(claim))).length > 0;
     },
 
     async fail(claim, message) {
@@ -272,23 +354,19 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
 
     async release(claims, delayMs) {
       if (claims.length === 0) return 0;
-      const rows = await db
-        .update(t)
-        .set({
-          deep_scan_status: 'Queued',
-          deep_scan_attempts: sql`GREATEST(0, ${t.deep_scan_attempts} - 1)`,
-          deep_scan_claim_token: null,
-          deep_scan_lease_expires_at: null,
-          deep_scan_next_attempt_at: sql`now() + ${ms(delayMs)}`,
-        })
-        .where(holdsAny(claims))
-        .returning({ id: t.id });
-      return rows.length;
+      const set = endedWithoutResult({
+        status: sql`'Queued'`,
+        error: sql`${t.deep_scan_error}`,
+        nextAttemptAt: sql`now() + ${ms(delayMs)}`,
+        completedAt: sql`NULL::timestamptz`,
+        attempts: sql`GREATEST(0, ${t.deep_scan_attempts} - 1)`,
+      });
+      return (await endAttempts(db, set, holdsAny(claims))).length;
     },
 
     async extendLeases(claims, leaseMs) {
       if (claims.length === 0) return new Set();
-      const rows = await db
+      const rows = await beatDb
         .update(t)
         .set({ deep_scan_lease_expires_at: sql`now() + ${ms(leaseMs)}` })
         .where(holdsAny(claims))
@@ -301,32 +379,32 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
       // the expiry, so a lease extended meanwhile is left alone.
       const expired = sql`${t.deep_scan_status} = 'Processing' AND ${t.deep_scan_lease_expires_at} < now()`;
       const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}::int`;
-      const { rows } = await db.execute<{ status: string }>(sql`
-        WITH expired AS MATERIALIZED (
+      const set = endedWithoutResult({
+        status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
+        error: sql`CASE WHEN ${last}
+            THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
+        nextAttemptAt: sql`CASE WHEN ${last} THEN NULL ELSE now() END`,
+        completedAt: sql`CASE WHEN ${last} THEN now() ELSE NULL END`,
+      });
+      const statuses = await endAttempts(beatDb, set, sql`${t.id} = expired.id AND ${expired}`, {
+        with: sql`expired AS MATERIALIZED (
           SELECT ${t.id} AS id FROM ${t} WHERE ${expired}
           ORDER BY ${t.deep_scan_lease_expires_at} LIMIT 1000
           FOR UPDATE SKIP LOCKED
-        )
-        UPDATE ${t} SET
-          ${target(t.deep_scan_status)} = CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END,
-          ${target(t.deep_scan_error)} = CASE WHEN ${last}
-            THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END,
-          ${target(t.deep_scan_completed_at)} = CASE WHEN ${last} THEN now() ELSE NULL END,
-          ${target(t.deep_scan_next_attempt_at)} = CASE WHEN ${last} THEN NULL ELSE now() END,
-          ${target(t.deep_scan_claim_token)} = NULL,
-          ${target(t.deep_scan_lease_expires_at)} = NULL
-        FROM expired WHERE ${t.id} = expired.id AND ${expired}
-        RETURNING ${t.deep_scan_status} AS status`);
+        ),`,
+        from: sql`FROM expired`,
+      });
       // A place queued by hand without a due time would never be claimed: make it due now.
-      await db
+      await beatDb
         .update(t)
         .set({
           deep_scan_next_attempt_at: sql`COALESCE(${t.deep_scan_queued_at}, now())`,
           deep_scan_queued_at: sql`COALESCE(${t.deep_scan_queued_at}, now())`,
         })
         .where(sql`${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} IS NULL`);
-      const failed = rows.filter((r) => r.status === 'Error').length;
-      return { requeued: rows.length - failed, failed };
+      const failed = statuses.filter((s) => s === 'Error').length;
+      const cancelled = statuses.filter((s) => s === null).length;
+      return { requeued: statuses.length - failed - cancelled, failed, cancelled };
     },
 
     async pauseAll(pauseMs, reason) {
@@ -343,7 +421,7 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
     readPause,
 
     async heartbeat(workerId, scansLastMinute) {
-      await db
+      await beatDb
         .insert(workers)
         .values({ worker_id: workerId, scans_last_minute: scansLastMinute })
         .onConflictDoUpdate({
@@ -357,7 +435,7 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
     },
 
     async readProgress() {
-      const [byStatus, oldest, live, pause] = await Promise.all([
+      const [byStatus, oldest, live, pause, cancelled] = await Promise.all([
         // One statement, so the counts always add up to the total.
         db.select({ status: t.deep_scan_status, n: count() }).from(t).groupBy(t.deep_scan_status),
         db.execute<{ age: number | null }>(sql`
@@ -368,6 +446,10 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
           .from(workers)
           .where(gt(workers.last_seen_at, sql`now() - ${ms(WORKER_STALE_MS)}`)),
         readPause(),
+        db
+          .select({ value: counters.value })
+          .from(counters)
+          .where(eq(counters.name, CANCELLED_COUNTER)),
       ]);
       const counts = emptyCounts();
       for (const row of byStatus) counts[row.status ?? 'none'] += row.n;
@@ -378,7 +460,12 @@ export function createPgScanQueue(store: PgStore): ScanQueue {
         scansPerMinute: live.reduce((sum, w) => sum + w.scansPerMinute, 0),
         liveWorkers: live,
         pause,
+        cancelled: cancelled[0]?.value ?? 0,
       };
+    },
+
+    async close() {
+      await heartbeatPool?.end();
     },
   };
 }

@@ -48,6 +48,7 @@ export function composeProgress(
         : Math.round(progress.oldestQueuedAgeSeconds * 10) / 10,
     running,
     paused_reason: pausedReason(progress, options, others.length),
+    cancelled: progress.cancelled,
   };
 }
 

@@ -47,12 +47,20 @@ export interface QueueProgress {
   /** Workers whose heartbeat is recent. */
   liveWorkers: { workerId: string; scansPerMinute: number }[];
   pause: SharedPause | null;
+  /** Scans cancelled so far (cumulative, see `ScanQueue`). */
+  cancelled: number;
 }
 
 /**
  * The scheduler's data access, one implementation per dialect. Every write to a claimed place is
  * guarded by its claim token and `deep_scan_status = 'Processing'`, so a worker that lost its
  * lease (to the sweep, or to another worker) changes nothing: the call returns false / skips it.
+ *
+ * Only places whose reviewer status is still `Selected` are claimed. A place that left Selected
+ * while its scan ran is cancelled when the attempt ends without a result (retryLater, release,
+ * the lease sweep, SQLite's crash recovery): it goes to `deep_scan_status = NULL` (never queued)
+ * instead of the queue, and the store's cumulative `cancelled` counter (table scan_counters) is
+ * incremented in the same statement. `complete` and `fail` still record their result.
  */
 export interface ScanQueue {
   readonly kind: 'postgres' | 'sqlite';
@@ -69,16 +77,21 @@ export interface ScanQueue {
    * complete together in one statement (group commit).
    */
   complete(claim: ClaimedPlace, fields: LocalBusinessFields): Promise<boolean>;
-  /** Back to `Queued`, due in `delayMs`, keeping the error text for the UI. */
+  /** Back to `Queued`, due in `delayMs`, keeping the error text for the UI (or cancelled). */
   retryLater(claim: ClaimedPlace, message: string, delayMs: number): Promise<boolean>;
   /** `Error` with the message. */
   fail(claim: ClaimedPlace, message: string): Promise<boolean>;
-  /** Returns unstarted or interrupted claims to `Queued` and gives back their attempt. */
+  /** Returns unstarted or interrupted claims to `Queued` and gives back their attempt (or cancels them). */
   release(claims: ClaimedPlace[], delayMs: number): Promise<number>;
   /** Pushes the lease of the claims forward; returns the ids still held. */
   extendLeases(claims: ClaimedPlace[], leaseMs: number): Promise<Set<number>>;
-  /** Places whose lease expired go back to `Queued`, or to `Error` after the last attempt. */
-  sweepExpiredLeases(maxAttempts: number): Promise<{ requeued: number; failed: number }>;
+  /**
+   * Places whose lease expired go back to `Queued`, or to `Error` after the last attempt (or are
+   * cancelled).
+   */
+  sweepExpiredLeases(
+    maxAttempts: number,
+  ): Promise<{ requeued: number; failed: number; cancelled: number }>;
   /** Pauses every worker sharing the store for `ms` (an existing longer pause wins). */
   pauseAll(ms: number, reason: string): Promise<void>;
   readPause(): Promise<SharedPause | null>;
@@ -86,9 +99,13 @@ export interface ScanQueue {
   heartbeat(workerId: string, scansLastMinute: number): Promise<void>;
   removeWorker(workerId: string): Promise<void>;
   readProgress(): Promise<QueueProgress>;
+  /** Closes what the queue opened itself (PostgreSQL: the heartbeat connection). */
+  close(): Promise<void>;
 }
 
 export const CONTROL_ROW = 'deep_scan';
+/** The scan_counters row of cancelled scans. */
+export const CANCELLED_COUNTER = 'cancelled';
 /** A worker whose heartbeat is older than this is not counted as live. */
 export const WORKER_STALE_MS = 90_000;
 

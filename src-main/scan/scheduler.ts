@@ -6,16 +6,20 @@ import type { Store } from '../db/store';
 import { errorSummary } from '../error-summary';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
-import { jittered } from './backoff';
+import { jittered, timerDelay } from './backoff';
 import { scanConfig, type ScanConfig, type ScanTuning } from './config';
 import { outcomeOfFailure, RATE_LIMITED_REASON } from './outcome';
 import { createPlacesClient, PlacesApiError, type PlacesClient } from './places-api/client';
-import { mapPlaceToLocalBusiness } from './places-api/map-to-local-business';
+import {
+  mapPlaceToLocalBusiness,
+  type LocalBusinessFields,
+} from './places-api/map-to-local-business';
 import { composeProgress, hasPlacesApiKey, NO_API_KEY_REASON, readScanProgress } from './progress';
 import type { ClaimedPlace, ScanQueue, SharedPause } from './queue';
 import { scanQueueFor } from './queue-for-store';
 import { createProgressEvents } from './progress-events';
 import { createThroughputCounter } from './throughput';
+import { sqliteScanLockPath, tryAcquireSqliteScanLock } from './sqlite-scan-lock';
 import { createWakeSignal } from './wake-signal';
 
 export interface SchedulerOptions {
@@ -29,6 +33,8 @@ export interface SchedulerOptions {
   /** False for `serve --no-scheduler`: no loop here, but `status()` still answers. */
   runLoop?: boolean;
   tuning?: ScanTuning;
+  /** The random source of backoff and poll jitter (default Math.random); tests seed it. */
+  random?: () => number;
 }
 
 export interface Scheduler {
@@ -63,6 +69,20 @@ interface Pause {
   kind: 'key' | 'shared';
 }
 
+/** Waits `ms`, or less when `signal` aborts first. */
+function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timerDelay(ms));
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
@@ -91,14 +111,96 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     apiKey: settings.GOOGLE_MAPS_API_KEY!,
     timeoutMs: config.requestTimeoutMs,
   });
-  return runScanLoop({
-    queue: scanQueueFor(store),
-    client,
-    config,
+  const log = options.logger.child({ component: 'deep-scan', worker: workerId });
+  const begin = () =>
+    runScanLoop({
+      // On PostgreSQL the heartbeat (leases, sweep) gets a connection of its own, closed on stop.
+      // The store's own URL when the settings have none (a store opened by hand, as in tests).
+      queue: scanQueueFor(store, {
+        heartbeatUrl:
+          store.kind === 'postgres'
+            ? (settings.DATABASE_URL ?? store.pool.options.connectionString)
+            : undefined,
+      }),
+      client,
+      config,
+      workerId,
+      log,
+      events: options.events,
+      random: options.random ?? Math.random,
+    });
+  // An in-memory database belongs to its one connection: nobody else can scan it.
+  if (store.kind === 'postgres' || store.path === ':memory:' || store.path === '') return begin();
+  return runWithSqliteScanLock(store, begin, {
+    settings,
     workerId,
-    log: options.logger.child({ component: 'deep-scan', worker: workerId }),
-    events: options.events,
+    log,
+    retryMs: Math.max(1_000, config.heartbeatMs),
   });
+}
+
+export const SQLITE_STANDBY_REASON =
+  'Deep scans run in another process on this SQLite file (the desktop app, serve or a worker); ' +
+  'this one stands by and takes over when that process ends';
+
+/**
+ * SQLite: only the process holding the file's scan lock (sqlite-scan-lock.ts) runs the loop, so
+ * its start-up recovery only ever re-queues claims whose holder is gone. Another process stands
+ * by: no loop, a status that says why, and a retry of the lock every `retryMs`, taking over when
+ * the holder ends (a crash included: the OS releases the lock).
+ */
+function runWithSqliteScanLock(
+  store: Store,
+  begin: () => Scheduler,
+  ctx: { settings: Settings; workerId: string; log: Logger; retryMs: number },
+): Scheduler {
+  const path = (store as Extract<Store, { kind: 'sqlite' }>).path;
+  let lock = tryAcquireSqliteScanLock(path);
+  let inner: Scheduler | null = lock ? begin() : null;
+  let retry: NodeJS.Timeout | undefined;
+  if (!inner) {
+    ctx.log.warn({ lock: sqliteScanLockPath(path) }, `${SQLITE_STANDBY_REASON}.`);
+    retry = setInterval(() => {
+      try {
+        lock = tryAcquireSqliteScanLock(path);
+      } catch (error) {
+        ctx.log.warn({ err: errorSummary(error) }, 'deep scan lock not checked');
+        return;
+      }
+      if (!lock) return;
+      clearInterval(retry);
+      ctx.log.info('the process that ran deep scans on this SQLite file has ended: taking over');
+      inner = begin();
+    }, ctx.retryMs);
+    // Not unref'd: standing by is this loop's work (a `worker` waits on nothing else); stop()
+    // clears it.
+  }
+  return {
+    workerId: ctx.workerId,
+    get running() {
+      return inner?.running ?? false;
+    },
+    wake() {
+      inner?.wake();
+    },
+    status() {
+      return inner
+        ? inner.status()
+        : readScanProgress(store, {
+            settings: ctx.settings,
+            running: false,
+            pausedReason: `${SQLITE_STANDBY_REASON}.`,
+          });
+    },
+    async stop(graceMs) {
+      clearInterval(retry);
+      try {
+        await inner?.stop(graceMs);
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }
 
 interface LoopDeps {
@@ -108,10 +210,11 @@ interface LoopDeps {
   workerId: string;
   log: Logger;
   events?: Pick<EventBus, 'emit' | 'subscribe'>;
+  random: () => number;
 }
 
 function runScanLoop(deps: LoopDeps): Scheduler {
-  const { queue, client, config, workerId, log, events } = deps;
+  const { queue, client, config, workerId, log, events, random } = deps;
   const buffer: ClaimedPlace[] = [];
   const inFlight = new Map<number, Scan>();
   const throughput = createThroughputCounter();
@@ -162,13 +265,19 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         'deep scans paused',
       );
     }
-    // Unstarted claims go back at once, their attempt given back, due when the pause ends.
+    // Unstarted claims go back at once, their attempt given back. After a 429 they are due when
+    // the pause ends (it holds every worker anyway). A rejected key is this process's problem,
+    // not the places': they are due now, for the workers whose key works.
     const unstarted = buffer.splice(0);
-    if (unstarted.length > 0) await queue.release(unstarted, Math.max(0, next.until - Date.now()));
+    const dueInMs = next.kind === 'key' ? 0 : Math.max(0, next.until - Date.now());
+    if (unstarted.length > 0) await queue.release(unstarted, dueInMs);
   }
 
   function sharedPause(p: SharedPause): Pause {
-    return { until: Date.now() + p.remainingMs, reason: p.reason, kind: 'shared' };
+    // A pause another process wrote (an older version, or by hand) is honoured for at most
+    // DEEP_SCAN_MAX_PAUSE_SECONDS at a time; the next claim reads it again.
+    const remainingMs = Math.min(p.remainingMs, config.maxPauseMs);
+    return { until: Date.now() + remainingMs, reason: p.reason, kind: 'shared' };
   }
 
   // --- one place ------------------------------------------------------------------------------
@@ -204,18 +313,58 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     );
   }
 
+  /**
+   * Records a result the API already answered (and was paid for). A store error here is not the
+   * API's: the result stays in memory and is written again with backoff (the heartbeat keeps the
+   * lease meanwhile); if the store still refuses, the claim is returned without spending the
+   * attempt. Never calls the API again for it. Returns whether the place was completed.
+   */
+  async function recordResult(scan: Scan, fields: LocalBusinessFields): Promise<void> {
+    const { claim } = scan;
+    for (let attempt = 0; ; attempt++) {
+      let written: boolean;
+      try {
+        written = await queue.complete(claim, fields);
+      } catch (error) {
+        if (attempt < config.storeRetries) {
+          const delayMs = Math.min(
+            config.maxPauseMs,
+            jittered(config.storeRetryBaseMs * 2 ** attempt, 0.25, random),
+          );
+          log.warn(
+            { placeId: claim.placeId, err: errorSummary(error), retryInMs: delayMs },
+            'deep scan result not written: the store failed; writing it again',
+          );
+          await pauseUnlessAborted(delayMs, scan.controller.signal);
+          if (scan.lost) return leaseLost(claim);
+          // Stopping (the grace ran out): one last write, then the claim goes back.
+          if (scan.controller.signal.aborted) attempt = Math.max(attempt, config.storeRetries - 1);
+          continue;
+        }
+        log.error(
+          { placeId: claim.placeId, err: errorSummary(error), tries: attempt + 1 },
+          'deep scan result not written: returning the place to the queue, attempt given back',
+        );
+        await queue.release([claim], config.retryBaseMs);
+        progress?.placeChanged(claim.placeId);
+        return;
+      }
+      if (!written) return leaseLost(claim);
+      probing = false;
+      finished(claim);
+      log.debug({ placeId: claim.placeId, attempt: claim.attempt }, 'deep scan completed');
+      return;
+    }
+  }
+
   async function scanPlace(scan: Scan): Promise<void> {
     const { claim } = scan;
+    let fields: LocalBusinessFields;
     try {
       const details = await client.fetchPlaceDetails(claim.placeId, scan.controller.signal);
       if (scan.lost) return leaseLost(claim);
       scan.writing = true;
-      const fields = mapPlaceToLocalBusiness(claim.placeId, details);
-      if (await queue.complete(claim, fields)) {
-        probing = false;
-        finished(claim);
-        log.debug({ placeId: claim.placeId, attempt: claim.attempt }, 'deep scan completed');
-      } else leaseLost(claim);
+      fields = mapPlaceToLocalBusiness(claim.placeId, details);
     } catch (error) {
       scan.writing = true;
       if (scan.lost) return leaseLost(claim);
@@ -224,11 +373,13 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         return;
       }
       await recordFailure(claim, error);
+      return;
     }
+    await recordResult(scan, fields);
   }
 
   async function recordFailure(claim: ClaimedPlace, error: unknown): Promise<void> {
-    const outcome = outcomeOfFailure(error, claim.attempt, config);
+    const outcome = outcomeOfFailure(error, claim.attempt, config, random);
     if (outcome.action === 'pause_for_key') {
       probing = true;
       await queue.release([claim], 0);
@@ -294,7 +445,8 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       nextClaimAt = now + Math.ceil((Math.max(0, want - have) / config.ratePerSecond) * 1000);
     } else {
       // The queue is drained: poll later, or when the next retry falls due.
-      nextClaimAt = now + Math.min(jittered(config.intervalMs), result.nextDueInMs ?? Infinity);
+      nextClaimAt =
+        now + Math.min(jittered(config.intervalMs, 0.2, random), result.nextDueInMs ?? Infinity);
     }
   }
 
@@ -355,7 +507,11 @@ function runScanLoop(deps: LoopDeps): Scheduler {
         failures = 0;
       } catch (error) {
         failures++;
-        const delay = jittered(Math.min(config.intervalMs, 500 * 2 ** Math.min(failures, 10)));
+        const delay = jittered(
+          Math.min(config.intervalMs, 500 * 2 ** Math.min(failures, 10)),
+          0.2,
+          random,
+        );
         log.error({ err: errorSummary(error), retryInMs: delay }, 'deep scan loop: store error');
         await waitUntil(Date.now() + delay);
       }
@@ -488,6 +644,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await housekeepingRun?.catch(() => {});
       await queue.removeWorker(workerId).catch(() => {});
       await pushProgress(true).catch(() => {});
+      await queue.close().catch(() => {});
       log.info({ returned: unstarted.length }, 'deep scan loop stopped');
     })();
     return stopped;

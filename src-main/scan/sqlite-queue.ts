@@ -1,13 +1,15 @@
-import { and, asc, count, eq, gt, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, lte, min, sql, type SQL } from 'drizzle-orm';
 import {
   localBusinesses as lb,
   placesStaging as t,
   scanControl as control,
+  scanCounters as counters,
   scanWorkers as workers,
 } from '../db/schema.sqlite';
 import type { SqliteStore } from '../db/store';
 import { holds, holdsAny, replaceBusinessRow } from './guards';
 import {
+  CANCELLED_COUNTER,
   CONTROL_ROW,
   emptyCounts,
   leaseExpiredMessage,
@@ -30,24 +32,80 @@ const IMMEDIATE = { behavior: 'immediate' } as const;
  * pause and the rate limit use the same control row as on PostgreSQL; with one process that is
  * simply the in-process limit, and a pause survives a restart.
  */
+/** The reviewer still wants the scan: only such places are claimed or go back to the queue. */
+const selected = eq(t.status, 'Selected');
+
 /**
- * A place whose claim ended without a result (crash, lost lease) goes back to the queue, due now,
- * or to Error once it has used its last attempt.
+ * The SET of a place whose attempt ended without a result: while it is still Selected, the
+ * `queued` values (back to the queue, or Error after the last attempt); once it left Selected,
+ * cancelled: never queued (NULL), as step 6 leaves a place it dequeues. The claim is cleared.
  */
-function requeueOrFail(maxAttempts: number, now: number) {
-  const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
+function endedWithoutResult(queued: {
+  status: SQL;
+  error: SQL;
+  nextAttemptAt: SQL;
+  completedAt: SQL;
+  attempts?: SQL;
+}) {
+  const when = (value: SQL, otherwise: SQL) =>
+    sql`CASE WHEN ${selected} THEN ${value} ELSE ${otherwise} END`;
   return {
-    deep_scan_status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
-    deep_scan_error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
-    deep_scan_completed_at: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
-    deep_scan_next_attempt_at: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
+    deep_scan_status: when(queued.status, sql`NULL`),
+    deep_scan_error: when(queued.error, sql`${t.deep_scan_error}`),
+    deep_scan_next_attempt_at: when(queued.nextAttemptAt, sql`NULL`),
+    deep_scan_queued_at: when(sql`${t.deep_scan_queued_at}`, sql`NULL`),
+    deep_scan_completed_at: when(queued.completedAt, sql`NULL`),
+    ...(queued.attempts ? { deep_scan_attempts: queued.attempts } : {}),
     deep_scan_claim_token: null,
     deep_scan_lease_expires_at: null,
   };
 }
 
-export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
+/**
+ * A place whose claim ended without a result (crash, lost lease) goes back to the queue, due now,
+ * or to Error once it has used its last attempt; or is cancelled when it left Selected.
+ */
+function requeueOrFail(maxAttempts: number, now: number) {
+  const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
+  return endedWithoutResult({
+    status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
+    error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
+    completedAt: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
+    nextAttemptAt: sql`CASE WHEN ${last} THEN NULL ELSE ${now} END`,
+  });
+}
+
+export interface SqliteScanQueueOptions {
+  /** The clock (epoch ms) every time written or compared comes from; tests inject one. */
+  clock?: () => number;
+}
+
+export function createSqliteScanQueue(
+  store: SqliteStore,
+  options: SqliteScanQueueOptions = {},
+): ScanQueue {
   const { db } = store;
+  const clock = options.clock ?? Date.now;
+
+  /**
+   * Ends attempts without a result in one transaction: the guarded UPDATE, then the cancelled
+   * counter for the places it cancelled. Returns the new deep_scan_status of each place.
+   */
+  function endAttempts(
+    tx: Tx,
+    set: ReturnType<typeof endedWithoutResult>,
+    where: SQL,
+  ): (string | null)[] {
+    const rows = tx.update(t).set(set).where(where).returning({ status: t.deep_scan_status }).all();
+    const cancelled = rows.filter((r) => r.status === null).length;
+    if (cancelled > 0) {
+      tx.update(counters)
+        .set({ value: sql`${counters.value} + ${cancelled}` })
+        .where(eq(counters.name, CANCELLED_COUNTER))
+        .run();
+    }
+    return rows.map((r) => r.status);
+  }
 
   function pauseOf(
     row: { paused_until: Date | null; pause_reason: string | null } | undefined,
@@ -63,13 +121,19 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
     const row = tx
       .select({ at: min(t.deep_scan_next_attempt_at) })
       .from(t)
-      .where(and(eq(t.deep_scan_status, 'Queued'), gt(t.deep_scan_next_attempt_at, new Date(now))))
+      .where(
+        and(
+          eq(t.deep_scan_status, 'Queued'),
+          gt(t.deep_scan_next_attempt_at, new Date(now)),
+          selected,
+        ),
+      )
       .get();
     return row?.at ? Math.max(0, row.at.getTime() - now) : null;
   }
 
   const readPause = async () =>
-    pauseOf(db.select().from(control).where(eq(control.name, CONTROL_ROW)).get(), Date.now());
+    pauseOf(db.select().from(control).where(eq(control.name, CONTROL_ROW)).get(), clock());
 
   return {
     kind: 'sqlite',
@@ -77,16 +141,18 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
     async prepare(maxAttempts) {
       return db.transaction((tx) => {
         tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
+        tx.insert(counters).values({ name: CANCELLED_COUNTER }).onConflictDoNothing().run();
         tx.delete(workers)
-          .where(lt(workers.last_seen_at, new Date(Date.now() - DAY_MS)))
+          .where(lt(workers.last_seen_at, new Date(clock() - DAY_MS)))
           .run();
-        // One process scans this file: whatever is still Processing was left by a crash.
-        const now = Date.now();
-        const recovered = tx
-          .update(t)
-          .set(requeueOrFail(maxAttempts, now))
-          .where(eq(t.deep_scan_status, 'Processing'))
-          .run().changes;
+        // One process scans this file (the scheduler holds the file's scan lock, see
+        // sqlite-scan-lock.ts): whatever is still Processing was left by one that is gone.
+        const now = clock();
+        const recovered = endAttempts(
+          tx,
+          requeueOrFail(maxAttempts, now),
+          eq(t.deep_scan_status, 'Processing'),
+        ).length;
         return { recovered };
       }, IMMEDIATE);
     },
@@ -94,7 +160,7 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
     async claim(request): Promise<ClaimResult> {
       const burst = Math.max(1, request.ratePerSecond);
       return db.transaction((tx) => {
-        const now = Date.now();
+        const now = clock();
         const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
         if (!ctl) {
           tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
@@ -113,6 +179,7 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
               and(
                 eq(t.deep_scan_status, 'Queued'),
                 lte(t.deep_scan_next_attempt_at, new Date(now)),
+                selected,
               ),
             )
             .orderBy(asc(t.deep_scan_next_attempt_at), asc(t.id))
@@ -146,7 +213,7 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
 
     async complete(claim, fields) {
       return db.transaction((tx) => {
-        const now = Date.now();
+        const now = clock();
         const done = tx
           .update(t)
           .set({
@@ -170,19 +237,13 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
     },
 
     async retryLater(claim, message, delayMs) {
-      return (
-        db
-          .update(t)
-          .set({
-            deep_scan_status: 'Queued',
-            deep_scan_error: message,
-            deep_scan_claim_token: null,
-            deep_scan_lease_expires_at: null,
-            deep_scan_next_attempt_at: new Date(Date.now() + delayMs),
-          })
-          .where(holds(t, claim))
-          .run().changes > 0
-      );
+      const set = endedWithoutResult({
+        status: sql`'Queued'`,
+        error: sql`${message}`,
+        nextAttemptAt: sql`${Math.round(clock() + delayMs)}`,
+        completedAt: sql`NULL`,
+      });
+      return db.transaction((tx) => endAttempts(tx, set, holds(t, claim)).length > 0, IMMEDIATE);
     },
 
     async fail(claim, message) {
@@ -192,7 +253,7 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
           .set({
             deep_scan_status: 'Error',
             deep_scan_error: message,
-            deep_scan_completed_at: new Date(),
+            deep_scan_completed_at: new Date(clock()),
             deep_scan_claim_token: null,
             deep_scan_lease_expires_at: null,
             deep_scan_next_attempt_at: null,
@@ -204,24 +265,21 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
 
     async release(claims, delayMs) {
       if (claims.length === 0) return 0;
-      return db
-        .update(t)
-        .set({
-          deep_scan_status: 'Queued',
-          deep_scan_attempts: sql`MAX(0, ${t.deep_scan_attempts} - 1)`,
-          deep_scan_claim_token: null,
-          deep_scan_lease_expires_at: null,
-          deep_scan_next_attempt_at: new Date(Date.now() + delayMs),
-        })
-        .where(holdsAny(t, claims))
-        .run().changes;
+      const set = endedWithoutResult({
+        status: sql`'Queued'`,
+        error: sql`${t.deep_scan_error}`,
+        nextAttemptAt: sql`${Math.round(clock() + delayMs)}`,
+        completedAt: sql`NULL`,
+        attempts: sql`MAX(0, ${t.deep_scan_attempts} - 1)`,
+      });
+      return db.transaction((tx) => endAttempts(tx, set, holdsAny(t, claims)).length, IMMEDIATE);
     },
 
     async extendLeases(claims, leaseMs) {
       if (claims.length === 0) return new Set();
       const rows = db
         .update(t)
-        .set({ deep_scan_lease_expires_at: new Date(Date.now() + leaseMs) })
+        .set({ deep_scan_lease_expires_at: new Date(clock() + leaseMs) })
         .where(holdsAny(t, claims))
         .returning({ id: t.id })
         .all();
@@ -230,17 +288,12 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
 
     async sweepExpiredLeases(maxAttempts) {
       return db.transaction((tx) => {
-        const now = Date.now();
+        const now = clock();
         const expired = and(
           eq(t.deep_scan_status, 'Processing'),
           lt(t.deep_scan_lease_expires_at, new Date(now)),
-        );
-        const rows = tx
-          .update(t)
-          .set(requeueOrFail(maxAttempts, now))
-          .where(expired)
-          .returning({ status: t.deep_scan_status })
-          .all();
+        )!;
+        const statuses = endAttempts(tx, requeueOrFail(maxAttempts, now), expired);
         // A place queued by hand without a due time would never be claimed: make it due now.
         tx.update(t)
           .set({
@@ -249,18 +302,19 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
           })
           .where(sql`${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} IS NULL`)
           .run();
-        const failed = rows.filter((r) => r.status === 'Error').length;
-        return { requeued: rows.length - failed, failed };
+        const failed = statuses.filter((s) => s === 'Error').length;
+        const cancelled = statuses.filter((s) => s === null).length;
+        return { requeued: statuses.length - failed - cancelled, failed, cancelled };
       }, IMMEDIATE);
     },
 
     async pauseAll(pauseMs, reason) {
-      const until = Date.now() + pauseMs;
+      const until = Math.round(clock() + pauseMs);
       db.update(control)
         .set({
           paused_until: sql`MAX(COALESCE(${control.paused_until}, 0), ${until})`,
           pause_reason: reason,
-          updated_at: new Date(),
+          updated_at: new Date(clock()),
         })
         .where(eq(control.name, CONTROL_ROW))
         .run();
@@ -269,7 +323,7 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
     readPause,
 
     async heartbeat(workerId, scansLastMinute) {
-      const now = new Date();
+      const now = new Date(clock());
       db.insert(workers)
         .values({ worker_id: workerId, scans_last_minute: scansLastMinute, last_seen_at: now })
         .onConflictDoUpdate({
@@ -284,7 +338,7 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
     },
 
     async readProgress() {
-      const now = Date.now();
+      const now = clock();
       // One read transaction: the counts add up to the total.
       return db.transaction((tx) => {
         const counts = emptyCounts();
@@ -306,14 +360,22 @@ export function createSqliteScanQueue(store: SqliteStore): ScanQueue {
           .where(gt(workers.last_seen_at, new Date(now - WORKER_STALE_MS)))
           .all();
         const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
+        const cancelled = tx
+          .select({ value: counters.value })
+          .from(counters)
+          .where(eq(counters.name, CANCELLED_COUNTER))
+          .get();
         return {
           counts,
           oldestQueuedAgeSeconds: oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : null,
           scansPerMinute: live.reduce((sum, w) => sum + w.scansPerMinute, 0),
           liveWorkers: live,
           pause: pauseOf(ctl, now),
+          cancelled: cancelled?.value ?? 0,
         };
       });
     },
+
+    async close() {},
   };
 }

@@ -1,3 +1,5 @@
+import { timerDelay } from './backoff';
+
 /**
  * How the loop sleeps: until a deadline (the next poll, a retry falling due, a pause ending) or
  * until something happens first (a scan finished, `wake()`, `stop()`). A signal sent while the
@@ -15,7 +17,9 @@ export function createWakeSignal() {
     async sleepUntil(at: number | null): Promise<void> {
       if (!signalled) {
         await new Promise<void>((resolve) => {
-          const timer = at === null ? undefined : setTimeout(done, Math.max(0, at - Date.now()));
+          // A far deadline (a long pause) is slept in steps of at most MAX_TIMER_MS: a longer
+          // setTimeout fires at once, and the loop would spin.
+          const timer = at === null ? undefined : setTimeout(done, timerDelay(at - Date.now()));
           function done() {
             clearTimeout(timer);
             wakeUp = null;

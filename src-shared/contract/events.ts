@@ -19,6 +19,12 @@ export const scanProgressSchema = z.object({
   running: z.boolean(),
   /** Why scanning is paused or not running ("no API key", "Places API key rejected"), or null. */
   paused_reason: z.string().nullable(),
+  /**
+   * Scans cancelled since the store was created: the place left Selected while its scan ran and
+   * the scan ended without a result, so the place went back to never queued instead of the queue.
+   * A cumulative counter kept in the store (scan_counters); absent from servers before it existed.
+   */
+  cancelled: z.number().int().nonnegative().optional(),
 });
 export type ScanProgress = z.infer<typeof scanProgressSchema>;
 

@@ -4,6 +4,7 @@ import type { Store } from '../../src-main/db/store';
 import { mapPlaceToLocalBusiness } from '../../src-main/scan/places-api/map-to-local-business';
 import { placeDetailsSchema } from '../../src-main/scan/places-api/schema';
 import type { ClaimRequest, ScanQueue } from '../../src-main/scan/queue';
+import { readScanProgress } from '../../src-main/scan/progress';
 import { scanQueueFor } from '../../src-main/scan/queue-for-store';
 import { defaultPlace } from '../support/fake-places-api';
 import {
@@ -11,6 +12,7 @@ import {
   queuePlaces,
   rawQuery,
   scanRows,
+  setStatus,
   storeFactory,
   type StoreFactory,
   type StoreKind,
@@ -42,16 +44,19 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
   let stores: StoreFactory;
   let store: Store;
   let queue: ScanQueue;
+  /** SQLite reads the process clock: a test may freeze it (null: the real clock). */
+  let frozen: number | null = null;
 
   beforeAll(async () => {
     stores = await storeFactory(kind);
     store = await stores.open();
-    queue = scanQueueFor(store);
+    queue = scanQueueFor(store, { clock: () => frozen ?? Date.now() });
   });
   afterAll(async () => {
     await stores.cleanup();
   });
   beforeEach(async () => {
+    frozen = null;
     await stores.reset(store);
     await queue.prepare(5);
   });
@@ -77,7 +82,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
   it('never hands the same place to two claims running at once', async () => {
     await queuePlaces(store, 300);
     const others = await Promise.all(Array.from({ length: 3 }, () => stores.open(4)));
-    const queues = [queue, ...others.map(scanQueueFor)];
+    const queues = [queue, ...others.map((s) => scanQueueFor(s))];
     const claimed: string[] = [];
     for (let round = 0; round < 5; round++) {
       const results = await Promise.all(
@@ -128,7 +133,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
     const [id] = await queuePlaces(store, 1);
     const [stale] = (await queue.claim(request({ workerId: 'slow' }))).places;
     await expireLeases(store);
-    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 1, failed: 0 });
+    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 1, failed: 0, cancelled: 0 });
     const [fresh] = (await queue.claim(request({ workerId: 'fast' }))).places;
     expect(await queue.complete(fresh!, fieldsFor(id!))).toBe(true);
     const before = await rawQuery(store, 'SELECT * FROM local_businesses');
@@ -158,7 +163,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
     const live = (await queue.claim(request({ limit: 1 }))).places;
     expect(live).toHaveLength(1);
 
-    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 1, failed: 1 });
+    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 1, failed: 1, cancelled: 0 });
     const rows = await scanRows(store);
     expect(rows.map((r) => r.deep_scan_status)).toEqual(['Queued', 'Error', 'Processing']);
     expect(rows[1]!.deep_scan_error).toBe(
@@ -183,24 +188,150 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
     const { places } = await queue.claim(request({ limit: 2, leaseMs: 1_000 }));
     const kept = await queue.extendLeases(places, 60_000);
     expect([...kept].sort()).toEqual(places.map((p) => p.id).sort());
-    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 0, failed: 0 });
+    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 0, failed: 0, cancelled: 0 });
   });
 
   it('claims no more places than the rate limit has tokens for', async () => {
     await queuePlaces(store, 50);
+    // The bucket's state is set explicitly, in the store's own time (PostgreSQL's now(), the
+    // SQLite queue's frozen clock), so no sleep decides how many tokens there are.
+    frozen = Date.now();
+    const setBucket = (tokens: number, refilledAgoMs: number) =>
+      rawQuery(
+        store,
+        store.kind === 'postgres'
+          ? `UPDATE scan_control SET rate_tokens = $1, rate_refilled_at = now() - $2 * interval '1 millisecond'`
+          : `UPDATE scan_control SET rate_tokens = $1, rate_refilled_at = $2`,
+        store.kind === 'postgres' ? [tokens, refilledAgoMs] : [tokens, frozen! - refilledAgoMs],
+      );
+    // Refilled "in the future": nothing has accrued yet.
+    await setBucket(0, -3_600_000);
+    const empty = await queue.claim(request({ limit: 20, ratePerSecond: 5 }));
+    expect(empty.places).toEqual([]);
+    expect(empty.tokensBefore).toBe(0);
+    // 2.5 tokens: two calls, half a token left.
+    await setBucket(2.5, -3_600_000);
+    expect((await queue.claim(request({ limit: 20, ratePerSecond: 5 }))).places).toHaveLength(2);
+    const [control] = await rawQuery<{ rate_tokens: number }>(
+      store,
+      'SELECT rate_tokens FROM scan_control',
+    );
+    expect(control!.rate_tokens).toBeCloseTo(0.5, 6);
+    // Ten seconds since the last refill at 5 per second: the bucket holds one second of calls.
+    await setBucket(0, 10_000);
+    const full = await queue.claim(request({ limit: 20, ratePerSecond: 5 }));
+    expect(full.places).toHaveLength(5);
+    expect(full.tokensBefore).toBe(5);
+  });
+
+  it('a claim sets each lease to now + the lease length', async () => {
+    await queuePlaces(store, 2);
+    frozen = Date.now();
+    const leaseMs = 123_000;
+    const { places } = await queue.claim(request({ limit: 2, leaseMs }));
+    expect(places).toHaveLength(2);
+    if (store.kind === 'postgres') {
+      // now() of this read is at or after the claim's: the rest of the lease is at most
+      // leaseMs, and only the few moments between the two statements less.
+      const rows = await rawQuery<{ left_ms: number }>(
+        store,
+        `SELECT (EXTRACT(EPOCH FROM deep_scan_lease_expires_at - now()) * 1000)::float8 AS left_ms
+         FROM places_staging WHERE deep_scan_status = 'Processing'`,
+      );
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.left_ms).toBeLessThanOrEqual(leaseMs);
+        expect(row.left_ms).toBeGreaterThan(leaseMs - 5_000);
+      }
+    } else {
+      const rows = await rawQuery<{ lease: number }>(
+        store,
+        `SELECT deep_scan_lease_expires_at AS lease FROM places_staging WHERE deep_scan_status = 'Processing'`,
+      );
+      expect(rows).toEqual([{ lease: frozen + leaseMs }, { lease: frozen + leaseMs }]);
+    }
+  });
+
+  it('claims only places whose status is still Selected', async () => {
+    const ids = await queuePlaces(store, 4);
+    // Queued by other means than a reviewer's Selected (by hand, an older queueDeepScan).
+    await rawQuery(store, `UPDATE places_staging SET status = 'Maybe' WHERE place_id = $1`, [
+      ids[1],
+    ]);
+    const { places } = await queue.claim(request({ limit: 10 }));
+    expect(places.map((p) => p.placeId)).toEqual([ids[0], ids[2], ids[3]]);
+    const rows = await scanRows(store);
+    expect(rows.find((r) => r.place_id === ids[1])).toMatchObject({
+      deep_scan_status: 'Queued',
+      deep_scan_claim_token: null,
+    });
+  });
+
+  it('a place that left Selected while Processing is cancelled, not queued again, when its attempt ends without a result', async () => {
+    const ids = await queuePlaces(store, 5);
+    const { places } = await queue.claim(request({ limit: 5 }));
+    expect(places).toHaveLength(5);
+    // The reviewer changes their mind while the scans run: step 6 leaves Processing alone.
+    const update = await setStatus(store, ids, 'Not a Fit');
+    expect(update.updated_count).toBe(5);
+    expect(countBy(await scanRows(store), (r) => r.deep_scan_status)).toEqual({ Processing: 5 });
+
+    const [transient, returned, swept, completed, failed] = places;
+    expect(await queue.retryLater(transient!, 'HTTP 503 (attempt 1 of 5, will retry)', 0)).toBe(
+      true,
+    );
+    expect(await queue.release([returned!], 0)).toBe(1);
     await rawQuery(
       store,
       store.kind === 'postgres'
-        ? `UPDATE scan_control SET rate_tokens = 0, rate_refilled_at = now()`
-        : `UPDATE scan_control SET rate_tokens = 0, rate_refilled_at = ${Date.now()}`,
+        ? `UPDATE places_staging SET deep_scan_lease_expires_at = now() - interval '1 second' WHERE id = $1`
+        : `UPDATE places_staging SET deep_scan_lease_expires_at = 0 WHERE id = $1`,
+      [swept!.id],
     );
-    const first = await queue.claim(request({ limit: 20, ratePerSecond: 5 }));
-    expect(first.places.length).toBeLessThanOrEqual(1);
-    await new Promise((r) => setTimeout(r, 1_100));
-    const second = await queue.claim(request({ limit: 20, ratePerSecond: 5 }));
-    // The bucket holds one second of calls at most.
-    expect(second.places.length).toBeGreaterThanOrEqual(4);
-    expect(second.places.length).toBeLessThanOrEqual(5);
+    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 0, failed: 0, cancelled: 1 });
+    // A result is still recorded.
+    expect(await queue.complete(completed!, fieldsFor(completed!.placeId))).toBe(true);
+    expect(await queue.fail(failed!, 'place not found (HTTP 404)')).toBe(true);
+
+    const rows = await rawQuery<{
+      place_id: string;
+      status: string;
+      deep_scan_status: string | null;
+      deep_scan_next_attempt_at: unknown;
+      deep_scan_queued_at: unknown;
+      deep_scan_lease_expires_at: unknown;
+      deep_scan_claim_token: string | null;
+    }>(
+      store,
+      `SELECT place_id, status, deep_scan_status, deep_scan_next_attempt_at, deep_scan_queued_at,
+         deep_scan_lease_expires_at, deep_scan_claim_token FROM places_staging ORDER BY id`,
+    );
+    const byId = new Map(rows.map((r) => [r.place_id, r]));
+    for (const claim of [transient, returned, swept]) {
+      expect(byId.get(claim!.placeId)).toEqual({
+        place_id: claim!.placeId,
+        status: 'Not a Fit',
+        deep_scan_status: null,
+        deep_scan_next_attempt_at: null,
+        deep_scan_queued_at: null,
+        deep_scan_lease_expires_at: null,
+        deep_scan_claim_token: null,
+      });
+    }
+    expect(byId.get(completed!.placeId)!.deep_scan_status).toBe('Completed');
+    expect(byId.get(failed!.placeId)!.deep_scan_status).toBe('Error');
+    expect(await rawQuery(store, 'SELECT place_id FROM local_businesses')).toEqual([
+      { place_id: completed!.placeId },
+    ]);
+    // Nothing is left to claim, and the scan status counts the three as cancelled.
+    expect((await queue.claim(request())).places).toEqual([]);
+    expect((await queue.readProgress()).cancelled).toBe(3);
+    expect((await readScanProgress(store)).cancelled).toBe(3);
+    const [counter] = await rawQuery<{ value: number }>(
+      store,
+      `SELECT value FROM scan_counters WHERE name = 'cancelled'`,
+    );
+    expect(counter!.value).toBe(3);
   });
 
   it('claims nothing while the store is paused, and says for how long', async () => {
@@ -230,6 +361,17 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
   });
 
   if (kind === 'sqlite') {
+    it('at start-up, a place a crash left in Processing that left Selected meanwhile is cancelled', async () => {
+      const ids = await queuePlaces(store, 3);
+      await queue.claim(request({ limit: 3 }));
+      await setStatus(store, [ids[0]!], 'Archived');
+      expect(await queue.prepare(5)).toEqual({ recovered: 3 });
+      const rows = await scanRows(store);
+      expect(rows.map((r) => r.deep_scan_status)).toEqual([null, 'Queued', 'Queued']);
+      expect((await queue.readProgress()).cancelled).toBe(1);
+      expect((await queue.claim(request())).places.map((p) => p.placeId)).toEqual(ids.slice(1));
+    });
+
     it('at start-up, places a crash left in Processing go back to the queue', async () => {
       await queuePlaces(store, 3);
       await queue.claim(request({ limit: 3 }));

@@ -189,7 +189,17 @@ describe('scan workers sharing PostgreSQL', () => {
       { timeoutMs: 30_000, intervalMs: 10, what: 'the sleeper calling the API' },
     );
     sleeper.signal('SIGSTOP');
-    await new Promise((r) => setTimeout(r, 2_500)); // past the lease
+    // Until every lease it holds has run out, by the store's clock.
+    await waitFor(
+      async () =>
+        (
+          await rawQuery<{ n: number }>(
+            store,
+            `SELECT count(*)::int AS n FROM places_staging WHERE deep_scan_lease_expires_at >= now()`,
+          )
+        )[0]!.n === 0,
+      { timeoutMs: 30_000, what: 'the sleeper past its leases' },
+    );
 
     const other = start('other', env, tuning);
     await waitFor(
@@ -209,7 +219,7 @@ describe('scan workers sharing PostgreSQL', () => {
       timeoutMs: 10_000,
       what: 'the sleeper noticing',
     });
-    await new Promise((r) => setTimeout(r, 1_000));
+    // A graceful stop lets its scans finish: whatever it would write is written before it exits.
     await stopAll([sleeper, other]);
 
     expect(await rawQuery(store, 'SELECT * FROM places_staging ORDER BY id')).toEqual(
@@ -290,5 +300,55 @@ describe('a scan worker on SQLite', () => {
       { n: 200 },
     ]);
     expect(second.output()).toMatch(/places left Processing by a crash queued again/);
+  });
+
+  it("a second process on the same file runs no loop and leaves the first one's claims alone; it takes over when the first dies", async () => {
+    fake.reset();
+    await stores.reset(store);
+    const ids = await queuePlaces(store, 12);
+    fake.setLatencyMs(60_000); // the first worker's calls stay in flight until it is killed
+    const env = workerEnv(stores, {
+      DEEP_SCAN_BATCH_SIZE: '4',
+      DEEP_SCAN_MAX_CONCURRENCY: '4',
+      DEEP_SCAN_LEASE_SECONDS: '30',
+    });
+    const tuning = { requestTimeoutMs: 60_000 };
+    const first = start('first', env, tuning);
+    await waitFor(() => fake.totalCalls() >= 4, { timeoutMs: 30_000, what: 'first scanning' });
+    const held = async () =>
+      (await scanRows(store))
+        .filter((r) => r.deep_scan_status === 'Processing')
+        .map((r) => ({
+          id: r.place_id,
+          by: r.deep_scan_claimed_by,
+          token: r.deep_scan_claim_token,
+        }));
+    const before = await held();
+    expect(before).toHaveLength(4);
+    expect(before.every((c) => c.by === 'first')).toBe(true);
+
+    const second = start('second', env, tuning);
+    // Either it stands by (the fix) or it started a loop and "recovered" the live claims.
+    await waitFor(() => /stands by|deep scan loop started/.test(second.output()), {
+      timeoutMs: 30_000,
+      what: 'the second process deciding',
+    });
+    expect(second.output()).toMatch(/Deep scans run in another process on this SQLite file/);
+    expect(second.output()).not.toMatch(/deep scan loop started|queued again/);
+    expect(await held()).toEqual(before);
+    expect(fake.totalCalls()).toBe(4);
+
+    // The first one dies (the OS releases its lock): the second takes over and finishes.
+    first.signal('SIGKILL');
+    await first.exited;
+    fake.setLatencyMs(0);
+    await waitFor(allCompleted(store, 12), { timeoutMs: 30_000, what: 'all Completed' });
+    await stopAll([second]);
+    expect(second.output()).toMatch(/taking over/);
+    expect(second.output()).toMatch(/places left Processing by a crash queued again/);
+    const heldIds = new Set(before.map((c) => c.id));
+    // Only what the dead process had in flight was called twice.
+    expect(ids.filter((id) => fake.callsFor(id) !== (heldIds.has(id) ? 2 : 1))).toEqual([]);
+    expect(await statusCounts(store)).toEqual({ Completed: 12 });
   });
 });

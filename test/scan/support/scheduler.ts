@@ -19,6 +19,8 @@ export function startTestLoop(
   env: Record<string, string> = {},
   tuning: ScanTuning = {},
   workerId?: string,
+  /** Jitter's random source: seeded (the middle of every band) unless a test says otherwise. */
+  random: () => number = () => 0.5,
 ): TestLoop {
   const events = createEventBus();
   const emitted: { name: string; payload: unknown }[] = [];
@@ -38,6 +40,7 @@ export function startTestLoop(
     logger: createLogger(process.env.SCAN_TEST_LOG_LEVEL ?? 'silent'),
     events,
     workerId,
+    random,
     tuning: { retryBaseMs: 100, progressIntervalMs: 200, ...tuning },
   });
   return { scheduler, events, emitted };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { PlaceStatus } from '../../../src-shared/domain';
 import { loadSettings, type Settings } from '../../../src-main/config';
 import { openPostgres, openSqlite, type Store } from '../../../src-main/db/store';
 import { samplePlaces } from '../../../src-main/places/sample-data';
@@ -85,11 +86,13 @@ export async function storeFactory(kind: StoreKind) {
         await store.pool.query(
           `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, rate_tokens = 0, rate_refilled_at = now() - interval '1 hour'`,
         );
+        await store.pool.query(`UPDATE scan_counters SET value = 0`);
       } else {
         for (const table of tables.split(', ')) store.sqlite.exec(`DELETE FROM ${table}`);
         store.sqlite.exec(
           `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, rate_tokens = 0, rate_refilled_at = 0`,
         );
+        store.sqlite.exec(`UPDATE scan_counters SET value = 0`);
       }
     },
     async cleanup(): Promise<void> {
@@ -105,7 +108,10 @@ export function testSettings(env: Record<string, string | undefined>): Settings 
   return loadSettings({ LOG_LEVEL: 'silent', DEEP_SCAN_RATE_PER_SECOND: '10000', ...env });
 }
 
-/** Inserts `count` sample places and queues them all for a deep scan; returns their ids. */
+/**
+ * Inserts `count` sample places and queues them all for a deep scan the way reviewers do: sets
+ * them to Selected (step 6 queues them), at most 10,000 ids per update; returns their ids.
+ */
 export async function queuePlaces(store: Store, count: number, seed = 7): Promise<string[]> {
   const places = createPlacesService(placesRepositoryFor(store));
   const ids: string[] = [];
@@ -114,9 +120,15 @@ export async function queuePlaces(store: Store, count: number, seed = 7): Promis
     ids.push(...chunk.map((p) => p.place_id));
   }
   for (let i = 0; i < ids.length; i += 10_000) {
-    await places.queueDeepScan(ids.slice(i, i + 10_000), 'tester');
+    await setStatus(store, ids.slice(i, i + 10_000), 'Selected');
   }
   return ids;
+}
+
+/** A reviewer's status update (step 6) through the places service. */
+export async function setStatus(store: Store, placeIds: string[], status: PlaceStatus) {
+  const places = createPlacesService(placesRepositoryFor(store));
+  return places.updateStatus({ place_ids: placeIds, status }, 'tester');
 }
 
 export interface PlaceScanRow {
