@@ -21,8 +21,8 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     throw new SettingsError(`${NO_API_KEY_REASON}: a worker does nothing else.`);
   }
   const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
-  const poolSize = Math.min(32, Math.max(4, settings.DEEP_SCAN_MAX_CONCURRENCY + 2));
-  const store = await openStore(settings, { poolSize });
+  // The pool is DATABASE_POOL_SIZE (by default the scan concurrency plus room to spare).
+  const store = await openStore(settings);
   const scheduler = startScheduler({
     store,
     settings,
