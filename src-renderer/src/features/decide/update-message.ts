@@ -1,4 +1,4 @@
-import { describeStatusUpdate } from '../../../../src-shared/messages';
+import { describeStatusUpdate, formatCount } from '../../../../src-shared/messages';
 import type { PlaceStatus } from '../../../../src-shared/domain';
 import type { UpdateTotals } from './update-requests';
 
@@ -13,10 +13,21 @@ export function describePartialUpdate(
   status: PlaceStatus,
   batchesDone: number,
   batchesTotal: number,
+  unsavedPlaces: number,
   reason: string,
 ): string {
   return (
     `Only ${batchesDone} of ${batchesTotal} batches were saved (${describeUpdate(totals, status)}). ` +
-    `The rest failed: ${reason}`
+    `The rest failed: ${reason} Retry sends only the ${formatCount(unsavedPlaces)} ` +
+    `${unsavedPlaces === 1 ? 'place' : 'places'} not saved.`
   );
+}
+
+/** After a retry finished the batches an earlier attempt left unsaved: the whole decision. */
+export function describeCompletedRetry(
+  totals: UpdateTotals,
+  status: PlaceStatus,
+  batchesTotal: number,
+): string {
+  return `All ${batchesTotal} batches saved: ${describeUpdate(totals, status)}`;
 }
