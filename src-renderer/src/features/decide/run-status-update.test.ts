@@ -62,6 +62,8 @@ function fakeServer(ids: string[]) {
     },
     subscribe: () => () => {},
     onReconnect: () => () => {},
+    connection: () => true,
+    onConnectionChange: () => () => {},
   };
   return { client: new ApiClient(transport), status, writes, requests, failures };
 }
