@@ -53,3 +53,33 @@ test('Undo on the toast puts the rows back, in the grid and in the store', async
   // The undo is used up: the toast that offered it is gone, and the server would refuse it.
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
 });
+
+test('Ctrl/⌘+Z undoes the last status update from the keyboard, once', async ({
+  page,
+  grid,
+  server,
+}) => {
+  await page.getByLabel('Status', { exact: true }).selectOption('New');
+  await grid.expectTotal(await server.db.count("status = 'New'"));
+  const chosen = await grid.selectFirstTwo();
+  const before = await server.db.rows(FULL_ROW, ...chosen);
+
+  // 3 = Maybe; the rows leave the "New" filter.
+  await page.keyboard.press('3');
+  await expect(page.getByRole('status')).toHaveText('2 updated');
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(2);
+  await expect(grid.cellOf(chosen[0]!, 'status')).toHaveCount(0);
+
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(page.getByRole('status')).toHaveText('Undone: 2 places restored');
+  // Back in the "New" filter, as they were, and in the store to the last column.
+  for (const id of chosen) await expect(grid.cellOf(id, 'status')).toHaveText('New');
+  expect(await server.db.rows(FULL_ROW, ...chosen)).toEqual(before);
+
+  // Once only: a second press says there is nothing to undo and changes nothing.
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(page.getByRole('alert')).toHaveText(
+    'Nothing to undo: only your last status update can be undone, within 60 seconds, once.',
+  );
+  expect(await server.db.rows(FULL_ROW, ...chosen)).toEqual(before);
+});

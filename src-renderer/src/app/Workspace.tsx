@@ -56,7 +56,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     grid.current?.refresh();
     reloadSummary();
   }, [reloadSummary]);
-  const { apply, busy } = useStatusUpdate(onSaved);
+  const { apply, busy, undoLast } = useStatusUpdate(onSaved);
 
   useLiveGridRefresh(client, grid);
   useEffect(() => {
@@ -102,7 +102,12 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     void apply(status, target);
   };
 
-  useShortcutKeys({ enabled: !inert, onStatusKey: decide, onHelp: () => setHelpOpen(true) });
+  useShortcutKeys({
+    enabled: !inert,
+    onStatusKey: decide,
+    onHelp: () => setHelpOpen(true),
+    onUndo: undoLast,
+  });
 
   return (
     <div className="workspace" inert={inert}>

@@ -73,12 +73,14 @@ function harness(ids: string[], maxIds: number) {
   const toasts: Omit<Toast, 'id'>[] = [];
   const tasks: Promise<void>[] = [];
   let saved = 0;
+  const undoable: { current: (() => void) | null } = { current: null };
   const deps: UpdateDeps = {
     client: server.client,
     notify: (kind, message, action) => toasts.push({ kind, message, action }),
     onSaved: () => saved++,
     track: (task) => void tasks.push(task()),
     maxIds,
+    onUndoable: (undo) => (undoable.current = undo),
   };
   /** Clicks the last toast's action and waits for what it started. */
   const click = async (label: string) => {
@@ -87,7 +89,12 @@ function harness(ids: string[], maxIds: number) {
     action!.run();
     await Promise.all(tasks.splice(0));
   };
-  return { server, toasts, deps, click, saved: () => saved };
+  /** What Ctrl/⌘+Z would run now, and a way to press it. */
+  const pressUndo = async () => {
+    undoable.current?.();
+    await Promise.all(tasks.splice(0));
+  };
+  return { server, toasts, deps, click, saved: () => saved, undoable, pressUndo };
 }
 
 const ids = Array.from({ length: 25 }, (_, i) => `p${String(i).padStart(2, '0')}`);
@@ -200,5 +207,21 @@ describe('a status update sent in batches', () => {
     await runStatusUpdate({ ...h.deps, maxIds: undefined }, 'Maybe', selectionOf(many));
     expect(h.server.requests.map((r) => r.place_ids.length)).toEqual([10_000, 10_000, 5_000]);
     expect(h.toasts.at(-1)?.message).toBe('25,000 updated');
+  });
+
+  it('Ctrl/⌘+Z undoes the latest single-request update, once; a batched one leaves nothing', async () => {
+    const h = harness(ids, 10);
+    await runStatusUpdate(h.deps, 'Maybe', selectionOf(ids.slice(0, 2)));
+    expect(h.undoable.current).toBe(h.toasts.at(-1)?.action?.run);
+    await h.pressUndo();
+    expect(h.toasts.at(-1)?.message).toBe('Undone: 2 places restored');
+    expect(h.undoable.current).toBeNull();
+    expect(ids.slice(0, 2).map((id) => h.server.status.get(id))).toEqual(['New', 'New']);
+
+    // A later update sent in batches: Ctrl/⌘+Z must not reach back to an earlier one.
+    await runStatusUpdate(h.deps, 'Maybe', selectionOf(ids.slice(5, 8)));
+    expect(h.undoable.current).not.toBeNull();
+    await runStatusUpdate(h.deps, 'Archived', selectionOf(ids));
+    expect(h.undoable.current).toBeNull();
   });
 });

@@ -28,6 +28,8 @@ export interface UpdateDeps {
   track(task: () => Promise<void>): void;
   /** Place ids per request (default: the contract's limit). */
   maxIds?: number;
+  /** The undo of the latest update (for Ctrl/⌘+Z), or null once there is none to offer. */
+  onUndoable?(undo: (() => void) | null): void;
 }
 
 /** Where a decision stands: what its earlier attempts saved, out of how many batches. */
@@ -48,6 +50,8 @@ export function runStatusUpdate(
   target: Selection,
 ): Promise<void> {
   const requests = buildUpdateRequests(target, status, deps.maxIds);
+  // Ctrl/⌘+Z from now on means this update, or nothing: never one before it.
+  deps.onUndoable?.(null);
   return sendBatches(deps, status, requests, {
     totals: NO_UPDATES,
     batchesDone: 0,
@@ -76,8 +80,15 @@ async function sendBatches(
     const token = undoToken;
     const undo =
       token && before.batchesTotal === 1
-        ? { label: 'Undo', run: () => deps.track(() => undoStatusUpdate(deps, token)) }
+        ? {
+            label: 'Undo',
+            run: () => {
+              deps.onUndoable?.(null);
+              deps.track(() => undoStatusUpdate(deps, token));
+            },
+          }
         : undefined;
+    deps.onUndoable?.(undo?.run ?? null);
     const message =
       before.batchesDone > 0
         ? describeCompletedRetry(totals, status, before.batchesTotal)

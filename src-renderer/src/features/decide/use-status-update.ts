@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { PlaceStatus } from '../../../../src-shared/domain';
+import { UNDO_WINDOW_SECONDS, type PlaceStatus } from '../../../../src-shared/domain';
 import { useClient } from '../../api/client-context';
 import { maxIdsPerRequest } from '../../app/test-hooks';
 import { useToasts } from '../feedback/toasts';
@@ -11,6 +11,7 @@ export function useStatusUpdate(onSaved: () => void) {
   const { notify } = useToasts();
   const [busy, setBusy] = useState(false);
   const running = useRef(0);
+  const lastUndo = useRef<(() => void) | null>(null);
 
   // Updates, retries and undos all count as busy: the Update button waits for every one of them.
   const track = useCallback((task: () => Promise<void>): Promise<void> => {
@@ -29,6 +30,9 @@ export function useStatusUpdate(onSaved: () => void) {
       onSaved,
       track: (task) => void track(task),
       maxIds: maxIdsPerRequest(),
+      onUndoable: (undo) => {
+        lastUndo.current = undo;
+      },
     }),
     [client, notify, onSaved, track],
   );
@@ -41,5 +45,16 @@ export function useStatusUpdate(onSaved: () => void) {
     [deps, track],
   );
 
-  return { apply, busy };
+  /** Ctrl/⌘+Z: the same as the latest toast's Undo; the server still checks the window. */
+  const undoLast = useCallback(() => {
+    const undo = lastUndo.current;
+    if (undo) undo();
+    else
+      notify(
+        'error',
+        `Nothing to undo: only your last status update can be undone, within ${UNDO_WINDOW_SECONDS} seconds, once.`,
+      );
+  }, [notify]);
+
+  return { apply, busy, undoLast };
 }
