@@ -82,3 +82,57 @@ test('a later batch is refused: the toast says what was saved, Retry sends only 
   expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(5);
   await grid.expectTotal(newPlaces - 5);
 });
+
+test('the server dies before a later batch: Retry once it is back saves only the rest', async ({
+  page,
+  grid,
+  server,
+}) => {
+  const newPlaces = await server.db.count("status = 'New'");
+  await page.getByLabel('Status', { exact: true }).selectOption('New');
+  await grid.expectTotal(newPlaces);
+  await grid.cell(0, 'business_name').click();
+  for (const index of [1, 2]) {
+    await grid.cell(index, 'business_name').click({ modifiers: ['ControlOrMeta'] });
+  }
+  await expect(page.getByRole('button', { name: 'Update 3 Selected' })).toBeEnabled();
+  const chosen = await Promise.all([0, 1, 2].map((index) => grid.rowId(index)));
+
+  // The first batch goes through; the server is killed (a crash) as the second one leaves.
+  const puts: string[][] = [];
+  await page.route('**/api/v3/places/staging/status', async (route) => {
+    const { place_ids } = route.request().postDataJSON() as { place_ids: string[] };
+    puts.push(place_ids);
+    if (puts.length === 2) await server.stop('SIGKILL');
+    await route.continue();
+  });
+  await page.getByLabel('New status').selectOption('Not a Fit');
+  await page.getByRole('button', { name: 'Update 3 Selected' }).click();
+
+  const alert = page.getByRole('alert').filter({ hasText: 'batches were saved' });
+  await expect(alert).toHaveText(
+    'Only 1 of 2 batches were saved (2 updated). The rest failed: Cannot reach the Staging ' +
+      'Editor server. Check that it is running and that this computer is online, then try again. ' +
+      '(the rest did not happen.) Retry sends only the 1 place not saved.',
+  );
+  const rows = async () =>
+    Object.fromEntries(
+      (await server.db.places(chosen)).map((row) => [row.place_id, [row.status, row.updated_by]]),
+    );
+  expect(await rows()).toEqual({
+    [chosen[0]!]: ['Not a Fit', REVIEWER],
+    [chosen[1]!]: ['Not a Fit', REVIEWER],
+    [chosen[2]!]: ['New', null],
+  });
+
+  await server.start();
+  await page.locator('.toast', { has: alert }).getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByRole('status')).toHaveText('All 2 batches saved: 3 updated');
+  expect(puts).toEqual([chosen.slice(0, 2), chosen.slice(2), chosen.slice(2)]);
+  expect(await rows()).toEqual({
+    [chosen[0]!]: ['Not a Fit', REVIEWER],
+    [chosen[1]!]: ['Not a Fit', REVIEWER],
+    [chosen[2]!]: ['Not a Fit', REVIEWER],
+  });
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(3);
+});
