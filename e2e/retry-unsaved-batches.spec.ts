@@ -136,3 +136,52 @@ test('the server dies before a later batch: Retry once it is back saves only the
   });
   expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(3);
 });
+
+test('a batch saved by the server whose answer is lost: Retry writes nothing twice', async ({
+  page,
+  grid,
+  server,
+}) => {
+  const newPlaces = await server.db.count("status = 'New'");
+  await page.getByLabel('Status', { exact: true }).selectOption('New');
+  await grid.expectTotal(newPlaces);
+  await grid.cell(0, 'business_name').click();
+  for (const index of [1, 2]) {
+    await grid.cell(index, 'business_name').click({ modifiers: ['ControlOrMeta'] });
+  }
+  await expect(page.getByRole('button', { name: 'Update 3 Selected' })).toBeEnabled();
+  const chosen = await Promise.all([0, 1, 2].map((index) => grid.rowId(index)));
+
+  // The second batch reaches the server and is saved; its answer never reaches the page.
+  let puts = 0;
+  await page.route('**/api/v3/places/staging/status', async (route) => {
+    if (++puts !== 2) return route.continue();
+    const saved = await route.fetch();
+    expect(saved.status()).toBe(200);
+    await route.abort('connectionreset');
+  });
+  await page.getByLabel('New status').selectOption('Archived');
+  await page.getByRole('button', { name: 'Update 3 Selected' }).click();
+
+  const alert = page.getByRole('alert').filter({ hasText: 'batches were saved' });
+  await expect(alert).toContainText('Only 1 of 2 batches were saved (2 updated).');
+  const written = async () =>
+    server.db.rows<{ place_id: string; status: string; updated_at: unknown; updated_by: string }>(
+      `SELECT place_id, status, updated_at, updated_by FROM places_staging
+       WHERE place_id IN (?, ?, ?) ORDER BY place_id`,
+      ...chosen,
+    );
+  const afterLoss = await written();
+  expect(afterLoss.map((row) => [row.status, row.updated_by])).toEqual(
+    chosen.map(() => ['Archived', REVIEWER]),
+  );
+
+  await page.locator('.toast', { has: alert }).getByRole('button', { name: 'Retry' }).click();
+  // The retried place already had the status: counted as such, and not written again.
+  await expect(page.getByRole('status')).toHaveText(
+    'All 2 batches saved: 2 updated, 1 already Archived',
+  );
+  expect(puts).toBe(3);
+  expect(await written()).toEqual(afterLoss);
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(3);
+});

@@ -64,4 +64,10 @@ describe('update toast wording', () => {
       describeCompletedRetry({ ...NO_UPDATES, matched_count: 25, updated_count: 25 }, 'Maybe', 3),
     ).toBe('All 3 batches saved: 25 updated');
   });
+
+  it('a retry of a batch the server had saved before its answer was lost: already, not missing', () => {
+    expect(
+      describeCompletedRetry({ ...NO_UPDATES, matched_count: 3, updated_count: 2 }, 'Maybe', 2),
+    ).toBe('All 2 batches saved: 2 updated, 1 already Maybe');
+  });
 });

@@ -23,11 +23,20 @@ export function describePartialUpdate(
   );
 }
 
-/** After a retry finished the batches an earlier attempt left unsaved: the whole decision. */
+/**
+ * After a retry finished the batches an earlier attempt left unsaved: the whole decision. A
+ * batch whose answer was lost after the server had saved it comes back from the retry with
+ * nothing to change; those places are counted as already having the status, not left out.
+ */
 export function describeCompletedRetry(
   totals: UpdateTotals,
   status: PlaceStatus,
   batchesTotal: number,
 ): string {
-  return `All ${batchesTotal} batches saved: ${describeUpdate(totals, status)}`;
+  const unchanged = totals.matched_count - totals.updated_count;
+  const already =
+    unchanged > 0 && totals.updated_count > 0 && totals.queued_count === 0
+      ? `, ${formatCount(unchanged)} already ${status}`
+      : '';
+  return `All ${batchesTotal} batches saved: ${describeUpdate(totals, status)}${already}`;
 }
