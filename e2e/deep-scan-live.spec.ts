@@ -80,6 +80,9 @@ test('Selected places are scanned live: Queued, then Completed with the details;
   await expect(grid.cellOf(inFlight, 'deep_scan_status')).toHaveText(/^(Queued|Processing)$/);
   expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(2);
   expect(await server.db.count("deep_scan_status = 'Processing'")).toBe(1);
+  // The summary has the scan counts live (pushed scanProgress).
+  await expect(page.locator('.summary-panel li[data-key="Queued"] .bar-count')).toHaveText('2');
+  await expect(page.locator('.summary-panel li[data-key="Processing"] .bar-count')).toHaveText('1');
 
   // The Places API answers: the grid and the summary follow without a reload (pushed events).
   gate.open();
