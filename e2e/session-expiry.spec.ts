@@ -13,6 +13,13 @@ test('a 401 mid-session brings the sign-in screen back and keeps filter and sele
   await page.getByLabel('Status', { exact: true }).selectOption('New');
   await grid.expectTotal(await server.db.count("status = 'New'"));
   const chosen = await grid.selectFirstTwo();
+  // The click also focused row 1, whose details the panel reads a moment later: let that read
+  // finish first, or it (not the update) meets the bad token on a slow machine.
+  const panel = page.locator('.detail-panel');
+  await expect(panel.locator('#detail-title')).toHaveText(
+    (await grid.cell(1, 'business_name').textContent()) ?? '',
+  );
+  await expect(panel).toHaveAttribute('aria-busy', 'false');
 
   // The token stops being valid (expired or revoked) while the reviewer works.
   await page.evaluate(() =>

@@ -69,6 +69,11 @@ export class GridPage {
 interface TestFixtures {
   /** Sample places the store starts with; `test.use({ places: n })` for more. */
   places: number;
+  /**
+   * Sizes the renderer lets a test lower (src-renderer/src/app/test-hooks.ts), set before the
+   * page loads: `test.use({ rendererHooks: { maxIdsPerRequest: 2 } })`.
+   */
+  rendererHooks: { maxIdsPerRequest?: number } | null;
   server: TestServer;
   grid: GridPage;
 }
@@ -83,6 +88,8 @@ export const test = base.extend<TestFixtures, WorkerOptions>({
 
   places: [SAMPLE_PLACES, { option: true }],
 
+  rendererHooks: [null, { option: true }],
+
   server: async ({ store, places }, use) => {
     const server = await startTestServer({ store, places, users: [REVIEWER] });
     try {
@@ -92,7 +99,13 @@ export const test = base.extend<TestFixtures, WorkerOptions>({
     }
   },
 
-  grid: async ({ page, server }, use) => {
+  grid: async ({ page, server, rendererHooks }, use) => {
+    if (rendererHooks) {
+      await page.addInitScript((hooks) => {
+        (globalThis as { __STAGING_EDITOR_TEST_HOOKS__?: unknown }).__STAGING_EDITOR_TEST_HOOKS__ =
+          hooks;
+      }, rendererHooks);
+    }
     await page.goto(`${server.url}/#token=${await server.tokenFor(REVIEWER)}`);
     const grid = new GridPage(page);
     await grid.waitForRows();

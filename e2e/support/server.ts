@@ -20,6 +20,9 @@ const OWN_SETTINGS = new Set([
   'JWT_JWKS_URL',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
+  // A developer's real Places API key never reaches a test server.
+  'GOOGLE_MAPS_API_KEY',
+  'PLACES_API_BASE_URL',
 ]);
 
 export interface TestServerOptions {
@@ -28,6 +31,10 @@ export interface TestServerOptions {
   places: number;
   /** Users to sign tokens for while the server starts (others are signed on demand). */
   users?: readonly string[];
+  /** Run the deep scan scheduler (default: `serve --no-scheduler`). */
+  scheduler?: boolean;
+  /** More settings for serve (the Places API key and base URL, the scheduler's figures...). */
+  env?: Record<string, string>;
 }
 
 export interface TestServer {
@@ -47,7 +54,7 @@ export interface TestServer {
 }
 
 /**
- * `staging-editor serve --no-scheduler` on a free loopback port with a fresh store of the given
+ * `staging-editor serve --no-scheduler` (or with the scheduler, see `options.scheduler`) on a free loopback port with a fresh store of the given
  * kind (a temp SQLite file, or a throwaway PostgreSQL database through DATABASE_URL) and its own
  * data folder (its own local signing key), migrated and seeded through the built CLI.
  */
@@ -65,6 +72,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     );
     const env = {
       ...inherited,
+      ...options.env,
       ...db.env,
       STAGING_EDITOR_DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: LOG_FILE ? 'info' : 'warn',
@@ -95,7 +103,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     const start = async () => {
       const spawned = spawn(
         process.execPath,
-        [CLI, 'serve', '--port', String(port), '--no-scheduler'],
+        [CLI, 'serve', '--port', String(port), ...(options.scheduler ? [] : ['--no-scheduler'])],
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child = spawned;

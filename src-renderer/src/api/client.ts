@@ -56,6 +56,15 @@ export class ApiClient {
     return this.transport.onReconnect(listener);
   }
 
+  /** Whether pushed events arrive: true, false (lost, reconnecting) or null (not known yet). */
+  connection(): boolean | null {
+    return this.transport.connection();
+  }
+
+  onConnectionChange(listener: () => void): () => void {
+    return this.transport.onConnectionChange(listener);
+  }
+
   /** Any call (or the event stream) refused the token: the sign-in gate listens here. */
   onUnauthorized(listener: (error: AppError) => void): () => void {
     this.unauthorizedListeners.add(listener);

@@ -9,7 +9,16 @@ export interface EventStreamOptions {
   onReconnect(): void;
   /** The server refused the token: the stream waits for a new one. */
   onUnauthorized(): void;
+  /** The stream is up (true), or broke or could not connect and is retrying (false). */
+  onConnectionChange?(connected: boolean): void;
+  /**
+   * Silence longer than this counts as a dropped connection (the server sends a comment every
+   * 25 s, so a stream that hears nothing for a minute has lost its server without being told).
+   */
+  idleTimeoutMs?: number;
 }
+
+const IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * The HTTP event stream: `fetch` (so the bearer header can be sent, which EventSource can't do)
@@ -24,16 +33,26 @@ export function openEventStream(options: EventStreamOptions): () => void {
 async function runStream(options: EventStreamOptions, signal: AbortSignal): Promise<void> {
   let failures = 0;
   let connectedBefore = false;
+  let connected: boolean | null = null;
+  const setConnected = (value: boolean) => {
+    if (connected === value || signal.aborted) return;
+    connected = value;
+    options.onConnectionChange?.(value);
+  };
   while (!signal.aborted) {
     const token = options.tokens.get();
     if (!token) {
       await nextToken(options.tokens, signal);
       continue;
     }
+    // One controller per connection: stopping for good aborts it, and so does a silent server.
+    const connection = new AbortController();
+    const stop = () => connection.abort();
+    signal.addEventListener('abort', stop);
     try {
       const response = await fetch(EVENTS_HTTP_PATH, {
         headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
-        signal,
+        signal: connection.signal,
       });
       if (response.status === 401) {
         options.onUnauthorized();
@@ -42,12 +61,22 @@ async function runStream(options: EventStreamOptions, signal: AbortSignal): Prom
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       failures = 0;
+      setConnected(true);
       if (connectedBefore) options.onReconnect();
       connectedBefore = true;
-      await readEvents(response.body, options.onEvent);
+      await readEvents(
+        response.body,
+        options.onEvent,
+        connection,
+        options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      );
     } catch {
       if (signal.aborted) return;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      connection.abort();
     }
+    setConnected(false);
     await sleep(reconnectDelayMs(failures++), signal);
   }
 }
@@ -55,14 +84,29 @@ async function runStream(options: EventStreamOptions, signal: AbortSignal): Prom
 async function readEvents(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: ServerSentEvent) => void,
+  connection: AbortController,
+  idleTimeoutMs: number,
 ): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const parser = new SseParser();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    for (const event of parser.feed(decoder.decode(value, { stream: true }))) onEvent(event);
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const quiet = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      connection.abort();
+      void reader.cancel().catch(() => {});
+    }, idleTimeoutMs);
+  };
+  try {
+    for (;;) {
+      quiet();
+      const { done, value } = await reader.read();
+      if (done || connection.signal.aborted) return;
+      for (const event of parser.feed(decoder.decode(value, { stream: true }))) onEvent(event);
+    }
+  } finally {
+    clearTimeout(idle);
   }
 }
 

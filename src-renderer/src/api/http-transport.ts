@@ -11,6 +11,8 @@ const STREAM_DELAY_MAX_MS = 2000;
 export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => void): Transport {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();
+  const connectionListeners = new Set<() => void>();
+  let connected: boolean | null = null;
   let closeStream: (() => void) | null = null;
   let streamPending = false;
 
@@ -34,6 +36,10 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
       tokens,
       onUnauthorized,
       onReconnect: () => reconnectListeners.forEach((listener) => listener()),
+      onConnectionChange: (value) => {
+        connected = value;
+        connectionListeners.forEach((listener) => listener());
+      },
       onEvent: ({ event, data }) => {
         const targets = listeners.get(event as EventName);
         if (!targets) return;
@@ -52,6 +58,8 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
     if (hasListeners()) return;
     closeStream?.();
     closeStream = null;
+    connected = null;
+    connectionListeners.forEach((listener) => listener());
   };
 
   return {
@@ -83,6 +91,11 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
+    },
+    connection: () => connected,
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
   };
 }

@@ -17,6 +17,8 @@ export function createIpcTransport(bridge: StagingEditorBridge): Transport {
     },
     // IPC events never drop while the window lives.
     onReconnect: () => () => {},
+    connection: () => true,
+    onConnectionChange: () => () => {},
   };
 }
 

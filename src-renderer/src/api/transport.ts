@@ -10,4 +10,7 @@ export interface Transport {
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
   /** Called after the event stream reconnects: events may have been missed meanwhile. */
   onReconnect(listener: () => void): () => void;
+  /** Whether pushed events arrive: true, false (lost, retrying) or null (not known yet). */
+  connection(): boolean | null;
+  onConnectionChange(listener: () => void): () => void;
 }

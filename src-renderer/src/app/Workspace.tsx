@@ -6,6 +6,7 @@ import { DecideBar } from '../features/decide/DecideBar';
 import { ShortcutOverlay } from '../features/decide/ShortcutOverlay';
 import { useShortcutKeys } from '../features/decide/use-shortcut-keys';
 import { useStatusUpdate } from '../features/decide/use-status-update';
+import { ConnectionNotice } from '../features/connection/ConnectionNotice';
 import { DetailPanel } from '../features/detail/DetailPanel';
 import { plainErrorText } from '../features/feedback/error-text';
 import { useToasts } from '../features/feedback/toasts';
@@ -55,7 +56,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     grid.current?.refresh();
     reloadSummary();
   }, [reloadSummary]);
-  const { apply, busy } = useStatusUpdate(onSaved);
+  const { apply, busy, undoLast } = useStatusUpdate(onSaved);
 
   useLiveGridRefresh(client, grid);
   useEffect(() => {
@@ -101,13 +102,19 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     void apply(status, target);
   };
 
-  useShortcutKeys({ enabled: !inert, onStatusKey: decide, onHelp: () => setHelpOpen(true) });
+  useShortcutKeys({
+    enabled: !inert,
+    onStatusKey: decide,
+    onHelp: () => setHelpOpen(true),
+    onUndo: undoLast,
+  });
 
   return (
     <div className="workspace" inert={inert}>
       <header className="app-header">
         <h1>Staging Editor</h1>
         <p className="muted">{client.transportKind === 'http' ? 'Browser mode' : 'Desktop'}</p>
+        <ConnectionNotice client={client} />
       </header>
       {summary?.total === 0 ? (
         <main className="desk desk-empty">

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { HELP_KEY, STATUS_SHORTCUTS } from './shortcuts';
+import { UNDO_WINDOW_SECONDS } from '../../../../src-shared/domain';
+import { HELP_KEY, STATUS_SHORTCUTS, UNDO_KEYS } from './shortcuts';
 
 interface ShortcutOverlayProps {
   open: boolean;
@@ -52,6 +53,12 @@ export function ShortcutOverlay({ open, onClose }: ShortcutOverlayProps) {
               <td>Set status to {status}</td>
             </tr>
           ))}
+          <tr>
+            <td>
+              <kbd>{UNDO_KEYS}</kbd>
+            </td>
+            <td>Undo your last status update (within {UNDO_WINDOW_SECONDS} seconds)</td>
+          </tr>
           {GRID_KEYS.map(([keys, what]) => (
             <tr key={keys}>
               <td>

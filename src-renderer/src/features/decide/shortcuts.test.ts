@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { PLACE_STATUSES } from '../../../../src-shared/domain';
-import { isHelpKey, STATUS_SHORTCUTS, statusForKey } from './shortcuts';
+import { isHelpKey, isUndoKey, STATUS_SHORTCUTS, statusForKey } from './shortcuts';
 
 const press = (
   key: string,
-  modifiers: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {},
+  modifiers: Partial<{
+    ctrlKey: boolean;
+    metaKey: boolean;
+    altKey: boolean;
+    shiftKey: boolean;
+  }> = {},
 ) => ({
   key,
   ctrlKey: false,
@@ -33,5 +38,14 @@ describe('status shortcuts', () => {
   it('? opens the help', () => {
     expect(isHelpKey(press('?'))).toBe(true);
     expect(isHelpKey(press('/'))).toBe(false);
+  });
+
+  it('Ctrl+Z or ⌘Z undoes; Z alone, Ctrl+Shift+Z and Ctrl+Alt+Z do not', () => {
+    expect(isUndoKey(press('z', { ctrlKey: true }))).toBe(true);
+    expect(isUndoKey(press('z', { metaKey: true }))).toBe(true);
+    expect(isUndoKey(press('Z', { ctrlKey: true }))).toBe(true);
+    expect(isUndoKey(press('z'))).toBe(false);
+    expect(isUndoKey(press('z', { ctrlKey: true, shiftKey: true }))).toBe(false);
+    expect(isUndoKey(press('z', { ctrlKey: true, altKey: true }))).toBe(false);
   });
 });

@@ -7,11 +7,15 @@ export const STATUS_SHORTCUTS: readonly { key: string; status: PlaceStatus }[] =
 
 export const HELP_KEY = '?';
 
+/** Ctrl+Z, or ⌘Z on a Mac: undo the last status update, as anywhere else. */
+export const UNDO_KEYS = 'Ctrl/⌘ + Z';
+
 export interface KeyPress {
   key: string;
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
+  shiftKey?: boolean;
 }
 
 /** The status a key press decides, or null (modified keys belong to the browser and the grid). */
@@ -22,4 +26,13 @@ export function statusForKey(press: KeyPress): PlaceStatus | null {
 
 export function isHelpKey(press: KeyPress): boolean {
   return press.key === HELP_KEY && !press.ctrlKey && !press.metaKey && !press.altKey;
+}
+
+export function isUndoKey(press: KeyPress): boolean {
+  return (
+    (press.ctrlKey || press.metaKey) &&
+    !press.altKey &&
+    !press.shiftKey &&
+    press.key.toLowerCase() === 'z'
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePartialUpdate, describeUpdate } from './update-message';
+import { describeCompletedRetry, describePartialUpdate, describeUpdate } from './update-message';
 import { NO_UPDATES } from './update-requests';
 
 describe('update toast wording', () => {
@@ -50,10 +50,24 @@ describe('update toast wording', () => {
         'Archived',
         1,
         2,
+        2500,
         'Cannot reach the server.',
       ),
     ).toBe(
-      'Only 1 of 2 batches were saved (10,000 updated). The rest failed: Cannot reach the server.',
+      'Only 1 of 2 batches were saved (10,000 updated). The rest failed: Cannot reach the server. ' +
+        'Retry sends only the 2,500 places not saved.',
     );
+  });
+
+  it('a retry that saved the rest speaks for the whole decision', () => {
+    expect(
+      describeCompletedRetry({ ...NO_UPDATES, matched_count: 25, updated_count: 25 }, 'Maybe', 3),
+    ).toBe('All 3 batches saved: 25 updated');
+  });
+
+  it('a retry of a batch the server had saved before its answer was lost: already, not missing', () => {
+    expect(
+      describeCompletedRetry({ ...NO_UPDATES, matched_count: 3, updated_count: 2 }, 'Maybe', 2),
+    ).toBe('All 2 batches saved: 2 updated, 1 already Maybe');
   });
 });

@@ -1,4 +1,4 @@
-import { describeStatusUpdate } from '../../../../src-shared/messages';
+import { describeStatusUpdate, formatCount } from '../../../../src-shared/messages';
 import type { PlaceStatus } from '../../../../src-shared/domain';
 import type { UpdateTotals } from './update-requests';
 
@@ -13,10 +13,30 @@ export function describePartialUpdate(
   status: PlaceStatus,
   batchesDone: number,
   batchesTotal: number,
+  unsavedPlaces: number,
   reason: string,
 ): string {
   return (
     `Only ${batchesDone} of ${batchesTotal} batches were saved (${describeUpdate(totals, status)}). ` +
-    `The rest failed: ${reason}`
+    `The rest failed: ${reason} Retry sends only the ${formatCount(unsavedPlaces)} ` +
+    `${unsavedPlaces === 1 ? 'place' : 'places'} not saved.`
   );
+}
+
+/**
+ * After a retry finished the batches an earlier attempt left unsaved: the whole decision. A
+ * batch whose answer was lost after the server had saved it comes back from the retry with
+ * nothing to change; those places are counted as already having the status, not left out.
+ */
+export function describeCompletedRetry(
+  totals: UpdateTotals,
+  status: PlaceStatus,
+  batchesTotal: number,
+): string {
+  const unchanged = totals.matched_count - totals.updated_count;
+  const already =
+    unchanged > 0 && totals.updated_count > 0 && totals.queued_count === 0
+      ? `, ${formatCount(unchanged)} already ${status}`
+      : '';
+  return `All ${batchesTotal} batches saved: ${describeUpdate(totals, status)}${already}`;
 }

@@ -1,12 +1,13 @@
 import { useEffect } from 'react';
 import type { PlaceStatus } from '../../../../src-shared/domain';
 import { useLatest } from '../../app/use-latest';
-import { isHelpKey, statusForKey } from './shortcuts';
+import { isHelpKey, isUndoKey, statusForKey } from './shortcuts';
 
 interface ShortcutHandlers {
   enabled: boolean;
   onStatusKey(status: PlaceStatus): void;
   onHelp(): void;
+  onUndo(): void;
 }
 
 /** Keys typed into a field, or while a dialog is open, are not shortcuts. */
@@ -22,13 +23,18 @@ function isTypingOrModal(event: KeyboardEvent): boolean {
   );
 }
 
-/** One key per status and `?` for the list, anywhere in the workspace. */
+/** One key per status, Ctrl/⌘+Z to undo and `?` for the list, anywhere in the workspace. */
 export function useShortcutKeys(handlers: ShortcutHandlers): void {
   const latest = useLatest(handlers);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      const { enabled, onStatusKey, onHelp } = latest.current;
+      const { enabled, onStatusKey, onHelp, onUndo } = latest.current;
       if (!enabled || event.defaultPrevented || event.repeat || isTypingOrModal(event)) return;
+      if (isUndoKey(event)) {
+        event.preventDefault();
+        onUndo();
+        return;
+      }
       if (isHelpKey(event)) {
         event.preventDefault();
         onHelp();

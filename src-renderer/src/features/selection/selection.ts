@@ -43,7 +43,7 @@ export function selectionReducer(selection: Selection, action: SelectionAction):
     case 'only':
       return { mode: 'ids', ids: new Set([action.id]) };
     case 'add':
-      return action.ids.reduce((next, id) => setOne(next, id, true), selection);
+      return addAll(selection, action.ids);
     case 'selectAllMatching':
       return { mode: 'matching', filter: action.filter, total: action.total, excluded: new Set() };
     case 'totalChanged':
@@ -66,5 +66,14 @@ function setOne(selection: Selection, id: string, selected: boolean): Selection 
   const excluded = new Set(selection.excluded);
   if (selected) excluded.delete(id);
   else excluded.add(id);
+  return { ...selection, excluded };
+}
+
+/** One copy of the set for the whole range (a copy per id is quadratic in the range's size). */
+function addAll(selection: Selection, ids: readonly string[]): Selection {
+  if (ids.every((id) => isSelected(selection, id))) return selection;
+  if (selection.mode === 'ids') return { mode: 'ids', ids: new Set([...selection.ids, ...ids]) };
+  const excluded = new Set(selection.excluded);
+  for (const id of ids) excluded.delete(id);
   return { ...selection, excluded };
 }

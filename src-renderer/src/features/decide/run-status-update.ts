@@ -1,0 +1,137 @@
+import type { AppError } from '../../../../src-shared/errors';
+import type { PlaceStatus } from '../../../../src-shared/domain';
+import { toAppError, type ApiClient } from '../../api/client';
+import { plainErrorText } from '../feedback/error-text';
+import type { ToastApi } from '../feedback/toasts';
+import type { Selection } from '../selection/selection';
+import { describeCompletedRetry, describePartialUpdate, describeUpdate } from './update-message';
+import {
+  addUpdateResult,
+  buildUpdateRequests,
+  NO_UPDATES,
+  type UpdateRequest,
+  type UpdateTotals,
+} from './update-requests';
+
+const RETRYABLE: ReadonlySet<AppError['type']> = new Set([
+  'unauthorized',
+  'unavailable',
+  'internal_error',
+]);
+
+export interface UpdateDeps {
+  client: ApiClient;
+  notify: ToastApi['notify'];
+  /** Something was written: re-read the grid and the summary. */
+  onSaved(): void;
+  /** Runs a follow-up the reviewer started from a toast (Retry, Undo) as busy work. */
+  track(task: () => Promise<void>): void;
+  /** Place ids per request (default: the contract's limit). */
+  maxIds?: number;
+  /** The undo of the latest update (for Ctrl/⌘+Z), or null once there is none to offer. */
+  onUndoable?(undo: (() => void) | null): void;
+}
+
+/** Where a decision stands: what its earlier attempts saved, out of how many batches. */
+interface Progress {
+  totals: UpdateTotals;
+  batchesDone: number;
+  batchesTotal: number;
+}
+
+/**
+ * Sends a status decision for a selection and reports the exact counts. Batches run one after
+ * another; if one fails, the toast says what was saved and offers to retry the unsaved batches
+ * only (each batch is all or nothing on the server, so none is ever sent twice after a success).
+ */
+export function runStatusUpdate(
+  deps: UpdateDeps,
+  status: PlaceStatus,
+  target: Selection,
+): Promise<void> {
+  const requests = buildUpdateRequests(target, status, deps.maxIds);
+  // Ctrl/⌘+Z from now on means this update, or nothing: never one before it.
+  deps.onUndoable?.(null);
+  return sendBatches(deps, status, requests, {
+    totals: NO_UPDATES,
+    batchesDone: 0,
+    batchesTotal: requests.length,
+  });
+}
+
+async function sendBatches(
+  deps: UpdateDeps,
+  status: PlaceStatus,
+  requests: readonly UpdateRequest[],
+  before: Progress,
+): Promise<void> {
+  let totals = before.totals;
+  let undoToken: string | null = null;
+  let sent = 0;
+  try {
+    for (const request of requests) {
+      const result = await deps.client.call('updateStatus', request);
+      totals = addUpdateResult(totals, result);
+      undoToken = result.undo_token;
+      sent++;
+    }
+    // Undo covers one request: a decision sent in several batches (over 10,000 ids, or finished
+    // by a retry after a partial failure) offers none, rather than undoing only its last part.
+    const token = undoToken;
+    const undo =
+      token && before.batchesTotal === 1
+        ? {
+            label: 'Undo',
+            run: () => {
+              deps.onUndoable?.(null);
+              deps.track(() => undoStatusUpdate(deps, token));
+            },
+          }
+        : undefined;
+    deps.onUndoable?.(undo?.run ?? null);
+    const message =
+      before.batchesDone > 0
+        ? describeCompletedRetry(totals, status, before.batchesTotal)
+        : describeUpdate(totals, status);
+    deps.notify('success', message, undo);
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    const unsent = requests.slice(sent);
+    const progress: Progress = {
+      totals,
+      batchesDone: before.batchesDone + sent,
+      batchesTotal: before.batchesTotal,
+    };
+    const retry = RETRYABLE.has(error.type)
+      ? {
+          label: 'Retry',
+          run: () => deps.track(() => sendBatches(deps, status, unsent, progress)),
+        }
+      : undefined;
+    const message =
+      progress.batchesDone === 0
+        ? plainErrorText(error, `the change to ${status}`)
+        : describePartialUpdate(
+            totals,
+            status,
+            progress.batchesDone,
+            progress.batchesTotal,
+            unsent.reduce((n, request) => n + (request.place_ids?.length ?? 0), 0),
+            plainErrorText(error, 'the rest'),
+          );
+    deps.notify('error', message, retry);
+  } finally {
+    if (sent > 0) deps.onSaved();
+  }
+}
+
+/** Puts back what the last update changed, where no scan has started (the server decides). */
+async function undoStatusUpdate(deps: UpdateDeps, undoToken: string): Promise<void> {
+  try {
+    const result = await deps.client.call('undoStatusUpdate', { undo_token: undoToken });
+    deps.notify('success', result.message);
+    deps.onSaved();
+  } catch (thrown) {
+    deps.notify('error', plainErrorText(toAppError(thrown), 'the undo'));
+  }
+}
