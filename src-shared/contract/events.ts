@@ -22,9 +22,9 @@ export const scanProgressSchema = z.object({
   /**
    * Scans cancelled since the store was created: the place left Selected while its scan ran and
    * the scan ended without a result, so the place went back to never queued instead of the queue.
-   * A cumulative counter kept in the store (scan_counters); absent from servers before it existed.
+   * A cumulative counter kept in the store (scan_counters).
    */
-  cancelled: z.number().int().nonnegative().optional(),
+  cancelled: z.number().int().nonnegative(),
 });
 export type ScanProgress = z.infer<typeof scanProgressSchema>;
 

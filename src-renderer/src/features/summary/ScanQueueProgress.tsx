@@ -47,6 +47,14 @@ export function ScanQueueProgress({ counts, progress }: ScanQueueProgressProps) 
               : 'This server does not run the scanner; a desktop app or worker does.'}
         </p>
       ) : null}
+      {progress && progress.cancelled > 0 ? (
+        <p
+          className="muted"
+          title="Places that left Selected while their scan ran: not scanned again"
+        >
+          {formatCount(progress.cancelled)} {progress.cancelled === 1 ? 'scan' : 'scans'} cancelled
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -46,6 +46,7 @@ describe('status summary', () => {
     const next = applyScanProgress(summary, {
       counts,
       scans_per_minute: 2,
+      cancelled: 0,
       oldest_queued_age_seconds: null,
       running: true,
       paused_reason: null,
