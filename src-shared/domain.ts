@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { foldSearchText } from './search-fold';
 
 /** The reviewer's decision. Exact, case-sensitive strings shared by the database, the API and the UI. */
 export const PLACE_STATUSES = ['New', 'Selected', 'Maybe', 'Not a Fit', 'Archived'] as const;
@@ -52,14 +53,10 @@ export const SORTABLE_FIELDS = [
 export type SortField = (typeof SORTABLE_FIELDS)[number];
 
 /**
- * Folds text for free-text search so that both engines give the same rows:
- * Unicode lower case, accents removed, runs of white space collapsed.
+ * Folds a free-text search term exactly as the database folds `search_text` (the one character
+ * map in ./search-fold.ts: lower case, accents removed, spaces collapsed), so that `q` finds the
+ * same rows on both engines, whoever inserted them.
  */
 export function normaliseSearchText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldSearchText(text);
 }

@@ -19,7 +19,10 @@ import { inList } from './sql-lists';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-/** Mirrors sql/pg/0001_initial.sql; test/db/schema.test.ts checks the two agree. */
+/**
+ * Mirrors sql/pg/0001_initial.sql and the search_text trigger of 0004; test/db/schema.test.ts
+ * checks the two agree.
+ */
 export const placesStaging = pgTable(
   'places_staging',
   {
@@ -38,6 +41,10 @@ export const placesStaging = pgTable(
     search_location: text('search_location'),
     raw_data: jsonb('raw_data'),
     notes: text('notes'),
+    /**
+     * Kept by the database: the trigger of 0004_search_text_trigger.sql folds name, address,
+     * category and search location on every insert and rename. The app never writes it.
+     */
     search_text: text('search_text').notNull().default(''),
     status: text('status').$type<PlaceStatus>().notNull().default('New'),
     deep_scan_status: text('deep_scan_status').$type<DeepScanStatus>(),

@@ -12,7 +12,10 @@ import { inList } from './sql-lists';
 const NOW_MS = sql`(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`;
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
-/** Mirrors sql/sqlite/0001_initial.sql; test/db/schema.test.ts checks the two agree. */
+/**
+ * Mirrors sql/sqlite/0001_initial.sql and the search_text triggers of 0004;
+ * test/db/schema.test.ts checks the two agree.
+ */
 export const placesStaging = sqliteTable(
   'places_staging',
   {
@@ -31,6 +34,10 @@ export const placesStaging = sqliteTable(
     search_location: text('search_location'),
     raw_data: text('raw_data', { mode: 'json' }).$type<unknown>(),
     notes: text('notes'),
+    /**
+     * Kept by the database: the trigger of 0004_search_text_trigger.sql folds name, address,
+     * category and search location on every insert and rename. The app never writes it.
+     */
     search_text: text('search_text').notNull().default(''),
     status: text('status').$type<PlaceStatus>().notNull().default('New'),
     deep_scan_status: text('deep_scan_status').$type<DeepScanStatus>(),

@@ -2,9 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { NewPlaceRow } from '../db/rows';
 import * as pgSchema from '../db/schema.pg';
 import * as sqliteSchema from '../db/schema.sqlite';
-import { placeSearchText } from './search-text';
 
-/** The columns an import or the sample generator may set; everything else takes its default. */
+/**
+ * The columns an import or the sample generator may set; everything else takes its default.
+ * search_text is not one of them: the database folds it (0004_search_text_trigger.sql in sql/pg and sql/sqlite).
+ */
 export const IMPORT_COLUMNS = [
   'place_id',
   'name',
@@ -20,18 +22,16 @@ export const IMPORT_COLUMNS = [
   'search_location',
   'raw_data',
   'notes',
-  'search_text',
   'status',
 ] as const;
 
-/** Rows as one JSON array, with the folded search text filled in and defaults made explicit. */
+/** Rows as one JSON array, with defaults made explicit. */
 function rowsJson(rows: NewPlaceRow[]): string {
   return JSON.stringify(
     rows.map((row) => ({
       ...row,
       raw_data:
         row.raw_data === undefined || row.raw_data === null ? null : JSON.stringify(row.raw_data),
-      search_text: row.search_text ?? placeSearchText(row),
       status: row.status ?? 'New',
     })),
   );

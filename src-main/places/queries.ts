@@ -16,7 +16,7 @@ import type { UpdateTarget } from './repository';
  */
 export type PlacesTable = typeof pgSchema.placesStaging | typeof sqliteSchema.placesStaging;
 
-/** `LIKE` pattern for a folded search term: both engines compare the app-folded column. */
+/** `LIKE` pattern for a folded search term: both engines compare the column the database folds. */
 export function searchPattern(q: string): string {
   return `%${normaliseSearchText(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { NewPlaceRow } from '../db/rows';
-import { placeSearchText } from './search-text';
 
 /** Realistic, deterministic sample places: the same seed and index always give the same place. */
 
@@ -148,7 +147,7 @@ export function samplePlace(seed: number, index: number): NewPlaceRow {
   let acc = 0;
   const status = STATUS_MIX.find(([, share]) => (acc += share) > roll)?.[0] ?? 'New';
   const hasRating = r() > 0.08;
-  const row: NewPlaceRow = {
+  return {
     place_id: samplePlaceId(seed, index),
     name,
     formatted_address,
@@ -163,8 +162,6 @@ export function samplePlace(seed: number, index: number): NewPlaceRow {
     search_location: `${city.city}, ${city.state}`,
     status,
   };
-  row.search_text = placeSearchText(row);
-  return row;
 }
 
 /** Yields the places in chunks, so callers can insert and report progress as they go. */

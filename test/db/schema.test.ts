@@ -10,6 +10,7 @@ import type {
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/store';
+import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
@@ -85,6 +86,24 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
       );
     });
   }
+
+  test('the triggers and functions the scripts create, and no others', async () => {
+    const triggers = await store.pool.query<{ tgname: string }>(
+      'SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname',
+    );
+    expect(triggers.rows.map((r) => r.tgname)).toEqual(
+      [...SEARCH_TEXT_OBJECTS.postgres.triggers].sort(),
+    );
+    // Our own functions in public (not those of an extension such as pg_trgm).
+    const functions = await store.pool.query<{ proname: string }>(
+      `SELECT proname FROM pg_proc p WHERE pronamespace = 'public'::regnamespace
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+       ORDER BY proname`,
+    );
+    expect(functions.rows.map((r) => r.proname)).toEqual(
+      [...SEARCH_TEXT_OBJECTS.postgres.functions].sort(),
+    );
+  });
 
   test('the CHECK constraints refuse a bad status even by hand', async () => {
     await expect(
@@ -163,6 +182,13 @@ describe('sql/sqlite scripts produce what the Drizzle schema expects', () => {
       for (const check of config.checks) expect(ddl).toContain(`CONSTRAINT ${check.name}`);
     });
   }
+
+  test('the triggers the scripts create, and no others', () => {
+    const triggers = store.sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+      .all() as { name: string }[];
+    expect(triggers.map((r) => r.name)).toEqual([...SEARCH_TEXT_OBJECTS.sqlite.triggers].sort());
+  });
 
   test('the CHECK constraints refuse a bad status even by hand', () => {
     expect(() =>
