@@ -13,4 +13,11 @@ CREATE TABLE IF NOT EXISTS scan_counters (
 
 INSERT OR IGNORE INTO scan_counters (name) VALUES ('cancelled');
 
+-- Only Selected places are scanned (the claim takes no other). A place queued before this rule
+-- with another status (by the old queue-deep-scan, or by hand) would wait in the queue forever:
+-- it goes back to "never queued", as step 6 does to a place that leaves Selected while waiting.
+UPDATE places_staging
+SET deep_scan_status = NULL, deep_scan_queued_at = NULL, deep_scan_next_attempt_at = NULL
+WHERE deep_scan_status = 'Queued' AND status <> 'Selected';
+
 INSERT OR IGNORE INTO schema_migrations (version) VALUES ('0005');

@@ -116,6 +116,26 @@ async function fill(raw: RawStore): Promise<Fixture> {
   return { places: n, businesses };
 }
 
+/**
+ * The changes to existing rows that a script makes on purpose, by the version that makes them:
+ * applied to the rows before the upgrade, they give the rows after it.
+ */
+const INTENDED_DATA_CHANGES: Record<string, (table: string, row: Record<string, unknown>) => void> =
+  {
+    // 0005: only Selected places are scanned; a place queued with another status leaves the queue.
+    '0005': (table, row) => {
+      if (
+        table === 'places_staging' &&
+        row.deep_scan_status === 'Queued' &&
+        row.status !== 'Selected'
+      ) {
+        row.deep_scan_status = null;
+        row.deep_scan_queued_at = null;
+        row.deep_scan_next_attempt_at = null;
+      }
+    },
+  };
+
 /** Every row of every table but the ledger, as the driver returns them. */
 async function snapshot(raw: RawStore): Promise<Record<string, Record<string, unknown>[]>> {
   const tables =
@@ -230,9 +250,14 @@ describe.each(STORE_KINDS)('a populated %s database upgraded by the app', (kind)
                 .map((c) => [c, row[c]]),
             ),
           );
-          const expected = rows.map((row) =>
-            Object.fromEntries(Object.entries(row).filter(([c]) => c !== 'search_text')),
-          );
+          const expected = rows.map((row) => {
+            const want = Object.fromEntries(
+              Object.entries(row).filter(([c]) => c !== 'search_text'),
+            );
+            for (const [version, change] of Object.entries(INTENDED_DATA_CHANGES))
+              if (version > from) change(table, want);
+            return want;
+          });
           expect(kept, table).toEqual(expected);
         }
         expect(now.places_staging).toHaveLength(fixture.places);
