@@ -433,7 +433,8 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       return;
     }
     buffer.push(...result.places);
-    if (result.places.length > 0) markDirty();
+    // The grid shows these Processing now, not only when their scans end.
+    for (const place of result.places) progress?.placeChanged(place.placeId);
     const now = Date.now();
     const tokens = Math.floor(result.tokensBefore);
     if (result.places.length === limit) {

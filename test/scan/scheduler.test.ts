@@ -146,6 +146,32 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
     expect(new Set(reported)).toEqual(new Set(ids));
   });
 
+  it('announces a claimed place (placesChanged) while its call is still in flight', async () => {
+    const [id] = await queuePlaces(store, 1);
+    const gate = await startPlacesGate(fake.baseUrl);
+    try {
+      // A call that never times out here: only the claim itself may announce the place.
+      const { emitted } = loop({ PLACES_API_BASE_URL: gate.baseUrl }, { requestTimeoutMs: 60_000 });
+      await waitFor(() => gate.held() === 1, { what: 'the call in flight' });
+      // The grid learns the place is Processing now, not only when its scan ends.
+      await waitFor(
+        () =>
+          emitted.some(
+            (e) =>
+              e.name === 'placesChanged' &&
+              ((e.payload as { place_ids: string[] | null }).place_ids ?? []).includes(id!),
+          ),
+        { what: 'placesChanged for the claimed place', timeoutMs: 10_000 },
+      );
+      expect((await scanRows(store))[0]!.deep_scan_status).toBe('Processing');
+      gate.open();
+      await waitFor(allCompleted(store, 1), { what: 'Completed' });
+    } finally {
+      gate.open();
+      await gate.close();
+    }
+  });
+
   it('503, 503, 200 ends Completed after 3 attempts, with growing gaps between them', async () => {
     const [id] = await queuePlaces(store, 1);
     fake.script(id!, [503, 503, 200]);
