@@ -23,6 +23,7 @@ import {
   UNDO_COLUMNS,
   undoSet,
   wantsUndo,
+  type Counts,
   type JournalRow,
 } from './queries';
 import {
@@ -96,16 +97,7 @@ async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
 }
 
 /** What the locking statement of an update returns: its counts and the ids it will change. */
-interface LockedRows extends Record<string, unknown> {
-  matched: number;
-  updated: number;
-  queueable: number;
-  queued: number;
-  processing: number;
-  completed: number;
-  touched: number[];
-  missing: string[];
-}
+type LockedRows = Counts & { touched: number[]; missing: string[] } & Record<string, unknown>;
 
 async function foundPlaces(tx: Tx | Db, ids: string[]): Promise<FoundPlace[]> {
   return tx.select({ place_id: t.place_id, status: t.status }).from(t).where(idIn(ids));

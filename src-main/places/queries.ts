@@ -197,13 +197,9 @@ export function statusUpdate(t: PlacesTable, status: PlaceStatus, userId: string
 /** Updates that change more rows than this get no undo journal (it would be too large). */
 export const UNDO_MAX_ROWS = 100_000;
 
-type Counts = {
-  matched: number;
-  updated: number;
-  queueable: number;
-  queued: number;
-  processing: number;
-  completed: number;
+/** What statusUpdateCounts() yields, per row set. */
+export type Counts = {
+  [K in keyof ReturnType<typeof statusUpdateCounts>]: number;
 };
 
 /** The counts of statusUpdateCounts() in the API's terms for the target status. */

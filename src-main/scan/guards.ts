@@ -50,3 +50,27 @@ export function replaceBusinessRow(table: BusinessesTable, now: SQL): Record<str
   set.updated_at = now;
   return set;
 }
+
+/**
+ * The SET of a place whose attempt ended without a result, as column values: while it is still
+ * Selected, the `queued` values (back to the queue, or Error after the last attempt); once it
+ * left Selected, cancelled: never queued (NULL), as step 6 leaves a place it dequeues. The claim
+ * is cleared. Each queue turns this into its dialect's UPDATE.
+ */
+export function endedWithoutResult(
+  t: PlacesTable,
+  queued: { status: SQL; error: SQL; nextAttemptAt: SQL; completedAt: SQL; attempts?: SQL },
+): Record<string, SQL | null> {
+  const when = (value: SQL, otherwise: SQL) =>
+    sql`CASE WHEN ${t.status} = 'Selected' THEN ${value} ELSE ${otherwise} END`;
+  return {
+    deep_scan_status: when(queued.status, sql`NULL`),
+    deep_scan_error: when(queued.error, sql`${t.deep_scan_error}`),
+    deep_scan_next_attempt_at: when(queued.nextAttemptAt, sql`NULL`),
+    deep_scan_queued_at: when(sql`${t.deep_scan_queued_at}`, sql`NULL`),
+    deep_scan_completed_at: when(queued.completedAt, sql`NULL`),
+    ...(queued.attempts ? { deep_scan_attempts: queued.attempts } : {}),
+    deep_scan_claim_token: null,
+    deep_scan_lease_expires_at: null,
+  };
+}

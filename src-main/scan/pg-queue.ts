@@ -11,7 +11,12 @@ import {
   scanWorkers as workers,
 } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
-import { holds as holdsFor, holdsAny as holdsAnyFor, scannedColumnNames } from './guards';
+import {
+  endedWithoutResult as endedWithoutResultFor,
+  holds as holdsFor,
+  holdsAny as holdsAnyFor,
+  scannedColumnNames,
+} from './guards';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 import {
   CANCELLED_COUNTER,
@@ -33,31 +38,13 @@ const ms = (value: number): SQL => sql`(${Math.round(value)}::float8 * interval 
 /** The reviewer still wants the scan: only such places are claimed or go back to the queue. */
 const selected = sql`${t.status} = 'Selected'`;
 
-/**
- * The SET of a place whose attempt ended without a result: while it is still Selected, the
- * `queued` values (back to the queue, or Error after the last attempt); once it left Selected,
- * cancelled: never queued (NULL), as step 6 leaves a place it dequeues. The claim is cleared.
- */
-function endedWithoutResult(queued: {
-  status: SQL;
-  error: SQL;
-  nextAttemptAt: SQL;
-  completedAt: SQL;
-  attempts?: SQL;
-}): SQL {
-  const when = (value: SQL, otherwise: SQL) =>
-    sql`CASE WHEN ${selected} THEN ${value} ELSE ${otherwise} END`;
+/** endedWithoutResult as a PostgreSQL SET list (bare column names as targets). */
+function endedWithoutResult(queued: Parameters<typeof endedWithoutResultFor>[1]): SQL {
   return sql.join(
-    [
-      sql`${target(t.deep_scan_status)} = ${when(queued.status, sql`NULL`)}`,
-      sql`${target(t.deep_scan_error)} = ${when(queued.error, sql`${t.deep_scan_error}`)}`,
-      sql`${target(t.deep_scan_next_attempt_at)} = ${when(queued.nextAttemptAt, sql`NULL`)}`,
-      sql`${target(t.deep_scan_queued_at)} = ${when(sql`${t.deep_scan_queued_at}`, sql`NULL`)}`,
-      sql`${target(t.deep_scan_completed_at)} = ${when(queued.completedAt, sql`NULL`)}`,
-      ...(queued.attempts ? [sql`${target(t.deep_scan_attempts)} = ${queued.attempts}`] : []),
-      sql`${target(t.deep_scan_claim_token)} = NULL`,
-      sql`${target(t.deep_scan_lease_expires_at)} = NULL`,
-    ],
+    Object.entries(endedWithoutResultFor(t, queued)).map(
+      ([key, value]) =>
+        sql`${target(t[key as keyof typeof t] as AnyColumn)} = ${value ?? sql`NULL`}`,
+    ),
     sql`, `,
   );
 }

@@ -7,7 +7,7 @@ import {
   scanWorkers as workers,
 } from '../db/schema.sqlite';
 import type { SqliteStore } from '../db/store';
-import { holds, holdsAny, replaceBusinessRow } from './guards';
+import { endedWithoutResult, holds, holdsAny, replaceBusinessRow } from './guards';
 import {
   CANCELLED_COUNTER,
   CONTROL_ROW,
@@ -36,38 +36,12 @@ const IMMEDIATE = { behavior: 'immediate' } as const;
 const selected = eq(t.status, 'Selected');
 
 /**
- * The SET of a place whose attempt ended without a result: while it is still Selected, the
- * `queued` values (back to the queue, or Error after the last attempt); once it left Selected,
- * cancelled: never queued (NULL), as step 6 leaves a place it dequeues. The claim is cleared.
- */
-function endedWithoutResult(queued: {
-  status: SQL;
-  error: SQL;
-  nextAttemptAt: SQL;
-  completedAt: SQL;
-  attempts?: SQL;
-}) {
-  const when = (value: SQL, otherwise: SQL) =>
-    sql`CASE WHEN ${selected} THEN ${value} ELSE ${otherwise} END`;
-  return {
-    deep_scan_status: when(queued.status, sql`NULL`),
-    deep_scan_error: when(queued.error, sql`${t.deep_scan_error}`),
-    deep_scan_next_attempt_at: when(queued.nextAttemptAt, sql`NULL`),
-    deep_scan_queued_at: when(sql`${t.deep_scan_queued_at}`, sql`NULL`),
-    deep_scan_completed_at: when(queued.completedAt, sql`NULL`),
-    ...(queued.attempts ? { deep_scan_attempts: queued.attempts } : {}),
-    deep_scan_claim_token: null,
-    deep_scan_lease_expires_at: null,
-  };
-}
-
-/**
  * A place whose claim ended without a result (crash, lost lease) goes back to the queue, due now,
  * or to Error once it has used its last attempt; or is cancelled when it left Selected.
  */
 function requeueOrFail(maxAttempts: number, now: number) {
   const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}`;
-  return endedWithoutResult({
+  return endedWithoutResult(t, {
     status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
     error: sql`CASE WHEN ${last} THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
     completedAt: sql`CASE WHEN ${last} THEN ${now} ELSE NULL END`,
@@ -237,7 +211,7 @@ export function createSqliteScanQueue(
     },
 
     async retryLater(claim, message, delayMs) {
-      const set = endedWithoutResult({
+      const set = endedWithoutResult(t, {
         status: sql`'Queued'`,
         error: sql`${message}`,
         nextAttemptAt: sql`${Math.round(clock() + delayMs)}`,
@@ -265,7 +239,7 @@ export function createSqliteScanQueue(
 
     async release(claims, delayMs) {
       if (claims.length === 0) return 0;
-      const set = endedWithoutResult({
+      const set = endedWithoutResult(t, {
         status: sql`'Queued'`,
         error: sql`${t.deep_scan_error}`,
         nextAttemptAt: sql`${Math.round(clock() + delayMs)}`,
