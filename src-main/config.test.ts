@@ -67,8 +67,6 @@ describe('settings', () => {
     DEEP_SCAN_MAX_ATTEMPTS: 50,
     DATABASE_POOL_SIZE: 500,
     DATABASE_CONNECT_TIMEOUT_SECONDS: 600,
-    DATABASE_LOCK_TIMEOUT_SECONDS: 3600,
-    DATABASE_STATEMENT_TIMEOUT_SECONDS: 86_400,
   } as const;
 
   test.each(Object.entries(WHOLE_NUMBER_SETTINGS))(
@@ -86,6 +84,19 @@ describe('settings', () => {
       }
     },
   );
+
+  test.each([
+    ['DATABASE_LOCK_TIMEOUT_SECONDS', 3600],
+    ['DATABASE_STATEMENT_TIMEOUT_SECONDS', 86_400],
+  ] as const)('%s takes 0 (off) to %i, and refuses negatives and fractions', (name, max) => {
+    for (const bad of ['-1', '1.5', '0.5', String(max + 1)]) {
+      expect(fails({ [name]: bad }), `${name}=${bad}`).toMatch(
+        new RegExp(`^Setting ${name} is invalid: `),
+      );
+    }
+    for (const good of ['0', '1', String(max)])
+      expect((loadSettings({ [name]: good }) as Record<string, unknown>)[name]).toBe(Number(good));
+  });
 
   test('DEEP_SCAN_RATE_PER_SECOND may be a fraction but not 0, negative or above 10,000', () => {
     for (const bad of ['0', '-1', '-0.5', '10001']) {

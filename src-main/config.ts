@@ -10,6 +10,8 @@ import { z } from 'zod';
 const SECRET_KEYS = new Set(['JWT_SECRET', 'GOOGLE_MAPS_API_KEY', 'DATABASE_URL']);
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+/** A whole number where 0 means "off". */
+const wholeOrOff = (max: number) => z.coerce.number().int().min(0).max(max);
 
 export const settingsSchema = z.object({
   DATABASE_URL: z
@@ -19,8 +21,9 @@ export const settingsSchema = z.object({
   /** Unset: derived from DEEP_SCAN_MAX_CONCURRENCY (see `defaultPoolSize`). */
   DATABASE_POOL_SIZE: positiveInt(500).optional(),
   DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(600).default(10),
-  DATABASE_LOCK_TIMEOUT_SECONDS: positiveInt(3600).default(10),
-  DATABASE_STATEMENT_TIMEOUT_SECONDS: positiveInt(86_400).default(60),
+  /** 0: not sent (behind a PgBouncer older than 1.20: set it on the database role instead). */
+  DATABASE_LOCK_TIMEOUT_SECONDS: wholeOrOff(3600).default(10),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: wholeOrOff(86_400).default(60),
   SQLITE_PATH: z.string().optional(),
   STAGING_EDITOR_DATA_DIR: z.string().optional(),
   JWT_SECRET: z

@@ -58,8 +58,8 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: 'staging-editor',
     // Sent as startup parameters, so they hold for every statement on the connection, in a
-    // transaction or not, without a session SET (behind PgBouncer: list them in its
-    // track_extra_parameters).
+    // transaction or not, without a session SET (behind PgBouncer 1.20+: list them in its
+    // track_extra_parameters; older ones refuse them: set them to 0 and on the role instead).
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
@@ -71,7 +71,7 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new Error(`Cannot open ${description}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot open ${description}: ${openFailureText(error)}`, { cause: error });
   }
   return {
     kind: 'postgres',
@@ -80,6 +80,16 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     description,
     close: () => pool.end(),
   };
+}
+
+/** The driver's reason, with the remedy where we know one. */
+export function openFailureText(error: unknown): string {
+  const message = (error as Error).message;
+  const refused = /unsupported startup parameter:\s*(lock_timeout|statement_timeout)/i.exec(
+    message,
+  );
+  if (!refused) return message;
+  return `${message}. A connection pooler (PgBouncer older than 1.20) refuses ${refused[1]} as a startup parameter: set DATABASE_LOCK_TIMEOUT_SECONDS=0 and DATABASE_STATEMENT_TIMEOUT_SECONDS=0 and give the database role its timeouts instead (ALTER ROLE ... SET lock_timeout = '10s'; ALTER ROLE ... SET statement_timeout = '60s').`;
 }
 
 /** Migrations may rewrite big tables: one connection of their own, without the timeouts. */
