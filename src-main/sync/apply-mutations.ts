@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import {
   syncMutationSchema,
   type SyncMutation,
   type SyncMutationResult,
   type SyncPlaceState,
 } from '../../src-shared/contract/sync';
+import * as pgSchema from '../db/schema.pg';
 import { appliedMutations, placesStaging as t } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
 import { errorSummary } from '../error-summary';
@@ -183,6 +185,29 @@ async function applyOne(tx: Tx, m: SyncMutation, now: Date): Promise<SyncMutatio
 }
 
 /**
+ * One transaction on a pooled connection of its own that listens for its connection's errors:
+ * a connection lost while checked out (the server restarted, pg_terminate_backend, a network cut)
+ * makes pg emit 'error' on the client, which would be an uncaught exception (a crash) with no
+ * listener. The transaction's query still fails, so the failure is reported, never swallowed; and
+ * a connection that failed is destroyed, never given back to the pool.
+ */
+async function inTransaction<T>(store: PgStore, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await store.pool.connect();
+  const onError = () => {};
+  client.on('error', onError);
+  let failed = false;
+  try {
+    return await drizzle(client, { schema: pgSchema }).transaction(work);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(failed);
+  }
+}
+
+/**
  * Applies a batch of offline decisions to PostgreSQL, in order, each exactly once (keyed by its
  * mutation id in applied_mutations). The batch is validated first (nothing is applied if any
  * mutation is malformed: a ZodError). A permanent rejection (an unknown place) is recorded and
@@ -198,7 +223,7 @@ export async function applyMutations(
   const results: SyncMutationResult[] = [];
   for (const [index, m] of batch.entries()) {
     try {
-      results.push(await store.db.transaction((tx) => applyOne(tx, m, now)));
+      results.push(await inTransaction(store, (tx) => applyOne(tx, m, now)));
     } catch (error) {
       return {
         results,
