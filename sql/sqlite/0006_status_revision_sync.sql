@@ -14,12 +14,12 @@ ALTER TABLE places_staging ADD COLUMN status_revision integer NOT NULL DEFAULT 0
 
 -- SQLite cannot change NEW, so an AFTER trigger updates the row it fired for. It writes
 -- status_revision only, never status, so it never fires itself (even with recursive_triggers).
--- A writer that sets status_revision in the same UPDATE as status (the replica taking the
--- server's row and revision on a pull) keeps its value: the trigger adds one only when the
--- revision was left as it was.
+-- Every change of status adds one, whatever else the UPDATE sets. A replica that takes the
+-- server's status and revision (a pull) writes status first and status_revision in a second
+-- UPDATE (which fires nothing), in the same transaction.
 CREATE TRIGGER IF NOT EXISTS places_staging_status_revision
 AFTER UPDATE OF status ON places_staging
-WHEN OLD.status IS NOT NEW.status AND OLD.status_revision IS NEW.status_revision
+WHEN OLD.status IS NOT NEW.status
 BEGIN
   UPDATE places_staging SET status_revision = status_revision + 1 WHERE id = NEW.id;
 END;

@@ -102,10 +102,14 @@ describe.each(STORE_KINDS)('status_revision on %s', (kind) => {
       );
       expect(await revisions(ids)).toEqual([2]);
     } else {
-      // A replica takes the server's status and revision together (a pull): no extra bump.
+      // A replica takes the server's status and revision (a pull): status, then the revision.
+      await rawQuery(store, `UPDATE places_staging SET status = 'New' WHERE place_id = ${p(1)}`, [
+        ids[0],
+      ]);
+      expect(await revisions(ids)).toEqual([2]);
       await rawQuery(
         store,
-        `UPDATE places_staging SET status = 'New', status_revision = 7 WHERE place_id = ${p(1)}`,
+        `UPDATE places_staging SET status_revision = 7 WHERE place_id = ${p(1)}`,
         [ids[0]],
       );
       expect(await revisions(ids)).toEqual([7]);
