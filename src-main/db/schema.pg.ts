@@ -8,6 +8,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import {
   DEEP_SCAN_STATUSES,
@@ -15,6 +16,11 @@ import {
   type DeepScanStatus,
   type PlaceStatus,
 } from '../../src-shared/domain';
+import {
+  SYNC_OUTCOMES,
+  type SyncMutationResult,
+  type SyncOutcome,
+} from '../../src-shared/contract/sync';
 import { inList } from './sql-lists';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -59,6 +65,8 @@ export const placesStaging = pgTable(
     created_at: ts('created_at').notNull().defaultNow(),
     updated_at: ts('updated_at').notNull().defaultNow(),
     updated_by: text('updated_by'),
+    /** Kept by the database (0006's trigger): +1 whenever status changes. The app never writes it. */
+    status_revision: integer('status_revision').notNull().default(0),
   },
   (t) => [
     check('places_staging_status_check', sql`${t.status} IN ${inList(PLACE_STATUSES)}`),
@@ -153,4 +161,27 @@ export const statusUndo = pgTable(
     previous: jsonb('previous').notNull(),
   },
   (t) => [index('status_undo_user_idx').on(t.user_id)],
+);
+
+/** Mirrors sql/pg/0006_status_revision_sync.sql: one row per pushed offline decision. */
+export const appliedMutations = pgTable(
+  'applied_mutations',
+  {
+    mutation_id: uuid('mutation_id').primaryKey(),
+    place_id: text('place_id').notNull(),
+    user_id: text('user_id').notNull(),
+    target_status: text('target_status').$type<PlaceStatus>().notNull(),
+    base_revision: integer('base_revision').notNull(),
+    outcome: text('outcome').$type<SyncOutcome>().notNull(),
+    result: jsonb('result').$type<SyncMutationResult>().notNull(),
+    applied_at: ts('applied_at').notNull(),
+  },
+  (t) => [
+    check(
+      'applied_mutations_target_status_check',
+      sql`${t.target_status} IN ${inList(PLACE_STATUSES)}`,
+    ),
+    check('applied_mutations_outcome_check', sql`${t.outcome} IN ${inList(SYNC_OUTCOMES)}`),
+    index('applied_mutations_place_idx').on(t.place_id),
+  ],
 );

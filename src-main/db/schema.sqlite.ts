@@ -6,6 +6,11 @@ import {
   type DeepScanStatus,
   type PlaceStatus,
 } from '../../src-shared/domain';
+import {
+  SYNC_OUTCOMES,
+  type SyncMutationResult,
+  type SyncOutcome,
+} from '../../src-shared/contract/sync';
 import { inList } from './sql-lists';
 
 /** Milliseconds since the epoch, in SQL that the sqlite3 shell of Debian 12 (3.40) also runs. */
@@ -52,6 +57,8 @@ export const placesStaging = sqliteTable(
     created_at: ts('created_at').notNull().default(NOW_MS),
     updated_at: ts('updated_at').notNull().default(NOW_MS),
     updated_by: text('updated_by'),
+    /** Kept by the database (0006's trigger): +1 whenever status changes. The app never writes it. */
+    status_revision: integer('status_revision').notNull().default(0),
   },
   (t) => [
     check('places_staging_status_check', sql`${t.status} IN ${inList(PLACE_STATUSES)}`),
@@ -145,4 +152,27 @@ export const statusUndo = sqliteTable(
     previous: text('previous', { mode: 'json' }).$type<unknown>().notNull(),
   },
   (t) => [index('status_undo_user_idx').on(t.user_id)],
+);
+
+/** Mirrors sql/sqlite/0006_status_revision_sync.sql (the same table as PostgreSQL). */
+export const appliedMutations = sqliteTable(
+  'applied_mutations',
+  {
+    mutation_id: text('mutation_id').primaryKey(),
+    place_id: text('place_id').notNull(),
+    user_id: text('user_id').notNull(),
+    target_status: text('target_status').$type<PlaceStatus>().notNull(),
+    base_revision: integer('base_revision').notNull(),
+    outcome: text('outcome').$type<SyncOutcome>().notNull(),
+    result: text('result', { mode: 'json' }).$type<SyncMutationResult>().notNull(),
+    applied_at: ts('applied_at').notNull(),
+  },
+  (t) => [
+    check(
+      'applied_mutations_target_status_check',
+      sql`${t.target_status} IN ${inList(PLACE_STATUSES)}`,
+    ),
+    check('applied_mutations_outcome_check', sql`${t.outcome} IN ${inList(SYNC_OUTCOMES)}`),
+    index('applied_mutations_place_idx').on(t.place_id),
+  ],
 );

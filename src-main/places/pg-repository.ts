@@ -31,10 +31,11 @@ import {
   type FoundPlace,
   type PlacesRepository,
   type StatusUpdateResult,
+  type UpdateTarget,
 } from './repository';
 
 type Db = PgStore['db'];
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** One array parameter, never one placeholder per id. */
 const idIn = (ids: string[]): SQL => sql`${t.place_id} = ANY(${sql.param(ids)}::text[])`;
@@ -103,6 +104,66 @@ async function foundPlaces(tx: Tx | Db, ids: string[]): Promise<FoundPlace[]> {
   return tx.select({ place_id: t.place_id, status: t.status }).from(t).where(idIn(ids));
 }
 
+/**
+ * Step 6 inside the caller's transaction: what `updateStatus` runs (it adds the retry), and what
+ * a pushed offline decision runs for its one place (src-main/sync), without the undo journal
+ * (`journal: false`: a push must not replace the reviewer's own last undoable update).
+ */
+export async function updateStatusInTransaction(
+  tx: Tx,
+  target: UpdateTarget,
+  status: PlaceStatus,
+  userId: string,
+  now: Date,
+  options: { journal?: boolean } = {},
+): Promise<StatusUpdateResult> {
+  const match = targetCondition(t, target, idIn) ?? sql`TRUE`;
+  const locked = { status: sql`locked.status`, deep_scan_status: sql`locked.deep_scan_status` };
+  const counts = Object.entries(statusUpdateCounts(locked, status)).map(
+    ([name, expression]) => sql`${expression} AS ${sql.identifier(name)}`,
+  );
+  const missing =
+    target.kind === 'ids'
+      ? sql`(SELECT COALESCE(array_agg(r.id), '{}') FROM unnest(${sql.param(target.ids)}::text[]) AS r(id)
+           WHERE NOT EXISTS (SELECT 1 FROM locked WHERE locked.place_id = r.id))`
+      : sql`'{}'::text[]`;
+  // One statement locks the matched rows (in id order: two reviewers' updates never
+  // deadlock; the scheduler's SKIP LOCKED claim passes them by) and counts them as locked.
+  // Under READ COMMITTED only FOR UPDATE's own output is the latest version of a row that
+  // was changed while we waited; so the counts come from it, and the journal and the
+  // UPDATE below work on exactly the locked ids (not the filter again: rows committed
+  // meanwhile, by an import say, were never counted and are not touched).
+  const { rows } = await tx.execute<LockedRows>(sql`
+    WITH locked AS MATERIALIZED (
+      SELECT ${t.id} AS id, ${t.place_id} AS place_id, ${t.status} AS status,
+             ${t.deep_scan_status} AS deep_scan_status
+      FROM ${t} WHERE ${match} ORDER BY ${t.id} FOR UPDATE
+    )
+    SELECT ${sql.join(counts, sql`, `)},
+      COALESCE(array_agg(locked.id) FILTER (WHERE ${statusUpdateTouches(locked, status)}), '{}') AS touched,
+      ${missing} AS missing
+    FROM locked`);
+  const c = rows[0]!;
+  const touched = idsIn(c.touched);
+  const { set } = statusUpdate(t, status, userId, now);
+  const update = sql`UPDATE ${t}
+    SET ${assignments(t, { ...set, updated_at: sql`${sql.param(now, t.updated_at)}` })}
+    WHERE ${touched}`;
+  let undoToken: string | null = null;
+  if (options.journal !== false && wantsUndo(c, status)) {
+    // One statement: the user's previous undo entry goes, the journal reads the rows
+    // before the update (every part of a statement sees the same snapshot), the update.
+    undoToken = randomUUID();
+    await tx.execute(sql`
+      WITH previous AS (DELETE FROM ${statusUndo} WHERE ${statusUndo.user_id} = ${userId}),
+           journal AS (${journalSql(undoToken, userId, status, now, touched)})
+      ${update}`);
+  } else if (c.touched.length > 0) await tx.execute(update);
+  const absent = new Set(c.missing);
+  const notFound = target.kind === 'ids' ? target.ids.filter((id) => absent.has(id)) : [];
+  return statusUpdateResult(c, status, notFound, undoToken);
+}
+
 export function createPgPlacesRepository(db: Db): PlacesRepository {
   return {
     async listPage(filter: PlaceFilter, sort, limit, offset) {
@@ -131,53 +192,7 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
     },
 
     async updateStatus(target, status: PlaceStatus, userId, now): Promise<StatusUpdateResult> {
-      const match = targetCondition(t, target, idIn) ?? sql`TRUE`;
-      const locked = { status: sql`locked.status`, deep_scan_status: sql`locked.deep_scan_status` };
-      const counts = Object.entries(statusUpdateCounts(locked, status)).map(
-        ([name, expression]) => sql`${expression} AS ${sql.identifier(name)}`,
-      );
-      const missing =
-        target.kind === 'ids'
-          ? sql`(SELECT COALESCE(array_agg(r.id), '{}') FROM unnest(${sql.param(target.ids)}::text[]) AS r(id)
-               WHERE NOT EXISTS (SELECT 1 FROM locked WHERE locked.place_id = r.id))`
-          : sql`'{}'::text[]`;
-      return withRetry(db, async (tx) => {
-        // One statement locks the matched rows (in id order: two reviewers' updates never
-        // deadlock; the scheduler's SKIP LOCKED claim passes them by) and counts them as locked.
-        // Under READ COMMITTED only FOR UPDATE's own output is the latest version of a row that
-        // was changed while we waited; so the counts come from it, and the journal and the
-        // UPDATE below work on exactly the locked ids (not the filter again: rows committed
-        // meanwhile, by an import say, were never counted and are not touched).
-        const { rows } = await tx.execute<LockedRows>(sql`
-          WITH locked AS MATERIALIZED (
-            SELECT ${t.id} AS id, ${t.place_id} AS place_id, ${t.status} AS status,
-                   ${t.deep_scan_status} AS deep_scan_status
-            FROM ${t} WHERE ${match} ORDER BY ${t.id} FOR UPDATE
-          )
-          SELECT ${sql.join(counts, sql`, `)},
-            COALESCE(array_agg(locked.id) FILTER (WHERE ${statusUpdateTouches(locked, status)}), '{}') AS touched,
-            ${missing} AS missing
-          FROM locked`);
-        const c = rows[0]!;
-        const touched = idsIn(c.touched);
-        const { set } = statusUpdate(t, status, userId, now);
-        const update = sql`UPDATE ${t}
-          SET ${assignments(t, { ...set, updated_at: sql`${sql.param(now, t.updated_at)}` })}
-          WHERE ${touched}`;
-        let undoToken: string | null = null;
-        if (wantsUndo(c, status)) {
-          // One statement: the user's previous undo entry goes, the journal reads the rows
-          // before the update (every part of a statement sees the same snapshot), the update.
-          undoToken = randomUUID();
-          await tx.execute(sql`
-            WITH previous AS (DELETE FROM ${statusUndo} WHERE ${statusUndo.user_id} = ${userId}),
-                 journal AS (${journalSql(undoToken, userId, status, now, touched)})
-            ${update}`);
-        } else if (c.touched.length > 0) await tx.execute(update);
-        const absent = new Set(c.missing);
-        const notFound = target.kind === 'ids' ? target.ids.filter((id) => absent.has(id)) : [];
-        return statusUpdateResult(c, status, notFound, undoToken);
-      });
+      return withRetry(db, (tx) => updateStatusInTransaction(tx, target, status, userId, now));
     },
 
     async undoStatusUpdate(token, userId, now, notBefore) {

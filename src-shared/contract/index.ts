@@ -18,6 +18,7 @@ import { PLACE_STATUSES } from '../domain';
 export * from './places';
 export * from './events';
 export * from './text';
+export * from './sync';
 
 export const placesSummaryOutput = z.object({
   total: z.number().int(),

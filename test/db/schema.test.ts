@@ -12,6 +12,7 @@ import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/store';
 import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
+import { STATUS_REVISION_OBJECTS } from '../../src-main/sync/schema-objects';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 interface ColumnShape {
@@ -92,7 +93,10 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
       'SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname',
     );
     expect(triggers.rows.map((r) => r.tgname)).toEqual(
-      [...SEARCH_TEXT_OBJECTS.postgres.triggers].sort(),
+      [
+        ...SEARCH_TEXT_OBJECTS.postgres.triggers,
+        ...STATUS_REVISION_OBJECTS.postgres.triggers,
+      ].sort(),
     );
     // Our own functions in public (not those of an extension such as pg_trgm).
     const functions = await store.pool.query<{ proname: string }>(
@@ -101,7 +105,10 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
        ORDER BY proname`,
     );
     expect(functions.rows.map((r) => r.proname)).toEqual(
-      [...SEARCH_TEXT_OBJECTS.postgres.functions].sort(),
+      [
+        ...SEARCH_TEXT_OBJECTS.postgres.functions,
+        ...STATUS_REVISION_OBJECTS.postgres.functions,
+      ].sort(),
     );
   });
 
@@ -187,7 +194,9 @@ describe('sql/sqlite scripts produce what the Drizzle schema expects', () => {
     const triggers = store.sqlite
       .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
       .all() as { name: string }[];
-    expect(triggers.map((r) => r.name)).toEqual([...SEARCH_TEXT_OBJECTS.sqlite.triggers].sort());
+    expect(triggers.map((r) => r.name)).toEqual(
+      [...SEARCH_TEXT_OBJECTS.sqlite.triggers, ...STATUS_REVISION_OBJECTS.sqlite.triggers].sort(),
+    );
   });
 
   test('the CHECK constraints refuse a bad status even by hand', () => {
