@@ -63,8 +63,7 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
-  // An idle client losing its connection must not crash the process.
-  pool.on('error', () => {});
+  survivesLostConnections(pool);
   const description = describeDatabaseUrl(url);
   try {
     if (options.migrate !== false) await migrateWithoutTimeouts(url);
@@ -80,6 +79,18 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     description,
     close: () => pool.end(),
   };
+}
+
+/**
+ * A client losing its connection must not crash the process: the pool hears it while the client
+ * is idle; while it is checked out (say mid-transaction, when PostgreSQL restarts) only a
+ * listener of the client's own does. The query in flight fails with the error anyway, and the
+ * pool discards the broken client when it comes back. Every pool the app makes goes through here.
+ */
+export function survivesLostConnections(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 /** The driver's reason, with the remedy where we know one. */
@@ -100,7 +111,7 @@ async function migrateWithoutTimeouts(url: string): Promise<void> {
     connectionTimeoutMillis: 10_000,
     application_name: 'staging-editor migrate',
   });
-  pool.on('error', () => {});
+  survivesLostConnections(pool);
   try {
     await migratePostgres(pool);
   } finally {

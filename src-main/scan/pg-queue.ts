@@ -10,7 +10,7 @@ import {
   scanCounters as counters,
   scanWorkers as workers,
 } from '../db/schema.pg';
-import type { PgStore } from '../db/store';
+import { survivesLostConnections, type PgStore } from '../db/store';
 import {
   endedWithoutResult as endedWithoutResultFor,
   holds as holdsFor,
@@ -118,8 +118,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         application_name: 'staging-editor-scan-heartbeat',
       })
     : null;
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  heartbeatPool?.on('error', () => {});
+  if (heartbeatPool) survivesLostConnections(heartbeatPool);
   const beatDb = heartbeatPool ? drizzle(heartbeatPool, { schema: pgSchema }) : db;
 
   /**
