@@ -12,6 +12,7 @@ import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/store';
 import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
+import { CHANGE_FEED_OBJECTS } from '../../src-main/sync/change-feed';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 interface ColumnShape {
@@ -92,7 +93,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
       'SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname',
     );
     expect(triggers.rows.map((r) => r.tgname)).toEqual(
-      [...SEARCH_TEXT_OBJECTS.postgres.triggers].sort(),
+      [...SEARCH_TEXT_OBJECTS.postgres.triggers, ...CHANGE_FEED_OBJECTS.postgres.triggers].sort(),
     );
     // Our own functions in public (not those of an extension such as pg_trgm).
     const functions = await store.pool.query<{ proname: string }>(
@@ -101,7 +102,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
        ORDER BY proname`,
     );
     expect(functions.rows.map((r) => r.proname)).toEqual(
-      [...SEARCH_TEXT_OBJECTS.postgres.functions].sort(),
+      [...SEARCH_TEXT_OBJECTS.postgres.functions, ...CHANGE_FEED_OBJECTS.postgres.functions].sort(),
     );
   });
 
