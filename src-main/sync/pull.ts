@@ -150,6 +150,10 @@ interface Page {
 const sameLocations = (stored: string | null, wanted: readonly string[] | null) =>
   stored === (wanted ? JSON.stringify([...new Set(wanted)].sort()) : null);
 
+/**
+ * When it returns, every change committed before the call began is in the replica (a pass left
+ * unfinished by an earlier call is finished first, then a pass of its own is made).
+ */
 export async function pullChanges(
   pgStore: PgStore,
   replica: SqliteStore,
@@ -166,11 +170,16 @@ export async function pullChanges(
   let applied = 0;
   let pages = 0;
   let total = 0;
+  // A pass this call began: an interrupted pass (a crash, a kill) is finished first, but its
+  // snapshot is older than this call, so another pass follows it.
+  let ownPass = false;
   for (;;) {
     const state = statements.readState();
-    const page = await readPage(pgStore, state, locations, pageSize, pages === 0);
-    if (page.total !== undefined) total = page.total;
-    await options.afterRead?.({ changes: page.rows.length, first: state.pass_target === null });
+    const startsPass = state.pass_target === null;
+    ownPass ||= startsPass;
+    const page = await readPage(pgStore, state, locations, pageSize, startsPass || pages === 0);
+    if (page.total !== undefined) total = applied + page.total;
+    await options.afterRead?.({ changes: page.rows.length, first: startsPass });
     const last = page.rows.at(-1);
     const finished = page.rows.length < pageSize;
     const apply = replica.sqlite.transaction(() => {
@@ -201,7 +210,7 @@ export async function pullChanges(
     applied += page.rows.length;
     pages++;
     options.onProgress?.({ done: applied, total: Math.max(total, applied) });
-    if (finished) return { applied, pages, cursor: page.target };
+    if (finished && ownPass) return { applied, pages, cursor: page.target };
   }
 }
 
