@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -184,4 +185,22 @@ export const appliedMutations = pgTable(
     check('applied_mutations_outcome_check', sql`${t.outcome} IN ${inList(SYNC_OUTCOMES)}`),
     index('applied_mutations_place_idx').on(t.place_id),
   ],
+);
+
+/** PostgreSQL's 64-bit transaction id, read and written as its decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/**
+ * Mirrors sql/pg/0007_sync_changes.sql: per place, the last transaction that wrote it or its
+ * local_businesses row (kept by triggers); the change feed of src-main/sync/pull.ts.
+ */
+export const syncChanges = pgTable(
+  'sync_changes',
+  {
+    place_id: text('place_id').primaryKey(),
+    change_xid: xid8('change_xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+  },
+  (t) => [index('sync_changes_xid_idx').on(t.change_xid, t.place_id)],
 );

@@ -176,3 +176,26 @@ export const appliedMutations = sqliteTable(
     index('applied_mutations_place_idx').on(t.place_id),
   ],
 );
+
+/** Mirrors sql/sqlite/0007_sync_changes.sql: where the replica's pull stands (src-main/sync/pull.ts). */
+export const syncState = sqliteTable('sync_state', {
+  name: text('name').primaryKey(),
+  cursor: text('cursor').notNull().default('0'),
+  pass_target: text('pass_target'),
+  pass_limit: text('pass_limit'),
+  pass_after_xid: text('pass_after_xid'),
+  pass_after_place_id: text('pass_after_place_id'),
+  locations: text('locations', { mode: 'json' }).$type<string[]>(),
+  last_pulled_at: ts('last_pulled_at'),
+});
+
+/**
+ * Mirrors sql/sqlite/0007_sync_changes.sql: the server's version of places the pull left alone
+ * because they hold an unsent local decision.
+ */
+export const syncServerPlaces = sqliteTable('sync_server_places', {
+  place_id: text('place_id').primaryKey(),
+  change_xid: text('change_xid').notNull(),
+  place: text('place', { mode: 'json' }).$type<Record<string, unknown>>(),
+  pulled_at: ts('pulled_at').notNull().default(NOW_MS),
+});

@@ -12,6 +12,7 @@ import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/store';
 import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
+import { CHANGE_FEED_OBJECTS } from '../../src-main/sync/change-feed';
 import { STATUS_REVISION_OBJECTS } from '../../src-main/sync/schema-objects';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
@@ -96,6 +97,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
       [
         ...SEARCH_TEXT_OBJECTS.postgres.triggers,
         ...STATUS_REVISION_OBJECTS.postgres.triggers,
+        ...CHANGE_FEED_OBJECTS.postgres.triggers,
       ].sort(),
     );
     // Our own functions in public (not those of an extension such as pg_trgm).
@@ -108,6 +110,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
       [
         ...SEARCH_TEXT_OBJECTS.postgres.functions,
         ...STATUS_REVISION_OBJECTS.postgres.functions,
+        ...CHANGE_FEED_OBJECTS.postgres.functions,
       ].sort(),
     );
   });
