@@ -5,6 +5,7 @@ import { placeSearchText } from '../../src-shared/search-fold';
 import { migrateStore } from '../../src-main/db/store';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
 import { createPlacesService, placesRepositoryFor } from '../../src-main/places/service';
+import { createSqlitePlacesRepository } from '../../src-main/places/sqlite-repository';
 import { createTestStore, STORE_KINDS, type StoreKind } from '../support/stores';
 import { createStoreAt, rawStore, shippedVersions, type RawStore } from './stores-at-version';
 
@@ -387,6 +388,23 @@ describe.each(STORE_KINDS)('a populated %s database upgraded by the app', (kind)
         expect(await search('lodz pierogi 3')).toEqual([]);
         const scanned = await places.get(now.local_businesses![0]!.place_id as string);
         expect(scanned.local_business?.phone).toBe('+1 512-555-0100');
+
+        // A replica's outbox works on the old rows: a decision is based on the row's revision.
+        if (store.kind === 'sqlite') {
+          const replica = createSqlitePlacesRepository(store.db, { outbox: true });
+          await createPlacesService(replica).updateStatus(
+            { place_ids: ['ChIJupgrade000000000003'], status: 'Archived' },
+            'reviewer-1',
+          );
+          expect(
+            await after.query(
+              'SELECT target_status, base_revision, base_status, state FROM sync_outbox WHERE place_id = ?',
+              ['ChIJupgrade000000000003'],
+            ),
+          ).toEqual([
+            { target_status: 'Archived', base_revision: 0, base_status: 'New', state: 'pending' },
+          ]);
+        }
       } finally {
         await after.close();
       }
