@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { PlaceStatus } from '../../src-shared/domain';
@@ -181,4 +182,21 @@ export function writeOutboxPlan(tx: Tx, plan: OutboxPlan, userId: string, now: D
             FROM json_each(${JSON.stringify(w.revisions)})) AS x
       WHERE ${t}.place_id = x.place_id`);
   }
+}
+
+/**
+ * The pull's hook (PullOptions.pendingDecisions in pull.ts): of these places, the ones with an
+ * unanswered decision (`pending` or `sent`). It runs on the replica's connection, so called
+ * inside the pull's SQLite transaction it reads the outbox as that transaction sees it.
+ */
+export function pendingDecisions(
+  sqlite: Database.Database,
+): (placeIds: readonly string[]) => ReadonlySet<string> {
+  const statement = sqlite
+    .prepare<[string], string>(
+      `SELECT DISTINCT place_id FROM sync_outbox
+       WHERE state IN ('pending', 'sent') AND place_id IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck();
+  return (placeIds) => new Set(statement.all(JSON.stringify(placeIds)));
 }
