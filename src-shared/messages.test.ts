@@ -45,6 +45,16 @@ describe('the update sentences', () => {
     ).toBe('100,000 updated');
   });
 
+  test('offline (the replica with the outbox): the counts are this computer’s, one sentence', () => {
+    const counts = { ...base, matched_count: 12, updated_count: 12, queued_count: 10 };
+    expect(describeStatusUpdate('Selected', counts, { offline: true })).toBe(
+      '12 updated, 10 queued for deep scan, saved on this computer; will sync when online',
+    );
+    expect(describeStatusUpdate('Selected', counts, { offline: false })).toBe(
+      '12 updated, 10 queued for deep scan',
+    );
+  });
+
   test('undo and queueing', () => {
     expect(describeUndo({ restored_count: 3, skipped_count: 1 })).toBe(
       'Undone: 3 places restored, 1 left as it is (changed since)',

@@ -17,7 +17,17 @@ export const formatCount = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${formatCount(n)} ${n === 1 ? one : many}`;
 
-export function describeStatusUpdate(status: string, c: StatusUpdateCounts): string {
+/**
+ * Said after the counts when the update was made on this computer's replica (team mode offline,
+ * with the outbox on): the counts are the replica's, and the decisions are not on the server yet.
+ */
+export const SAVED_ON_THIS_COMPUTER = 'saved on this computer; will sync when online';
+
+export function describeStatusUpdate(
+  status: string,
+  c: StatusUpdateCounts,
+  options: { offline?: boolean } = {},
+): string {
   const parts = [`${formatCount(c.updated_count)} updated`];
   if (c.queued_count > 0) parts.push(`${formatCount(c.queued_count)} queued for deep scan`);
   if (c.already_queued_count > 0)
@@ -35,6 +45,7 @@ export function describeStatusUpdate(status: string, c: StatusUpdateCounts): str
   ) {
     parts.push(`${plural(c.matched_count, 'place')} already ${status}`);
   }
+  if (options.offline) parts.push(SAVED_ON_THIS_COMPUTER);
   return parts.join(', ');
 }
 

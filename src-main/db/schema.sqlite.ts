@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+  check,
+  index,
+  integer,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import {
   DEEP_SCAN_STATUSES,
   PLACE_STATUSES,
@@ -11,6 +19,7 @@ import {
   type SyncMutationResult,
   type SyncOutcome,
 } from '../../src-shared/contract/sync';
+import { OUTBOX_STATES, type OutboxState } from '../sync/outbox-states';
 import { inList } from './sql-lists';
 
 /** Milliseconds since the epoch, in SQL that the sqlite3 shell of Debian 12 (3.40) also runs. */
@@ -199,3 +208,31 @@ export const syncServerPlaces = sqliteTable('sync_server_places', {
   place: text('place', { mode: 'json' }).$type<Record<string, unknown>>(),
   pulled_at: ts('pulled_at').notNull().default(NOW_MS),
 });
+
+/** Mirrors sql/sqlite/0008_sync_outbox.sql: this machine's offline decisions (src-main/sync/outbox.ts). */
+export const syncOutbox = sqliteTable(
+  'sync_outbox',
+  {
+    mutation_id: text('mutation_id').primaryKey(),
+    seq: integer('seq').notNull().unique(),
+    place_id: text('place_id').notNull(),
+    target_status: text('target_status').$type<PlaceStatus>().notNull(),
+    base_revision: integer('base_revision').notNull(),
+    base_status: text('base_status').$type<PlaceStatus>().notNull(),
+    user_id: text('user_id').notNull(),
+    decided_at: ts('decided_at').notNull(),
+    state: text('state').$type<OutboxState>().notNull().default('pending'),
+    result: text('result', { mode: 'json' }).$type<SyncMutationResult>(),
+    sent_at: ts('sent_at'),
+  },
+  (t) => [
+    check('sync_outbox_target_status_check', sql`${t.target_status} IN ${inList(PLACE_STATUSES)}`),
+    check('sync_outbox_base_status_check', sql`${t.base_status} IN ${inList(PLACE_STATUSES)}`),
+    check('sync_outbox_state_check', sql`${t.state} IN ${inList(OUTBOX_STATES)}`),
+    index('sync_outbox_state_seq_idx').on(t.state, t.seq),
+    index('sync_outbox_place_idx').on(t.place_id, t.state, t.seq),
+    uniqueIndex('sync_outbox_one_pending_idx')
+      .on(t.place_id)
+      .where(sql`state = 'pending'`),
+  ],
+);

@@ -30,8 +30,20 @@ export function placesRepositoryFor(store: Store): PlacesRepository {
     : createSqlitePlacesRepository(store.db);
 }
 
+export interface PlacesServiceOptions {
+  /**
+   * The repository is this machine's replica with the outbox on (team mode offline): update
+   * messages say that the counts are this computer's and the decisions sync later.
+   */
+  offline?: boolean;
+}
+
 /** The places use cases. Inputs are already validated by the router; no tokens here, only user ids. */
-export function createPlacesService(repo: PlacesRepository, clock: () => Date = () => new Date()) {
+export function createPlacesService(
+  repo: PlacesRepository,
+  clock: () => Date = () => new Date(),
+  options: PlacesServiceOptions = {},
+) {
   return {
     async list(input: ListPlacesInput): Promise<ListPlacesOutput> {
       const filter = { status: input.status, deep_scan_status: input.deep_scan_status, q: input.q };
@@ -65,10 +77,11 @@ export function createPlacesService(repo: PlacesRepository, clock: () => Date = 
           };
       const result = await repo.updateStatus(target, input.status, userId, clock());
       return {
-        message: describeStatusUpdate(input.status, {
-          ...result,
-          not_found_count: result.not_found.length,
-        }),
+        message: describeStatusUpdate(
+          input.status,
+          { ...result, not_found_count: result.not_found.length },
+          { offline: options.offline },
+        ),
         ...result,
       };
     },

@@ -5,6 +5,7 @@ import { placeSearchText } from '../../src-shared/search-fold';
 import { migrateStore } from '../../src-main/db/store';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
 import { createPlacesService, placesRepositoryFor } from '../../src-main/places/service';
+import { createSqlitePlacesRepository } from '../../src-main/places/sqlite-repository';
 import { createTestStore, STORE_KINDS, type StoreKind } from '../support/stores';
 import { createStoreAt, rawStore, shippedVersions, type RawStore } from './stores-at-version';
 
@@ -114,6 +115,96 @@ async function fill(raw: RawStore): Promise<Fixture> {
     }
   }
   return { places: n, businesses };
+}
+
+/**
+ * The sync state a machine may hold when it is upgraded, in every sync table its version has:
+ * the ledger of pushed decisions (0006), the replica's pull position and the server versions set
+ * aside for places with a local decision (0007), and the outbox's unsent, sent and answered
+ * decisions (0008; columns of 0008 only, so later scripts are checked against them too). Later
+ * scripts must keep all of it: an upgrade that lost a pending decision would lose it for good.
+ */
+async function fillSync(raw: RawStore): Promise<string[]> {
+  const pg = raw.kind === 'postgres';
+  const tables = new Set(
+    (pg
+      ? await raw.query<{ name: string }>(
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
+        )
+      : await raw.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ).map((r) => r.name),
+  );
+  const p = (i: number) => (pg ? `$${i}` : '?');
+  const insert = (table: string, row: Record<string, unknown>) =>
+    raw.query(
+      `INSERT INTO ${table} (${Object.keys(row).join(', ')})
+       VALUES (${Object.keys(row)
+         .map((_, i) => p(i + 1))
+         .join(', ')})`,
+      Object.values(row),
+    );
+  const place = (n: number) => `ChIJupgrade${String(n).padStart(12, '0')}`;
+  const filled: string[] = [];
+  if (tables.has('applied_mutations')) {
+    const result = { mutation_id: '0193a1b2-0000-7000-8000-000000000001', outcome: 'applied' };
+    await insert('applied_mutations', {
+      mutation_id: result.mutation_id,
+      place_id: place(1),
+      user_id: 'reviewer-1',
+      target_status: 'New',
+      base_revision: 0,
+      outcome: 'applied',
+      result: JSON.stringify(result),
+      applied_at: pg ? '2026-11-30T10:00:00.000Z' : Date.parse('2026-11-30T10:00:00.000Z'),
+    });
+    filled.push('applied_mutations');
+  }
+  if (pg) return filled;
+  if (tables.has('sync_state')) {
+    await insert('sync_state', {
+      name: 'pull',
+      cursor: '7421',
+      pass_target: '7500',
+      pass_limit: '7510',
+      pass_after_xid: '7450',
+      pass_after_place_id: place(3),
+      locations: JSON.stringify(['Austin, TX']),
+      last_pulled_at: Date.parse('2026-11-30T10:00:00.000Z'),
+    });
+    await insert('sync_server_places', {
+      place_id: place(2),
+      change_xid: '7460',
+      place: JSON.stringify({ place_id: place(2), status: 'Archived', status_revision: 4 }),
+      pulled_at: Date.parse('2026-11-30T10:01:00.000Z'),
+    });
+    await insert('sync_server_places', {
+      place_id: place(4),
+      change_xid: '7461',
+      place: null,
+      pulled_at: Date.parse('2026-11-30T10:01:00.000Z'),
+    });
+    filled.push('sync_state', 'sync_server_places');
+  }
+  if (tables.has('sync_outbox')) {
+    const states = ['pending', 'sent', 'synced', 'conflict', 'rejected', 'pending'];
+    for (const [i, state] of states.entries()) {
+      await insert('sync_outbox', {
+        mutation_id: `0193a1b2-0000-7000-8000-0000000001${String(i).padStart(2, '0')}`,
+        seq: i + 1,
+        place_id: place(i === 5 ? 1 : i + 2),
+        target_status: 'Maybe',
+        base_revision: i,
+        base_status: 'New',
+        user_id: 'reviewer-1',
+        decided_at: Date.parse('2026-11-30T09:30:00.000Z') + i,
+        state,
+        result: state === 'pending' || state === 'sent' ? null : JSON.stringify({ outcome: state }),
+        sent_at: state === 'pending' ? null : Date.parse('2026-11-30T09:40:00.000Z'),
+      });
+    }
+    filled.push('sync_outbox');
+  }
+  return filled;
 }
 
 /**
@@ -227,6 +318,9 @@ describe.each(STORE_KINDS)('a populated %s database upgraded by the app', (kind)
     const { handle, raw } = await createStoreAt(kind, from);
     try {
       const fixture = await fill(raw);
+      const sync = await fillSync(raw);
+      if (kind === 'sqlite' && from >= '0007') expect(sync).toContain('sync_server_places');
+      if (kind === 'sqlite' && from >= '0008') expect(sync).toContain('sync_outbox');
       const before = await snapshot(raw);
       await raw.close();
 
@@ -294,6 +388,23 @@ describe.each(STORE_KINDS)('a populated %s database upgraded by the app', (kind)
         expect(await search('lodz pierogi 3')).toEqual([]);
         const scanned = await places.get(now.local_businesses![0]!.place_id as string);
         expect(scanned.local_business?.phone).toBe('+1 512-555-0100');
+
+        // A replica's outbox works on the old rows: a decision is based on the row's revision.
+        if (store.kind === 'sqlite') {
+          const replica = createSqlitePlacesRepository(store.db, { outbox: true });
+          await createPlacesService(replica).updateStatus(
+            { place_ids: ['ChIJupgrade000000000003'], status: 'Archived' },
+            'reviewer-1',
+          );
+          expect(
+            await after.query(
+              'SELECT target_status, base_revision, base_status, state FROM sync_outbox WHERE place_id = ?',
+              ['ChIJupgrade000000000003'],
+            ),
+          ).toEqual([
+            { target_status: 'Archived', base_revision: 0, base_status: 'New', state: 'pending' },
+          ]);
+        }
       } finally {
         await after.close();
       }
