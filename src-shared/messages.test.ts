@@ -53,6 +53,10 @@ describe('the update sentences', () => {
     expect(describeStatusUpdate('Selected', counts, { offline: false })).toBe(
       '12 updated, 10 queued for deep scan',
     );
+    // Nothing changed: nothing to sync, so no promise to.
+    expect(describeStatusUpdate('Maybe', { ...base, matched_count: 3 }, { offline: true })).toBe(
+      '0 updated, 3 places already Maybe',
+    );
   });
 
   test('undo and queueing', () => {

@@ -45,7 +45,9 @@ export function describeStatusUpdate(
   ) {
     parts.push(`${plural(c.matched_count, 'place')} already ${status}`);
   }
-  if (options.offline) parts.push(SAVED_ON_THIS_COMPUTER);
+  // Only a change is saved for later: an update that changed nothing has nothing to sync.
+  const changed = c.updated_count + c.queued_count + c.dequeued_count > 0;
+  if (options.offline && changed) parts.push(SAVED_ON_THIS_COMPUTER);
   return parts.join(', ');
 }
 
