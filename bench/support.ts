@@ -1,3 +1,4 @@
+import { seededRandom } from '../src-main/seeded-random';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -55,14 +56,7 @@ export function argValue(name: string, fallback: string): string {
 
 /** A deterministic shuffle, so both sides of a comparison get equivalent random id sets. */
 export function randomIndexes(count: number, max: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const picked = new Set<number>();
   while (picked.size < count) picked.add(Math.floor(next() * max));
   return [...picked];

@@ -147,30 +147,13 @@ export function statusUpdateTouches(v: StepSixView, status: PlaceStatus): SQL {
  * SQL condition for an undo (each row goes back to its own status).
  */
 export function scanRuleSet(t: PlacesTable, selecting: boolean | SQL, now: Date) {
-  const condition = typeof selecting === 'boolean' ? undefined : selecting;
-  const queue = and(condition, queueable(t))!;
-  const dequeue = and(condition ? not(condition) : undefined, eq(t.deep_scan_status, 'Queued'))!;
+  // A constant folds away in both engines' planners: one form serves an update and an undo.
+  const chosen =
+    typeof selecting === 'boolean' ? sql.raw(selecting ? '1 = 1' : '1 = 0') : selecting;
+  const queue = and(chosen, queueable(t))!;
+  const dequeue = and(not(chosen), eq(t.deep_scan_status, 'Queued'))!;
   // A Param with the column as encoder is bound as each driver expects (timestamptz / epoch ms).
   const at = sql.param(now, t.deep_scan_queued_at);
-  const keep = (column: SQL | PlacesTable[keyof PlacesTable]) => sql`${column}`;
-  if (selecting === true) {
-    return {
-      deep_scan_status: sql`CASE WHEN ${queue} THEN 'Queued' ELSE ${t.deep_scan_status} END`,
-      deep_scan_error: sql`CASE WHEN ${queue} THEN NULL ELSE ${t.deep_scan_error} END`,
-      deep_scan_attempts: sql`CASE WHEN ${queue} THEN 0 ELSE ${t.deep_scan_attempts} END`,
-      deep_scan_queued_at: sql`CASE WHEN ${queue} THEN ${at} ELSE ${t.deep_scan_queued_at} END`,
-      deep_scan_next_attempt_at: sql`CASE WHEN ${queue} THEN ${at} ELSE ${t.deep_scan_next_attempt_at} END`,
-    };
-  }
-  if (selecting === false) {
-    return {
-      deep_scan_status: sql`CASE WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_status} END`,
-      deep_scan_error: keep(t.deep_scan_error),
-      deep_scan_attempts: keep(t.deep_scan_attempts),
-      deep_scan_queued_at: sql`CASE WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_queued_at} END`,
-      deep_scan_next_attempt_at: sql`CASE WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_next_attempt_at} END`,
-    };
-  }
   return {
     deep_scan_status: sql`CASE WHEN ${queue} THEN 'Queued' WHEN ${dequeue} THEN NULL ELSE ${t.deep_scan_status} END`,
     deep_scan_error: sql`CASE WHEN ${queue} THEN NULL ELSE ${t.deep_scan_error} END`,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { NewPlaceRow } from '../db/rows';
+import { seededRandom } from '../seeded-random';
 
 /** Realistic, deterministic sample places: the same seed and index always give the same place. */
 
@@ -116,18 +117,6 @@ const STATUS_MIX: [PlaceStatus, number][] = [
   ['Archived', 0.03],
 ];
 
-/** mulberry32: small, fast, and the same everywhere. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 
 /** A Google-style place id ("ChIJ" + 23 characters), unique per (seed, index). */
@@ -136,7 +125,7 @@ export function samplePlaceId(seed: number, index: number): string {
 }
 
 export function samplePlace(seed: number, index: number): NewPlaceRow {
-  const r = random(seed * 1_000_003 + index);
+  const r = seededRandom(seed * 1_000_003 + index);
   const city = pick(r, CITIES);
   const category = pick(r, CATEGORIES);
   const name = `${pick(r, NAME_WORDS)} ${pick(r, category.nouns)}`;

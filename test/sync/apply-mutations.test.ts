@@ -5,7 +5,8 @@ import type { PgStore } from '../../src-main/db/store';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { setScanState } from '../support/places';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
-import { appliedRows, insertPlaces, mutation, placeStates, revisionOf, seeded } from './support';
+import { appliedRows, insertPlaces, mutation, placeStates, revisionOf } from './support';
+import { seededRandom } from '../../src-main/seeded-random';
 
 describe('applying offline decisions to PostgreSQL', () => {
   let handle: TestStoreHandle;
@@ -124,7 +125,7 @@ describe('applying offline decisions to PostgreSQL', () => {
 
   test('the same batch applied 5 times (each response lost after the commit): the same answers and state, one row per id', async () => {
     const ids = await fresh(40);
-    const r = seeded(11);
+    const r = seededRandom(11);
     const statuses: PlaceStatus[] = ['Selected', 'Maybe', 'Not a Fit', 'Archived'];
     await setScanState(store, ids[0]!, { deep_scan_status: 'Completed' });
     const base0 = await revisionOf(store, ids[0]!);
@@ -157,7 +158,7 @@ describe('applying offline decisions to PostgreSQL', () => {
 
   test('two reviewers decide the same 300 places differently from the same base: each place agrees or is a conflict carrying the other decision', async () => {
     const ids = await fresh(300);
-    const r = seeded(300);
+    const r = seededRandom(300);
     const statuses: PlaceStatus[] = ['Selected', 'Maybe', 'Not a Fit', 'Archived'];
     const pick = () => statuses[Math.floor(r() * statuses.length)]!;
     const ann = ids.map((id) => mutation(id, pick(), 0, 'ann'));

@@ -11,7 +11,8 @@ import type { PgStore } from '../../src-main/db/store';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { waitFor } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
-import { appliedRows, insertPlaces, mutation, placeStates, seeded, seededUuid } from './support';
+import { appliedRows, insertPlaces, mutation, placeStates, seededUuid } from './support';
+import { seededRandom } from '../../src-main/seeded-random';
 
 const ENTRY = fileURLToPath(new URL('./apply-entry.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -115,7 +116,7 @@ describe('a push killed at random instants and run again', () => {
 
     // The batch: one decision on every place (on its revision), a second one on half of them
     // (on the revision the first leaves), stale ones on a quarter, and a few unknown places.
-    const r = seeded(SEED);
+    const r = seededRandom(SEED);
     const id = () => seededUuid(r);
     const statuses: PlaceStatus[] = ['New', 'Selected', 'Maybe', 'Not a Fit', 'Archived'];
     const pick = () => statuses[Math.floor(r() * statuses.length)]!;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { seededRandom } from '../../src-main/seeded-random';
 import { PULL_STREAM } from '../../src-main/sync/pull';
 import {
   createPullPair,
@@ -21,18 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await pair.dispose();
 });
-
-/** A small deterministic generator (mulberry32), so a failing seed can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs the pull in a child process. With `killAfterPages`, SIGKILLs it as soon as it has reported
@@ -109,7 +98,7 @@ it('a pull SIGKILLed at seeded instants and run again: the replica equals Postgr
      FROM places_staging WHERE id % 7 = 0`,
   );
   expect(pullState(pair.replica)).toBeUndefined();
-  const next = random(Number(process.env.PULL_KILL_SEED ?? 20261201));
+  const next = seededRandom(Number(process.env.PULL_KILL_SEED ?? 20261201));
   let kills = 0;
   // Killed from outside right after a page was reported (so wherever the pull is by then), or by
   // itself after reading a page or inside the SQLite transaction applying it.

@@ -7,7 +7,8 @@ import { scanQueueFor } from '../../src-main/scan/queue-for-store';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { setStatus } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
-import { insertPlaces, mutation, seeded } from './support';
+import { insertPlaces, mutation } from './support';
+import { seededRandom } from '../../src-main/seeded-random';
 
 const PLACES = 4000;
 const DECISIONS = 1000;
@@ -35,7 +36,7 @@ describe('scheduler updates alongside pushed decisions on PostgreSQL', () => {
       await setStatus(store, ids.slice(i, i + 1000), 'Selected');
 
     // Every place is Selected at revision 1 and queued; reviewers decide 1,000 of them offline.
-    const r = seeded(5000);
+    const r = seededRandom(5000);
     const statuses: PlaceStatus[] = ['New', 'Selected', 'Maybe', 'Not a Fit', 'Archived'];
     const decided = [...ids].sort(() => r() - 0.5).slice(0, DECISIONS);
     const batch = decided.map((id) =>
@@ -86,8 +87,8 @@ describe('scheduler updates alongside pushed decisions on PostgreSQL', () => {
       }
     }
 
-    const s1 = seeded(1);
-    const s2 = seeded(2);
+    const s1 = seededRandom(1);
+    const s2 = seededRandom(2);
     await Promise.all([push(), schedulerLoop('w1', s1), schedulerLoop('w2', s2)]);
     await queue.close();
 

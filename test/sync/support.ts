@@ -3,18 +3,6 @@ import type { SyncMutation } from '../../src-shared/contract/sync';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { PgStore } from '../../src-main/db/store';
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** An offline decision as a client would push it. */
 export function mutation(
   placeId: string,
