@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { syncStatusSchema } from './sync';
 
 /** Counts of places per deep scan status; `none` is NULL (never queued). */
 export const deepScanCountsSchema = z.object({
@@ -36,6 +37,8 @@ export const events = {
     reason: z.enum(['status', 'scan', 'import', 'sync']),
   }),
   scanProgress: scanProgressSchema,
+  /** Team mode: online/offline/syncing, unsynced decisions, conflicts (pushed when any changes). */
+  syncStatus: syncStatusSchema,
 } as const;
 
 export type EventName = keyof typeof events;

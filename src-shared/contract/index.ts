@@ -13,6 +13,16 @@ import {
 } from './places';
 
 import { deepScanCountsSchema, scanProgressSchema } from './events';
+import {
+  resolveConflictsInput,
+  resolveConflictsOutput,
+  setOfflineInput,
+  syncConflictsOutput,
+  syncReceiptsInput,
+  syncReceiptsOutput,
+  syncRunOutput,
+  syncStatusSchema,
+} from './sync';
 import { PLACE_STATUSES } from '../domain';
 
 export * from './places';
@@ -140,6 +150,47 @@ export const contract = {
     input: z.object({}),
     output: scanProgressSchema,
     http: { method: 'GET', path: '/api/v3/scan/status', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  syncStatus: op({
+    input: z.object({}),
+    output: syncStatusSchema,
+    http: { method: 'GET', path: '/api/v3/sync/status', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  syncConflicts: op({
+    input: z.object({}),
+    output: syncConflictsOutput,
+    http: { method: 'GET', path: '/api/v3/sync/conflicts', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  resolveConflicts: op({
+    input: resolveConflictsInput,
+    output: resolveConflictsOutput,
+    http: {
+      method: 'POST',
+      path: '/api/v3/sync/conflicts/resolve',
+      source: 'body',
+      successStatus: 200,
+    },
+    auth: true,
+  }),
+  syncReceipts: op({
+    input: syncReceiptsInput,
+    output: syncReceiptsOutput,
+    http: { method: 'GET', path: '/api/v3/sync/receipts', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  setOffline: op({
+    input: setOfflineInput,
+    output: syncStatusSchema,
+    http: { method: 'PUT', path: '/api/v3/sync/offline', source: 'body', successStatus: 200 },
+    auth: true,
+  }),
+  syncNow: op({
+    input: z.object({}),
+    output: syncRunOutput,
+    http: { method: 'POST', path: '/api/v3/sync', source: 'body', successStatus: 200 },
     auth: true,
   }),
 } as const;
