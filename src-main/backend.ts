@@ -11,6 +11,7 @@ import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
 import { createDispatcher, toAppError } from './router/dispatcher';
 import { startScheduler, type Scheduler } from './scan';
+import { singleStoreSync } from './sync/service';
 import { appVersion } from './version';
 
 /**
@@ -71,6 +72,7 @@ export async function startBackend(
       authMode: verifier.mode,
       version: appVersion(),
       scanStatus: () => scheduler.status(),
+      sync: singleStoreSync(),
     });
     const dispatch = createDispatcher({ verifier, handlers, logger });
     return {

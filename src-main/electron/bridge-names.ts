@@ -15,11 +15,18 @@ export const BRIDGE_OPERATION_NAMES = [
   'placesSummary',
   'loadSampleData',
   'scanStatus',
+  'syncStatus',
+  'syncConflicts',
+  'resolveConflicts',
+  'syncReceipts',
+  'setOffline',
+  'syncNow',
 ] as const satisfies readonly OperationName[];
 
 export const BRIDGE_EVENT_NAMES = [
   'placesChanged',
   'scanProgress',
+  'syncStatus',
 ] as const satisfies readonly EventName[];
 
 type ListsEveryName<Missing extends never> = Missing;

@@ -2,6 +2,7 @@ import type { AuthMode } from '../auth';
 import type { EventBus } from '../events';
 import type { PlacesService } from '../places/service';
 import type { SampleDataLoader } from '../places/sample-data-loader';
+import type { SyncService } from '../sync/service';
 import type { Handlers } from './handlers';
 
 export interface HandlerDeps {
@@ -12,6 +13,7 @@ export interface HandlerDeps {
   authMode: AuthMode;
   version: string;
   scanStatus: Handlers['scanStatus'];
+  sync: SyncService;
 }
 
 /** The contract's operations bound to the services; each one is a single delegation. */
@@ -49,5 +51,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { message: `${inserted} sample places loaded`, inserted };
     },
     scanStatus: deps.scanStatus,
+    syncStatus: () => deps.sync.status(),
+    syncConflicts: (_input, ctx) => deps.sync.conflicts(ctx.userId!),
+    resolveConflicts: (input, ctx) => deps.sync.resolve(input, ctx.userId!),
+    syncReceipts: (input, ctx) => deps.sync.receipts(input.limit, ctx.userId!),
+    setOffline: (input) => deps.sync.setOffline(input.offline),
+    syncNow: () => deps.sync.syncNow(),
   };
 }

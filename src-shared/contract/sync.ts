@@ -158,7 +158,12 @@ export const syncReceiptSchema = z.object({
 export type SyncReceipt = z.infer<typeof syncReceiptSchema>;
 
 export const syncReceiptsInput = z.object({
-  limit: z.coerce.number().int().min(1, 'must be between 1 and 500').max(500, 'must be between 1 and 500').default(100),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 500')
+    .max(500, 'must be between 1 and 500')
+    .default(100),
 });
 export const syncReceiptsOutput = z.object({ items: z.array(syncReceiptSchema) });
 export type SyncReceiptsOutput = z.infer<typeof syncReceiptsOutput>;
