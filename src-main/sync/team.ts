@@ -10,6 +10,7 @@ import { createSqlitePlacesRepository } from '../places/sqlite-repository';
 import { isTemporaryFailure } from './apply-mutations';
 import type { SyncEngine } from './engine';
 import { conflictsOn, listConflicts, listReceipts, markResolved } from './inbox';
+import { describePreview, previewOutbox } from './run';
 import type { SyncService } from './service';
 
 /**
@@ -170,6 +171,26 @@ export function teamSyncService(deps: {
       };
     },
     receipts: async (limit, userId) => ({ items: listReceipts(replica, userId, limit) }),
+    async preview() {
+      const shared = engine.shared;
+      const unavailable = (why: string) =>
+        new AppError(
+          'unavailable',
+          `${why}: no preview now. Your decisions stay on this computer.`,
+          undefined,
+          {
+            retryAfterSeconds: 5,
+          },
+        );
+      if (!shared) throw unavailable('The shared store has not been reached yet');
+      try {
+        const p = await previewOutbox(shared, replica);
+        return { message: describePreview(p), ...p };
+      } catch (error) {
+        if (isTemporaryFailure(error)) throw unavailable('The shared store is unreachable');
+        throw error;
+      }
+    },
     setOffline: async (offline) => engine.setForcedOffline(offline),
     syncNow: () => engine.syncNow(),
   };

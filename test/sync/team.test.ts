@@ -138,9 +138,13 @@ describe('team mode', () => {
     await call(ben, 'ben', 'updateStatus', { place_ids: ids.slice(0, 150), status: 'Maybe' });
     await call(ben, 'ben', 'updateStatus', { place_ids: ids.slice(150), status: 'Not a Fit' });
 
-    // A dry run first: nothing sent.
     await call(ana, 'ana', 'setOffline', { offline: false });
     await statusWhen(ana, (s) => s.online && s.pending === 0);
+    // Before Ben goes back online: a dry run against the shared store as it is now.
+    const preview = await call(ben, 'ben', 'syncPreview', {});
+    expect(preview).toMatchObject({ total: 300, apply: 0, agree: 150, conflict: 150, reject: 0 });
+    expect(preview.message).toMatch(/^150 of your 300 decisions conflict with a colleague's/);
+    expect(await appliedRows(shared)).toHaveLength(300); // Ana's only: nothing of Ben's was sent
     await call(ben, 'ben', 'setOffline', { offline: false });
     const benSynced = await statusWhen(ben, (s) => s.pending === 0 && !s.syncing && s.online);
     expect(benSynced.conflicts).toBe(150);
