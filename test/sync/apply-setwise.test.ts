@@ -1,9 +1,11 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { SyncMutation } from '../../src-shared/contract/sync';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { PgStore } from '../../src-main/db/store';
 import { seededRandom } from '../../src-main/seeded-random';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
+import { waitFor } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import {
   appliedRows,
@@ -198,5 +200,50 @@ describe('applying a batch set-wise', () => {
     expect(at).toBeLessThanOrEqual(after.getTime());
     expect(report.results[0]!.place!.updated_at).toBe(written[0]!.toISOString());
     expect(await revisionOf(setwise, ids[0]!)).toBe(1);
+  });
+
+  test('the places are locked in place_id order, whatever the batch order and the table order', async () => {
+    // Stored z first, a second, and decided in that order: an unordered lock would take z first.
+    const [z, a] = ['lock-z', 'lock-a'];
+    await insertPlaces(setwise, [z]);
+    await insertPlaces(setwise, [a]);
+    const holder = new pg.Client({ connectionString: setwiseHandle.settings.DATABASE_URL });
+    const prober = new pg.Client({ connectionString: setwiseHandle.settings.DATABASE_URL });
+    await holder.connect();
+    await prober.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE', [z]);
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+        .rows[0]!.pid;
+      const running = applyMutations(setwise, [
+        mutation(z, 'Maybe', 0, 'ann'),
+        mutation(a, 'Maybe', 0, 'ann'),
+      ]);
+      // The push waits for z, held above.
+      await waitFor(
+        async () => {
+          const { rows } = await prober.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+               AND pid <> $1 AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+            [holderPid],
+          );
+          return rows.length > 0;
+        },
+        { what: 'the push to wait for the held place' },
+      );
+      // Locking in place_id order, it took a before asking for z: a is locked now.
+      await prober.query('BEGIN');
+      await expect(
+        prober.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE NOWAIT', [a]),
+      ).rejects.toMatchObject({ code: '55P03' });
+      await prober.query('ROLLBACK');
+      await holder.query('ROLLBACK');
+      const report = await running;
+      expect(report.results.map((x) => x.outcome)).toEqual(['applied', 'applied']);
+    } finally {
+      await holder.end();
+      await prober.end();
+    }
   });
 });
