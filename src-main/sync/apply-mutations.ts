@@ -64,15 +64,6 @@ type PlaceSnapshot = Pick<
   'status' | 'status_revision' | 'updated_by' | 'updated_at' | 'deep_scan_status'
 >;
 
-const snapshotColumns = {
-  place_id: t.place_id,
-  status: t.status,
-  status_revision: t.status_revision,
-  updated_by: t.updated_by,
-  updated_at: t.updated_at,
-  deep_scan_status: t.deep_scan_status,
-};
-
 function placeState(p: PlaceSnapshot): SyncPlaceState {
   return {
     status: p.status,
@@ -152,8 +143,12 @@ const timestamp = (text: string): Date => new Date(text);
  *    already at the target status, agreed; otherwise a conflict carrying theirs;
  * 3. step 6 for the applied ones by the reviewers' own code (updateStatusInTransaction), one call
  *    per target status and user (at most five statuses), without the undo journal;
- * 4. the applied places are read back, and every outcome and result is stored in one UPDATE,
- *    whose RETURNING is the answer (the stored JSON, so a repeat gets the very same).
+ * 4. every outcome and result is stored in one UPDATE, which also reads the applied places back
+ *    as step 6 left them; its RETURNING is the answer (the stored JSON, so a repeat gets the
+ *    very same).
+ *
+ * So a segment costs 4 + 2 x (target statuses and users among the applied) round trips: BEGIN,
+ * the claim, step 6's lock-and-count and update per group, the store, COMMIT.
  */
 async function applySegment(
   tx: Tx,
@@ -244,7 +239,8 @@ async function applySegment(
       const group = groups.get(key) ?? { status: m.target_status, userId: m.user_id, ords: [] };
       group.ords.push(row.ord);
       groups.set(key, group);
-      // The place is filled in after the update; the counts come from the state as locked.
+      // The place is filled in by the statement that stores the result, after the update; the
+      // counts come from the state as locked.
       outcomes[row.ord] = {
         ...base,
         outcome: 'applied',
@@ -280,10 +276,8 @@ async function applySegment(
     }
   }
 
-  const appliedIds: string[] = [];
   for (const group of groups.values()) {
     const ids = group.ords.map((ord) => segment[ord]!.place_id);
-    appliedIds.push(...ids);
     // Step 6 for these places, by the reviewers' own code path: the scan is derived here.
     const c = await updateStatusInTransaction(
       tx,
@@ -319,26 +313,31 @@ async function applySegment(
       );
     }
   }
-  if (appliedIds.length > 0) {
-    const after = await tx
-      .select(snapshotColumns)
-      .from(t)
-      .where(sql`${t.place_id} = ANY(${sql.param(appliedIds)}::text[])`);
-    const byId = new Map(after.map((p) => [p.place_id, p]));
-    for (const group of groups.values()) {
-      for (const ord of group.ords) {
-        outcomes[ord]!.place = placeState(byId.get(segment[ord]!.place_id)!);
-      }
-    }
-  }
-
   const decided = outcomes.flatMap((r) => (r ? [r] : []));
   if (decided.length > 0) {
+    // One statement stores every outcome; for the applied ones it reads the place back as step
+    // 6 left it (a later statement of the transaction sees its writes) into `result.place`, in
+    // the form placeState() gives (updated_at as toISOString() writes it: UTC, milliseconds,
+    // truncated as a JS Date truncates them), which saves a round trip.
     const stored = await tx.execute<{ mutation_id: string; result: SyncMutationResult }>(sql`
-      UPDATE ${appliedMutations} AS am SET outcome = x.outcome, result = x.result
+      UPDATE ${appliedMutations} AS am SET outcome = x.outcome,
+        result = CASE WHEN x.outcome = 'applied' THEN jsonb_set(x.result, '{place}',
+          jsonb_build_object(
+            'status', p.status,
+            'status_revision', p.status_revision,
+            'updated_by', p.updated_by,
+            'updated_at', to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'deep_scan_status', p.deep_scan_status))
+          ELSE x.result END
       FROM jsonb_to_recordset(${JSON.stringify(
-        decided.map((r) => ({ mutation_id: r.mutation_id, outcome: r.outcome, result: r })),
-      )}::jsonb) AS x(mutation_id uuid, outcome text, result jsonb)
+        decided.map((r) => ({
+          mutation_id: r.mutation_id,
+          place_id: r.place_id,
+          outcome: r.outcome,
+          result: r,
+        })),
+      )}::jsonb) AS x(mutation_id uuid, place_id text, outcome text, result jsonb)
+      LEFT JOIN ${t} AS p ON x.outcome = 'applied' AND p.place_id = x.place_id
       WHERE am.mutation_id = x.mutation_id
       RETURNING am.mutation_id::text AS mutation_id, am.result`);
     // The stored JSON, so the first answer is the very one every repeat gets.

@@ -246,4 +246,40 @@ describe('applying a batch set-wise', () => {
       await prober.end();
     }
   });
+
+  test('an applied decision that step 6 leaves untouched answers the place as it is, its microsecond time as a JS Date reads it', async () => {
+    const ids = ['us-a', 'us-b'];
+    await insertPlaces(setwise, ids);
+    // Selected with a finished scan, written with microseconds (as SQL's now() writes).
+    await setwise.pool.query(
+      `UPDATE places_staging SET status = 'Selected', deep_scan_status = 'Completed',
+         updated_at = '2026-11-30T08:15:42.123987Z', updated_by = 'importer' WHERE place_id = $1`,
+      [ids[0]],
+    );
+    const base = await revisionOf(setwise, ids[0]!);
+    const report = await applyMutations(setwise, [
+      mutation(ids[0]!, 'Selected', base, 'ann'),
+      mutation(ids[1]!, 'Maybe', 0, 'ann'),
+    ]);
+    expect(report.results.map((x) => x.outcome)).toEqual(['applied', 'applied']);
+    expect(report.results[0]!.counts).toEqual({
+      updated: 0,
+      queued: 0,
+      dequeued: 0,
+      already_queued: 0,
+      already_scanned: 1,
+    });
+    const states = await placeStates(setwise);
+    for (const [i, id] of ids.entries()) {
+      const s = states.get(id)!;
+      expect(report.results[i]!.place).toEqual({
+        status: s.status,
+        status_revision: s.status_revision,
+        updated_by: s.updated_by,
+        updated_at: s.updated_at.toISOString(),
+        deep_scan_status: s.deep_scan_status,
+      });
+    }
+    expect(report.results[0]!.place!.updated_at).toBe('2026-11-30T08:15:42.123Z');
+  });
 });
