@@ -137,8 +137,9 @@ const timestamp = (text: string): Date => new Date(text);
  *
  * 1. one statement reads the clock, records every id in applied_mutations (ON CONFLICT DO
  *    NOTHING: the ids already there are repeats and get their stored result, nothing else), and
- *    locks the places of the new ones in place_id order (FOR UPDATE: two pushes, or a push and a
- *    reviewer's update, never deadlock), reading them as locked;
+ *    locks the places of the new ones in row id order (FOR UPDATE), reading them as locked: the
+ *    order updateStatusInTransaction locks in, so two pushes, or a push and a reviewer's update,
+ *    never deadlock (place_id order would cross a reviewer's id order);
  * 2. each new mutation is classified: no such place, rejected; at its base revision, applied;
  *    already at the target status, agreed; otherwise a conflict carrying theirs;
  * 3. step 6 for the applied ones by the reviewers' own code (updateStatusInTransaction), one call
@@ -189,7 +190,7 @@ async function applySegment(
       SELECT p.place_id, p.status, p.status_revision, p.updated_by, p.updated_at,
              p.deep_scan_status
       FROM ${t} AS p WHERE p.place_id IN (SELECT place_id FROM claimed)
-      ORDER BY p.place_id FOR UPDATE OF p
+      ORDER BY p.id FOR UPDATE OF p
     )
     SELECT input.ord, claimed.mutation_id IS NOT NULL AS claimed,
            -- The statement's snapshot predates its own INSERT: only repeats are found here.

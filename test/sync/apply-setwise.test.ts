@@ -202,25 +202,29 @@ describe('applying a batch set-wise', () => {
     expect(await revisionOf(setwise, ids[0]!)).toBe(1);
   });
 
-  test('the places are locked in place_id order, whatever the batch order and the table order', async () => {
-    // Stored z first, a second, and decided in that order: an unordered lock would take z first.
+  test('the places are locked in row id order (the order of a reviewer update), whatever the batch, place_id and table orders', async () => {
+    // z gets the lower row id, a the higher; z is then rewritten, so its live version lies after
+    // a's in the table. In place_id, table and batch order a comes first; only in id order z does.
     const [z, a] = ['lock-z', 'lock-a'];
     await insertPlaces(setwise, [z]);
     await insertPlaces(setwise, [a]);
+    await setwise.pool.query(`UPDATE places_staging SET name = name || '.' WHERE place_id = $1`, [
+      z,
+    ]);
     const holder = new pg.Client({ connectionString: setwiseHandle.settings.DATABASE_URL });
     const prober = new pg.Client({ connectionString: setwiseHandle.settings.DATABASE_URL });
     await holder.connect();
     await prober.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE', [z]);
+      await holder.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE', [a]);
       const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
         .rows[0]!.pid;
       const running = applyMutations(setwise, [
-        mutation(z, 'Maybe', 0, 'ann'),
         mutation(a, 'Maybe', 0, 'ann'),
+        mutation(z, 'Maybe', 0, 'ann'),
       ]);
-      // The push waits for z, held above.
+      // The push waits for a, held above.
       await waitFor(
         async () => {
           const { rows } = await prober.query(
@@ -232,10 +236,10 @@ describe('applying a batch set-wise', () => {
         },
         { what: 'the push to wait for the held place' },
       );
-      // Locking in place_id order, it took a before asking for z: a is locked now.
+      // Locking in row id order, it took z before asking for a: z is locked now.
       await prober.query('BEGIN');
       await expect(
-        prober.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE NOWAIT', [a]),
+        prober.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE NOWAIT', [z]),
       ).rejects.toMatchObject({ code: '55P03' });
       await prober.query('ROLLBACK');
       await holder.query('ROLLBACK');
