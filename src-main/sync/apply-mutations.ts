@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import {
   syncMutationSchema,
@@ -205,6 +205,20 @@ async function applySegment(
     ORDER BY input.ord`);
   if (rows.length !== segment.length) throw new Error('applyMutations: claim rows mismatch');
   const now = timestamp(rows[0]!.now);
+  // A repeat whose first push was still running when this statement started (a resend racing
+  // the original): the INSERT waited for it to commit, then skipped the id, but the statement's
+  // snapshot predates that commit, so its stored result is read by a new statement. Rare: only
+  // then does a segment cost one more round trip.
+  const late = rows.filter((row) => !row.claimed && !row.stored);
+  if (late.length > 0) {
+    const ids = late.map((row) => segment[row.ord]!.mutation_id);
+    const stored = await tx
+      .select({ mutation_id: appliedMutations.mutation_id, result: appliedMutations.result })
+      .from(appliedMutations)
+      .where(inArray(appliedMutations.mutation_id, ids));
+    const byId = new Map(stored.map((x) => [x.mutation_id, x.result]));
+    for (const row of late) row.stored = byId.get(segment[row.ord]!.mutation_id) ?? null;
+  }
 
   const outcomes: (SyncMutationResult | null)[] = segment.map(() => null);
   const answers: (SyncMutationResult | null)[] = segment.map(() => null);

@@ -286,4 +286,63 @@ describe('applying a batch set-wise', () => {
     }
     expect(report.results[0]!.place!.updated_at).toBe('2026-11-30T08:15:42.123Z');
   });
+
+  test('a resend racing its first push (not yet committed) gets the first answer once it commits', async () => {
+    const id = 'race-a';
+    await insertPlaces(setwise, [id]);
+    const m = mutation(id, 'Maybe', 0, 'ann');
+    // The first push, by hand: its ledger row is written but not committed.
+    const first = new pg.Client({ connectionString: setwiseHandle.settings.DATABASE_URL });
+    await first.connect();
+    try {
+      await first.query('BEGIN');
+      const firstPid = (await first.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+        .rows[0]!.pid;
+      const answer = {
+        mutation_id: m.mutation_id,
+        place_id: id,
+        outcome: 'agreed',
+        place: {
+          status: 'New',
+          status_revision: 0,
+          updated_by: null,
+          updated_at: '2026-12-01T09:59:00.000Z',
+          deep_scan_status: null,
+        },
+        theirs: null,
+        counts: null,
+        reason: null,
+      };
+      await first.query(
+        `INSERT INTO applied_mutations (mutation_id, place_id, user_id, target_status,
+           base_revision, outcome, result, applied_at)
+         VALUES ($1, $2, 'ann', 'Maybe', 0, 'agreed', $3, now())`,
+        [m.mutation_id, id, JSON.stringify(answer)],
+      );
+      const resend = applyMutations(setwise, [m], now);
+      // The resend's INSERT waits for the first push's row.
+      await waitFor(
+        async () => {
+          const { rows } = await setwise.pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+               AND pid <> $1 AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+            [firstPid],
+          );
+          return rows.length > 0;
+        },
+        { what: 'the resend to wait for the first push' },
+      );
+      await first.query('COMMIT');
+      const report = await resend;
+      expect(report.stopped).toBeNull();
+      expect(report.results).toEqual([answer]);
+      // Nothing else was written: the place is as it was.
+      expect((await placeStates(setwise)).get(id)).toMatchObject({
+        status: 'New',
+        status_revision: 0,
+      });
+    } finally {
+      await first.end();
+    }
+  });
 });
