@@ -182,8 +182,7 @@ async function applySegment(
         base_revision, outcome, result, applied_at)
       SELECT input.mutation_id, input.place_id, input.user_id, input.target_status,
         input.base_revision, 'rejected', '{"pending": true}'::jsonb, clock.now
-      -- In id order, so two pushes carrying some of the same ids (a resend racing the first
-      -- send) wait for each other's ids in one order, never in a cycle.
+      -- In id order: two pushes sharing ids never wait for each other in a cycle.
       FROM input, clock ORDER BY input.mutation_id
       ON CONFLICT (mutation_id) DO NOTHING
       RETURNING mutation_id, place_id

@@ -123,15 +123,19 @@ describe('a temporary failure in the middle of a batch', () => {
       poolSize: 2,
     });
     try {
+      const holderPid = (await holder!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+        .rows[0]!.pid;
       const running = applyMutations(applying, batch, now);
-      // The backend applying the second segment, waiting for the holder's row lock (asked on
+      // The backend applying the second segment, blocked by the holder's row lock (asked on
       // another connection: inside the holder's transaction pg_stat_activity is a snapshot).
+      // Found by who blocks it, not by its SQL text (pg_stat_activity cuts long statements).
       const pid = await waitFor(
         async () => {
           const { rows } = await store.pool.query<{ pid: number }>(
             `SELECT pid FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()
-               AND wait_event_type = 'Lock' AND query ILIKE '%for update%'`,
+               AND $1::int = ANY(pg_blocking_pids(pid))`,
+            [holderPid],
           );
           return rows[0]?.pid;
         },
