@@ -2,7 +2,7 @@
  * `npm run bench:sync`: offline sync against the bare drivers doing the same work, in one run.
  * Prints a Markdown table; each row a measurement and its ratio to a raw baseline measured in the
  * same run. Not a timed test.
- *   npm run bench:sync -- --decisions 10000 --batch 500 --delay 50 --pull-rows 100000 \
+ *   npm run bench:sync -- --decisions 10000 --batch 1000 --delay 50 --pull-rows 100000 \
  *     --offline-places 100000 --offline-decisions 200 [--only push,pull,offline]
  * Issue 8's numbers: 10,000 decisions pushed in under 30 s over a 100 ms round trip; a first pull
  * of 1,000,000 places (`--pull-rows 1000000`) within 2x of the bare drivers; an offline decision
@@ -27,14 +27,16 @@ import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import { createSqlitePlacesRepository } from '../src-main/places/sqlite-repository';
 import { seededRandom } from '../src-main/seeded-random';
-import { applyMutations } from '../src-main/sync/apply-mutations';
+import { pendingDecisions } from '../src-main/sync/outbox';
+import { pullChanges } from '../src-main/sync/pull';
+import { PUSH_BATCH_SIZE, pushOutbox } from '../src-main/sync/push';
 import { createTestStore, PG_ADMIN_URL, type TestStoreHandle } from '../test/support/stores';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy';
 import { argValue, printTable, type Row } from './support';
 import { measureFirstPull } from './sync-pull';
 
 const DECISIONS = Number(argValue('decisions', '10000'));
-const BATCH = Number(argValue('batch', '500'));
+const BATCH = Number(argValue('batch', String(PUSH_BATCH_SIZE)));
 const DELAY_MS = Number(argValue('delay', '50'));
 const PULL_ROWS = Number(argValue('pull-rows', '100000'));
 const PULL_RUNS = Number(argValue('pull-runs', '3'));
@@ -84,21 +86,34 @@ async function decisionsFor(store: PgStore): Promise<SyncMutation[]> {
 }
 
 /**
- * >>> THE PUSH CLIENT PLUGS IN HERE <<<
- * For now the server side is called directly, in batches, as the push client will (each batch
- * sent whole; a stopped batch would be retried from `stopped.index`). When src-main/sync/push.ts
- * lands, this becomes `pushOutbox(pg, replica, { ... })` over a replica whose outbox holds these
- * decisions (written by createSqlitePlacesRepository(db, { outbox: true })), so the measurement
- * includes the outbox reads and the receipts.
+ * The offline decisions as a reviewer leaves them: a replica pulled from the server (directly,
+ * before the clock starts), then the decisions made on it through the outbox, grouped by target
+ * status (one update per status, as a reviewer's bulk decisions would be).
  */
-async function push(server: PgStore, decisions: SyncMutation[]): Promise<number> {
-  let applied = 0;
-  for (let i = 0; i < decisions.length; i += BATCH) {
-    const report = await applyMutations(server, decisions.slice(i, i + BATCH));
-    if (report.stopped) throw new Error(`push stopped: ${report.stopped.error}`);
-    applied += report.results.filter((x) => x.outcome === 'applied').length;
+async function replicaWith(
+  server: PgStore,
+  decisions: SyncMutation[],
+): Promise<{ handle: TestStoreHandle; replica: SqliteStore }> {
+  const handle = await createTestStore('sqlite');
+  const replica = (await handle.open()) as SqliteStore;
+  await pullChanges(server, replica, { pendingDecisions: pendingDecisions(replica.sqlite) });
+  const offline = createPlacesService(
+    createSqlitePlacesRepository(replica.db, { outbox: true }),
+    undefined,
+    { offline: true },
+  );
+  for (const status of PLACE_STATUSES) {
+    const ids = decisions.filter((m) => m.target_status === status).map((m) => m.place_id);
+    if (ids.length) await offline.updateStatus({ place_ids: ids, status }, 'offline-ann');
   }
-  return applied;
+  return { handle, replica };
+}
+
+/** The push client itself (src-main/sync/push.ts): outbox reads, the server, the receipts. */
+async function push(server: PgStore, replica: SqliteStore): Promise<number> {
+  const result = await pushOutbox(server, replica, { batchSize: BATCH });
+  if (result.stopped) throw new Error(`push stopped: ${result.stopped.error}`);
+  return result.applied;
 }
 
 /** The floor: the same status changes, one raw UPDATE statement per batch, no transaction. */
@@ -125,9 +140,11 @@ async function benchPush(): Promise<Row> {
   const subject = await seededServer(DECISIONS);
   const floor = await seededServer(DECISIONS);
   let slowServer: PgStore | undefined;
+  let local: { handle: TestStoreHandle; replica: SqliteStore } | undefined;
   let slowPool: pg.Pool | undefined;
   try {
     const decisions = await decisionsFor(subject.store);
+    local = await replicaWith(subject.store, decisions);
     slowServer = await openPostgres(proxy.url(subject.handle.settings.DATABASE_URL!), {
       migrate: false,
       poolSize: 2,
@@ -139,7 +156,7 @@ async function benchPush(): Promise<Row> {
     await slowPool.query('SELECT 1');
 
     let start = performance.now();
-    const applied = await push(slowServer, decisions);
+    const applied = await push(slowServer, local.replica);
     const pushMs = performance.now() - start;
     if (applied !== decisions.length) throw new Error(`applied ${applied} of ${decisions.length}`);
     log(`push: ${decisions.length} decisions in ${seconds(pushMs)}`);
@@ -151,7 +168,7 @@ async function benchPush(): Promise<Row> {
     log(`raw floor: ${updated} updates in ${seconds(rawMs)}`);
     return {
       store: 'postgres',
-      measure: `push of ${DECISIONS.toLocaleString('en-US')} decisions (batches of ${BATCH}) over ${2 * DELAY_MS} ms RTT, applyMutations vs one raw UPDATE per batch`,
+      measure: `push of ${DECISIONS.toLocaleString('en-US')} decisions (batches of ${BATCH}) over ${2 * DELAY_MS} ms RTT, pushOutbox (outbox to receipts) vs one raw UPDATE per batch`,
       subject: pushMs,
       baseline: rawMs,
       target: 0,
@@ -161,6 +178,7 @@ async function benchPush(): Promise<Row> {
     await slowServer?.close();
     await slowPool?.end();
     await proxy.close();
+    await local?.handle.dispose();
     await subject.handle.dispose();
     await floor.handle.dispose();
   }
