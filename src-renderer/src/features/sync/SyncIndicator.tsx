@@ -1,0 +1,153 @@
+import { useId, useState } from 'react';
+import type { SyncStatus } from '../../../../src-shared/contract';
+import { toAppError } from '../../api/client';
+import { useClient } from '../../api/client-context';
+import { plainErrorText } from '../feedback/error-text';
+import { useToasts } from '../feedback/toasts';
+import { syncIndicatorView } from './sync-indicator-model';
+
+interface SyncIndicatorProps {
+  status: SyncStatus | null;
+  /** The polite live region's text (online/offline changes only). */
+  announcement: string;
+  now: number;
+  onStatus(status: SyncStatus): void;
+  onOpenConflicts(): void;
+  onOpenReceipts(): void;
+}
+
+/**
+ * Team mode's state in the header: online, offline (this computer) or syncing, what waits to be
+ * synced, conflicts (opens the inbox), the last sync, and the reviewer's two levers: work
+ * offline, sync now. Nothing at all with one store (single mode) or before the first status.
+ */
+export function SyncIndicator({
+  status,
+  announcement,
+  now,
+  onStatus,
+  onOpenConflicts,
+  onOpenReceipts,
+}: SyncIndicatorProps) {
+  const client = useClient();
+  const { notify } = useToasts();
+  const [toggling, setToggling] = useState(false);
+  const [syncing, setSyncing] = useState(false);
+  const detailId = useId();
+  const errorId = useId();
+  const progressId = useId();
+
+  const view = status ? syncIndicatorView(status, now) : null;
+  if (!status || !view) return null;
+
+  const setOffline = async (offline: boolean) => {
+    setToggling(true);
+    try {
+      onStatus(await client.call('setOffline', { offline }));
+    } catch (thrown) {
+      notify(
+        'error',
+        plainErrorText(toAppError(thrown), offline ? 'switching to offline' : 'going back online'),
+      );
+    } finally {
+      setToggling(false);
+    }
+  };
+
+  const syncNow = async () => {
+    setSyncing(true);
+    try {
+      const result = await client.call('syncNow', {});
+      notify(result.incomplete ? 'error' : 'success', result.message);
+    } catch (thrown) {
+      notify('error', plainErrorText(toAppError(thrown), 'the sync'), {
+        label: 'Retry',
+        run: () => void syncNow(),
+      });
+    } finally {
+      setSyncing(false);
+    }
+  };
+
+  const busySyncing = status.syncing || syncing;
+  return (
+    <section className="sync-indicator" data-state={view.state} aria-label="Sync">
+      <span
+        className="sync-state"
+        aria-describedby={`${detailId}${view.errorText ? ` ${errorId}` : ''}`}
+        title={view.errorText ? `${view.detail}\n${view.errorText}` : view.detail}
+      >
+        <span className="sync-dot" aria-hidden="true" />
+        {view.label}
+      </span>
+      <span id={detailId} className="visually-hidden">
+        {view.detail}
+      </span>
+      {view.errorText ? (
+        <span id={errorId} className="sync-error" title={view.errorText}>
+          <span aria-hidden="true">⚠ </span>
+          <span className="visually-hidden">Last sync error: </span>
+          {view.errorText}
+        </span>
+      ) : null}
+      {view.progress ? (
+        <span className="sync-pull">
+          <span id={progressId} className="visually-hidden">
+            {view.progress.text}
+          </span>
+          <span
+            className="progress-track sync-progress"
+            role="progressbar"
+            aria-labelledby={progressId}
+            aria-valuemin={0}
+            aria-valuemax={view.progress.total}
+            aria-valuenow={view.progress.done}
+            aria-valuetext={view.progress.text}
+            title={view.progress.text}
+          >
+            <span
+              className="progress-segment segment-completed"
+              style={{ width: `${((view.progress.done / view.progress.total) * 100).toFixed(1)}%` }}
+            />
+          </span>
+        </span>
+      ) : null}
+      {view.pendingText ? <span className="sync-pending">{view.pendingText}</span> : null}
+      <button
+        type="button"
+        className="sync-conflicts"
+        data-has={status.conflicts > 0 ? 'yes' : 'no'}
+        aria-haspopup="dialog"
+        onClick={onOpenConflicts}
+      >
+        {view.conflictsText}
+      </button>
+      {view.rejectedText ? <span className="sync-rejected">{view.rejectedText}</span> : null}
+      <span className="muted sync-last">{view.lastSyncedText}</span>
+      <label className="sync-toggle">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={status.forced_offline}
+          disabled={toggling}
+          onChange={(event) => void setOffline(event.target.checked)}
+        />
+        Work offline
+      </label>
+      <button
+        type="button"
+        disabled={busySyncing}
+        aria-busy={busySyncing}
+        onClick={() => void syncNow()}
+      >
+        {busySyncing ? 'Syncing…' : 'Sync now'}
+      </button>
+      <button type="button" className="link-button" aria-haspopup="dialog" onClick={onOpenReceipts}>
+        Recent offline decisions
+      </button>
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+    </section>
+  );
+}
