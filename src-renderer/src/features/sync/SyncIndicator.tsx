@@ -92,9 +92,7 @@ export function SyncIndicator({
       ) : null}
       {view.progress ? (
         <span className="sync-pull">
-          <span id={progressId} className="visually-hidden">
-            {view.progress.text}
-          </span>
+          <span id={progressId}>First download</span>
           <span
             className="progress-track sync-progress"
             role="progressbar"
@@ -110,6 +108,7 @@ export function SyncIndicator({
               style={{ width: `${((view.progress.done / view.progress.total) * 100).toFixed(1)}%` }}
             />
           </span>
+          <span aria-hidden="true">{view.progress.percent}</span>
         </span>
       ) : null}
       {view.pendingText ? <span className="sync-pending">{view.pendingText}</span> : null}

@@ -90,6 +90,7 @@ describe('sync indicator', () => {
       done: 1200,
       total: 50000,
       text: 'First download: 1,200 of 50,000 changes',
+      percent: '2%',
     });
   });
 

@@ -19,7 +19,7 @@ export interface SyncIndicatorView {
   /** "Last synced 5 min ago" / "Never synced". */
   lastSyncedText: string;
   /** The first pull's progress, or null. */
-  progress: { done: number; total: number; text: string } | null;
+  progress: { done: number; total: number; text: string; percent: string } | null;
   /** Why the last attempt failed, or null. */
   errorText: string | null;
 }
@@ -50,12 +50,14 @@ export function syncIndicatorView(status: SyncStatus, now: number): SyncIndicato
         (status.oldest_pending_at ? `, oldest ${formatAge(status.oldest_pending_at, now)}` : '')
       : null;
 
+  const pull = status.pull_progress;
   const progress =
-    status.pull_progress && status.pull_progress.total > 0
+    pull && pull.total > 0
       ? {
-          done: Math.min(status.pull_progress.done, status.pull_progress.total),
-          total: status.pull_progress.total,
-          text: `First download: ${formatCount(status.pull_progress.done)} of ${formatCount(status.pull_progress.total)} changes`,
+          done: Math.min(pull.done, pull.total),
+          total: pull.total,
+          percent: `${Math.floor((Math.min(pull.done, pull.total) / pull.total) * 100)}%`,
+          text: `First download: ${formatCount(pull.done)} of ${formatCount(pull.total)} changes`,
         }
       : null;
 
