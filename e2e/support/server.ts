@@ -35,8 +35,6 @@ export interface TestServerOptions {
   scheduler?: boolean;
   /** More settings for serve (the Places API key and base URL, the scheduler's figures...). */
   env?: Record<string, string>;
-  /** More arguments for serve (`--offline`). */
-  serveArgs?: readonly string[];
 }
 
 export interface TestServer {
@@ -105,14 +103,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     const start = async () => {
       const spawned = spawn(
         process.execPath,
-        [
-          CLI,
-          'serve',
-          '--port',
-          String(port),
-          ...(options.scheduler ? [] : ['--no-scheduler']),
-          ...(options.serveArgs ?? []),
-        ],
+        [CLI, 'serve', '--port', String(port), ...(options.scheduler ? [] : ['--no-scheduler'])],
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child = spawned;
