@@ -72,78 +72,95 @@ export function SyncIndicator({
   const busySyncing = status.syncing || syncing;
   return (
     <section className="sync-indicator" data-state={view.state} aria-label="Sync">
-      <span
-        className="sync-state"
-        aria-describedby={`${detailId}${view.errorText ? ` ${errorId}` : ''}`}
-        title={view.errorText ? `${view.detail}\n${view.errorText}` : view.detail}
-      >
-        <span className="sync-dot" aria-hidden="true" />
-        {view.label}
-      </span>
-      <span id={detailId} className="visually-hidden">
-        {view.detail}
-      </span>
-      {view.errorText ? (
-        <span id={errorId} className="sync-error" title={view.errorText}>
-          <span aria-hidden="true">⚠ </span>
-          <span className="visually-hidden">Last sync error: </span>
-          {view.errorText}
+      <div className="sync-facts">
+        <span
+          className="sync-state"
+          aria-describedby={`${detailId}${view.errorText ? ` ${errorId}` : ''}`}
+          title={view.errorText ? `${view.detail}\n${view.errorText}` : view.detail}
+        >
+          <span className="sync-dot" aria-hidden="true" />
+          {view.label}
         </span>
-      ) : null}
-      {view.progress ? (
-        <span className="sync-pull">
-          <span id={progressId}>First download</span>
-          <span
-            className="progress-track sync-progress"
-            role="progressbar"
-            aria-labelledby={progressId}
-            aria-valuemin={0}
-            aria-valuemax={view.progress.total}
-            aria-valuenow={view.progress.done}
-            aria-valuetext={view.progress.text}
-            title={view.progress.text}
+        <span id={detailId} className="visually-hidden">
+          {view.detail}
+        </span>
+        {view.errorText ? (
+          <button
+            type="button"
+            className="link-button sync-error"
+            title={view.errorText}
+            onClick={() => notify('error', `The last sync attempt failed: ${view.errorText}`)}
           >
+            <span aria-hidden="true">⚠ </span>Sync error
+            <span id={errorId} className="visually-hidden">
+              : {view.errorText}
+            </span>
+          </button>
+        ) : null}
+        {view.progress ? (
+          <span className="sync-pull">
+            <span id={progressId}>First download</span>
             <span
-              className="progress-segment segment-completed"
-              style={{ width: `${((view.progress.done / view.progress.total) * 100).toFixed(1)}%` }}
-            />
+              className="progress-track sync-progress"
+              role="progressbar"
+              aria-labelledby={progressId}
+              aria-valuemin={0}
+              aria-valuemax={view.progress.total}
+              aria-valuenow={view.progress.done}
+              aria-valuetext={view.progress.text}
+              title={view.progress.text}
+            >
+              <span
+                className="progress-segment segment-completed"
+                style={{
+                  width: `${((view.progress.done / view.progress.total) * 100).toFixed(1)}%`,
+                }}
+              />
+            </span>
+            <span aria-hidden="true">{view.progress.percent}</span>
           </span>
-          <span aria-hidden="true">{view.progress.percent}</span>
-        </span>
-      ) : null}
-      {view.pendingText ? <span className="sync-pending">{view.pendingText}</span> : null}
-      <button
-        type="button"
-        className="sync-conflicts"
-        data-has={status.conflicts > 0 ? 'yes' : 'no'}
-        aria-haspopup="dialog"
-        onClick={onOpenConflicts}
-      >
-        {view.conflictsText}
-      </button>
-      {view.rejectedText ? <span className="sync-rejected">{view.rejectedText}</span> : null}
-      <span className="muted sync-last">{view.lastSyncedText}</span>
-      <label className="sync-toggle">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={status.forced_offline}
-          disabled={toggling}
-          onChange={(event) => void setOffline(event.target.checked)}
-        />
-        Work offline
-      </label>
-      <button
-        type="button"
-        disabled={busySyncing}
-        aria-busy={busySyncing}
-        onClick={() => void syncNow()}
-      >
-        {busySyncing ? 'Syncing…' : 'Sync now'}
-      </button>
-      <button type="button" className="link-button" aria-haspopup="dialog" onClick={onOpenReceipts}>
-        Recent offline decisions
-      </button>
+        ) : null}
+        {view.pendingText ? <span className="sync-pending">{view.pendingText}</span> : null}
+        <button
+          type="button"
+          className="sync-conflicts"
+          data-has={status.conflicts > 0 ? 'yes' : 'no'}
+          aria-haspopup="dialog"
+          onClick={onOpenConflicts}
+        >
+          {view.conflictsText}
+        </button>
+        {view.rejectedText ? <span className="sync-rejected">{view.rejectedText}</span> : null}
+        <span className="muted sync-last">{view.lastSyncedText}</span>
+      </div>
+      <div className="sync-actions">
+        <label className="sync-toggle">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={status.forced_offline}
+            disabled={toggling}
+            onChange={(event) => void setOffline(event.target.checked)}
+          />
+          Work offline
+        </label>
+        <button
+          type="button"
+          disabled={busySyncing}
+          aria-busy={busySyncing}
+          onClick={() => void syncNow()}
+        >
+          {busySyncing ? 'Syncing…' : 'Sync now'}
+        </button>
+        <button
+          type="button"
+          className="link-button"
+          aria-haspopup="dialog"
+          onClick={onOpenReceipts}
+        >
+          Recent offline decisions
+        </button>
+      </div>
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
