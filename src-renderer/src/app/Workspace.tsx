@@ -23,7 +23,6 @@ import { SummaryPanel } from '../features/summary/SummaryPanel';
 import { ConflictsInbox } from '../features/sync/ConflictsInbox';
 import { ReceiptsDialog } from '../features/sync/ReceiptsDialog';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
-import { useNow } from '../features/sync/use-now';
 import { useSyncStatus } from '../features/sync/use-sync-status';
 import { useSummary } from '../features/summary/use-summary';
 import type { DeskAction, DeskState } from './desk-state';
@@ -49,7 +48,6 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const [gridAnswered, setGridAnswered] = useState(false);
   const { summary, progress, reload: reloadSummary } = useSummary(epoch, gridAnswered);
   const sync = useSyncStatus(epoch);
-  const now = useNow();
   const [syncDialog, setSyncDialog] = useState<'conflicts' | 'receipts' | null>(null);
   const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
 
@@ -130,7 +128,6 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         <SyncIndicator
           status={sync.status}
           announcement={sync.announcement}
-          now={now}
           onStatus={sync.update}
           onOpenConflicts={() => setSyncDialog('conflicts')}
           onOpenReceipts={() => setSyncDialog('receipts')}
@@ -186,10 +183,9 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         open={syncDialog === 'conflicts'}
         onClose={closeSyncDialog}
         conflictCount={sync.status?.conflicts ?? 0}
-        now={now}
         onResolved={onSaved}
       />
-      <ReceiptsDialog open={syncDialog === 'receipts'} onClose={closeSyncDialog} now={now} />
+      <ReceiptsDialog open={syncDialog === 'receipts'} onClose={closeSyncDialog} />
     </div>
   );
 }

@@ -17,6 +17,7 @@ import {
   type Keep,
 } from './conflict-selection';
 import { placeLabel, scanStateText } from './receipt-text';
+import { useNow } from './use-now';
 
 /** Rows drawn at once; ticking "all" still covers every conflict, listed or not. */
 const ROWS_SHOWN = 200;
@@ -26,7 +27,6 @@ interface ConflictsInboxProps {
   onClose(): void;
   /** The status's conflict count: when it changes while open, the list is read again. */
   conflictCount: number;
-  now: number;
   /** After resolving: the grid and the summary re-read. */
   onResolved(): void;
 }
@@ -34,13 +34,7 @@ interface ConflictsInboxProps {
 type Loaded = { items: SyncConflict[] } | { error: string } | null;
 
 /** My offline decisions a colleague overtook: keep mine or accept theirs, one or many at once. */
-export function ConflictsInbox({
-  open,
-  onClose,
-  conflictCount,
-  now,
-  onResolved,
-}: ConflictsInboxProps) {
+export function ConflictsInbox({ open, onClose, conflictCount, onResolved }: ConflictsInboxProps) {
   return (
     <ModalDialog
       open={open}
@@ -48,17 +42,17 @@ export function ConflictsInbox({
       labelledBy="conflicts-title"
       className="sync-dialog conflicts-inbox"
     >
-      <InboxBody conflictCount={conflictCount} now={now} onResolved={onResolved} />
+      <InboxBody conflictCount={conflictCount} onResolved={onResolved} />
     </ModalDialog>
   );
 }
 
 function InboxBody({
   conflictCount,
-  now,
   onResolved,
-}: Pick<ConflictsInboxProps, 'conflictCount' | 'now' | 'onResolved'>) {
+}: Pick<ConflictsInboxProps, 'conflictCount' | 'onResolved'>) {
   const client = useClient();
+  const now = useNow();
   const [loaded, setLoaded] = useState<Loaded>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);

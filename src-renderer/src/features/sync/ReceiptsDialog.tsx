@@ -6,17 +6,17 @@ import { plainErrorText } from '../feedback/error-text';
 import { ModalDialog } from '../feedback/ModalDialog';
 import { formatAgo } from './age';
 import { placeLabel, receiptStateText } from './receipt-text';
+import { useNow } from './use-now';
 
 const RECEIPTS_SHOWN = 100;
 
 interface ReceiptsDialogProps {
   open: boolean;
   onClose(): void;
-  now: number;
 }
 
 /** The reviewer's latest offline decisions, newest first, with what became of each. */
-export function ReceiptsDialog({ open, onClose, now }: ReceiptsDialogProps) {
+export function ReceiptsDialog({ open, onClose }: ReceiptsDialogProps) {
   return (
     <ModalDialog
       open={open}
@@ -24,15 +24,16 @@ export function ReceiptsDialog({ open, onClose, now }: ReceiptsDialogProps) {
       labelledBy="receipts-title"
       className="sync-dialog receipts-dialog"
     >
-      <ReceiptsBody now={now} />
+      <ReceiptsBody />
     </ModalDialog>
   );
 }
 
 type Loaded = { items: SyncReceipt[] } | { error: string } | null;
 
-function ReceiptsBody({ now }: { now: number }) {
+function ReceiptsBody() {
   const client = useClient();
+  const now = useNow();
   const [loaded, setLoaded] = useState<Loaded>(null);
 
   useEffect(() => {

@@ -5,12 +5,12 @@ import { useClient } from '../../api/client-context';
 import { plainErrorText } from '../feedback/error-text';
 import { useToasts } from '../feedback/toasts';
 import { syncIndicatorView } from './sync-indicator-model';
+import { useNow } from './use-now';
 
 interface SyncIndicatorProps {
   status: SyncStatus | null;
   /** The polite live region's text (online/offline changes only). */
   announcement: string;
-  now: number;
   onStatus(status: SyncStatus): void;
   onOpenConflicts(): void;
   onOpenReceipts(): void;
@@ -21,24 +21,29 @@ interface SyncIndicatorProps {
  * synced, conflicts (opens the inbox), the last sync, and the reviewer's two levers: work
  * offline, sync now. Nothing at all with one store (single mode) or before the first status.
  */
-export function SyncIndicator({
+export function SyncIndicator(props: SyncIndicatorProps) {
+  const { status } = props;
+  return status && status.mode === 'team' ? <TeamSyncIndicator {...props} status={status} /> : null;
+}
+
+function TeamSyncIndicator({
   status,
   announcement,
-  now,
   onStatus,
   onOpenConflicts,
   onOpenReceipts,
-}: SyncIndicatorProps) {
+}: SyncIndicatorProps & { status: SyncStatus }) {
   const client = useClient();
   const { notify } = useToasts();
   const [toggling, setToggling] = useState(false);
   const [syncing, setSyncing] = useState(false);
+  const now = useNow();
   const detailId = useId();
   const errorId = useId();
   const progressId = useId();
 
-  const view = status ? syncIndicatorView(status, now) : null;
-  if (!status || !view) return null;
+  const view = syncIndicatorView(status, now);
+  if (!view) return null;
 
   const setOffline = async (offline: boolean) => {
     setToggling(true);
