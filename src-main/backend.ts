@@ -1,8 +1,8 @@
 import type { OperationName } from '../src-shared/contract';
 import type { ErrorBody } from '../src-shared/errors';
 import { createTokenVerifier, issueLocalToken, type AuthMode, type VerifiedToken } from './auth';
-import type { Settings } from './config';
-import { openStore, type Store } from './db/store';
+import { isTeamMode, type Settings } from './config';
+import { openSqlite, openStore, type PgStore, type Store } from './db/store';
 import { createEventBus, type EventListener } from './events';
 import { createLogger, type Logger } from './logger';
 import { createSampleDataLoader } from './places/sample-data-loader';
@@ -10,8 +10,10 @@ import { createPlacesService, placesRepositoryFor, type PlacesService } from './
 import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
 import { createDispatcher, toAppError } from './router/dispatcher';
-import { startScheduler, type Scheduler } from './scan';
+import { readScanProgress, startScheduler, type Scheduler } from './scan';
+import { createSyncEngine, type SyncEngine } from './sync/engine';
 import { singleStoreSync } from './sync/service';
+import { createTeamPlaces, teamSampleData, teamSyncService } from './sync/team';
 import { appVersion } from './version';
 
 /**
@@ -42,12 +44,18 @@ export interface Backend {
   readonly authMode: AuthMode;
   readonly logger: Logger;
   readonly scan: Scheduler;
+  /** Team mode only: the engine moving decisions between the replica and the shared store. */
+  readonly sync: SyncEngine | null;
 }
 
 export interface StartBackendOptions {
   logger?: Logger;
   /** Run the deep scan loop in this process (default true; `serve --no-scheduler` says false). */
   scheduler?: boolean;
+  /** Team mode: work on the replica and keep decisions in the outbox (`serve --offline`). */
+  offline?: boolean;
+  /** Team mode: the random source of the retry jitter (tests seed it). */
+  random?: () => number;
 }
 
 /** Opens the store (applying pending sql/ scripts), the token verifier and the services. */
@@ -55,6 +63,7 @@ export async function startBackend(
   settings: Settings,
   options: StartBackendOptions = {},
 ): Promise<Backend> {
+  if (isTeamMode(settings)) return startTeamBackend(settings, options);
   const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
   const store = await openStore(settings);
   let scan: Scheduler | undefined;
@@ -74,33 +83,155 @@ export async function startBackend(
       scanStatus: () => scheduler.status(),
       sync: singleStoreSync(),
     });
-    const dispatch = createDispatcher({ verifier, handlers, logger });
-    return {
+    return assemble({
       settings,
       store,
       places,
       logger,
-      authMode: verifier.mode,
-      dispatch,
-      authenticate: (token) =>
-        verifier.verifyWithExpiry(token).then(
-          (user) => ({ ok: true as const, user }),
-          (error: unknown) => ({
-            ok: false as const,
-            error: toAppError(error, 'events', logger).toBody(),
-          }),
-        ),
-      subscribe: events.subscribe,
-      issueLocalToken: (sub, ttlSeconds) => issueLocalToken(settings, { sub, ttlSeconds }),
+      verifier,
+      handlers,
+      events,
       scan: scheduler,
+      sync: null,
       close: async () => {
         await scheduler.stop();
         await store.close();
       },
-    };
+    });
   } catch (error) {
     await scan?.stop();
     await store.close();
+    throw error;
+  }
+}
+
+function assemble(parts: {
+  settings: Settings;
+  store: Store;
+  places: PlacesService;
+  logger: Logger;
+  verifier: Awaited<ReturnType<typeof createTokenVerifier>>;
+  handlers: ReturnType<typeof createHandlers>;
+  events: ReturnType<typeof createEventBus>;
+  scan: Scheduler;
+  sync: SyncEngine | null;
+  close: () => Promise<void>;
+}): Backend {
+  const { settings, verifier, logger } = parts;
+  return {
+    settings,
+    store: parts.store,
+    places: parts.places,
+    logger,
+    authMode: verifier.mode,
+    dispatch: createDispatcher({ verifier, handlers: parts.handlers, logger }),
+    authenticate: (token) =>
+      verifier.verifyWithExpiry(token).then(
+        (user) => ({ ok: true as const, user }),
+        (error: unknown) => ({
+          ok: false as const,
+          error: toAppError(error, 'events', logger).toBody(),
+        }),
+      ),
+    subscribe: parts.events.subscribe,
+    issueLocalToken: (sub, ttlSeconds) => issueLocalToken(settings, { sub, ttlSeconds }),
+    scan: parts.scan,
+    sync: parts.sync,
+    close: parts.close,
+  };
+}
+
+/**
+ * Team mode: the replica is `store` (always there, even when the shared store is not), the sync
+ * engine decides where requests go, and the deep scan loop starts on the shared store the first
+ * time it is reached (a replica never scans: its rows are overwritten by the next pull).
+ */
+async function startTeamBackend(
+  settings: Settings,
+  options: StartBackendOptions,
+): Promise<Backend> {
+  const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
+  const replica = openSqlite(settings.SQLITE_PATH!);
+  let engine: SyncEngine | undefined;
+  let scheduler: Scheduler | null = null;
+  try {
+    const verifier = await createTokenVerifier(settings);
+    const events = createEventBus();
+    engine = createSyncEngine({
+      url: settings.DATABASE_URL!,
+      replica,
+      openShared: () => openStore(settings) as Promise<PgStore>,
+      logger,
+      events,
+      forcedOffline: options.offline ?? false,
+      locations: settings.SYNC_LOCATIONS ?? null,
+      random: options.random,
+      probeTimeoutMs: settings.SYNC_PROBE_TIMEOUT_SECONDS * 1000,
+      pullIntervalMs: settings.SYNC_PULL_INTERVAL_SECONDS * 1000,
+      retryMaxMs: settings.SYNC_RETRY_MAX_SECONDS * 1000,
+      onShared: (shared) => {
+        scheduler = startScheduler({
+          store: shared,
+          settings,
+          logger,
+          events,
+          runLoop: options.scheduler ?? true,
+        });
+      },
+    });
+    const sync = engine;
+    const { places, offline } = createTeamPlaces(sync, replica);
+    const scan: Scheduler = {
+      workerId: 'team',
+      get running() {
+        return scheduler?.running ?? false;
+      },
+      wake: () => scheduler?.wake(),
+      // Before the shared store was ever reached: the replica's counts, nothing running.
+      status: () =>
+        scheduler && sync.online
+          ? scheduler.status()
+          : readScanProgress(replica, { settings, running: false }).then((p) => ({
+              ...p,
+              paused_reason:
+                'Deep scans run on the shared store, which is unreachable now: places you set to Selected are queued when your decisions sync.',
+            })),
+      stop: async (graceMs) => {
+        await scheduler?.stop(graceMs);
+      },
+    };
+    const handlers = createHandlers({
+      places,
+      sampleData: teamSampleData(sync, (store) =>
+        createSampleDataLoader(store, { singleUser: verifier.mode === 'local' }),
+      ),
+      events,
+      storeKind: 'postgres',
+      authMode: verifier.mode,
+      version: appVersion(),
+      scanStatus: () => scan.status(),
+      sync: teamSyncService({ engine: sync, replica, offline, events }),
+    });
+    return assemble({
+      settings,
+      store: replica,
+      places,
+      logger,
+      verifier,
+      handlers,
+      events,
+      scan,
+      sync,
+      close: async () => {
+        await sync.stop();
+        await scan.stop();
+        await sync.shared?.close();
+        await replica.close();
+      },
+    });
+  } catch (error) {
+    await engine?.stop();
+    await replica.close();
     throw error;
   }
 }

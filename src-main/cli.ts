@@ -6,6 +6,8 @@ import { errorSummary } from './error-summary';
 import { seedPlaces } from './cli/seed';
 import { serve } from './cli/serve';
 import { runWorker } from './cli/worker';
+import { CommandError } from './cli/command-error';
+import { runSync } from './cli/sync';
 import { appVersion } from './version';
 
 function positiveInt(value: string): number {
@@ -73,8 +75,21 @@ program
   .option('--port <port>', 'TCP port', port, 8787)
   .option('--host <host>', 'interface to bind (loopback by default)', '127.0.0.1')
   .option('--no-scheduler', 'do not run the deep scan loop in this process')
-  .action(async (options: { port: number; host: string; scheduler: boolean }) => {
-    await serve(loadSettings(), options);
+  .option('--offline', "team mode: work on this computer's replica; decisions wait in the outbox")
+  .action(
+    async (options: { port: number; host: string; scheduler: boolean; offline?: boolean }) => {
+      await serve(loadSettings(), options);
+    },
+  );
+
+program
+  .command('sync')
+  .description(
+    "team mode: push this computer's offline decisions to the shared store, then pull its changes",
+  )
+  .option('--dry-run', 'say how many decisions would apply or conflict; send nothing')
+  .action(async (options: { dryRun?: boolean }) => {
+    await runSync(loadSettings(), { dryRun: options.dryRun ?? false });
   });
 
 program
@@ -87,7 +102,9 @@ program
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Settings errors are already one clear sentence; anything else gets its message, no stack.
   const message =
-    error instanceof SettingsError ? error.message : `Error: ${errorSummary(error).message}`;
+    error instanceof SettingsError || error instanceof CommandError
+      ? error.message
+      : `Error: ${errorSummary(error).message}`;
   console.error(message);
   process.exitCode = 1;
 });

@@ -50,6 +50,25 @@ export const settingsSchema = z.object({
   // The longest pause or retry delay (a 429's Retry-After, backoff, a rejected key); at most
   // 7 days, well inside what timers and PostgreSQL int milliseconds can hold (24.8 days).
   DEEP_SCAN_MAX_PAUSE_SECONDS: positiveInt(7 * 24 * 3600).default(3600),
+  /**
+   * Team mode (DATABASE_URL and SQLITE_PATH both set): pull only places of these search
+   * locations into this computer's replica, separated by `;` (unset: every place).
+   */
+  SYNC_LOCATIONS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(';')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  /** Team mode: how often colleagues' changes are pulled while online. */
+  SYNC_PULL_INTERVAL_SECONDS: positiveInt(3600).default(15),
+  /** Team mode: the longest wait between two attempts to reach the shared store when offline. */
+  SYNC_RETRY_MAX_SECONDS: positiveInt(600).default(10),
+  /** Team mode: how long the probe waits for the shared store before working offline. */
+  SYNC_PROBE_TIMEOUT_SECONDS: positiveInt(60).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -105,6 +124,11 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       parsed.data.DATABASE_POOL_SIZE ?? defaultPoolSize(parsed.data.DEEP_SCAN_MAX_CONCURRENCY),
     dataDir: parsed.data.STAGING_EDITOR_DATA_DIR ?? defaultDataDir(env as NodeJS.ProcessEnv),
   };
+}
+
+/** Team mode: the shared PostgreSQL (DATABASE_URL) plus this computer's replica (SQLITE_PATH). */
+export function isTeamMode(settings: Settings): boolean {
+  return Boolean(settings.DATABASE_URL && settings.SQLITE_PATH);
 }
 
 export function sqlitePath(settings: Settings): string {

@@ -1,4 +1,7 @@
-import type { Settings } from '../config';
+import { isTeamMode, type Settings } from '../config';
+import { describeDatabaseUrl } from '../db/store';
+import { NOT_TEAM_MODE } from '../sync/service';
+import { CommandError } from './command-error';
 import { startBackend } from '../backend';
 import { createHttpServer } from '../http/server';
 import { NO_API_KEY_REASON } from '../scan';
@@ -7,18 +10,29 @@ export interface ServeOptions {
   port: number;
   host: string;
   scheduler: boolean;
+  /** Team mode: serve the replica, decisions wait in the outbox (`--offline`). */
+  offline?: boolean;
 }
 
 /** `staging-editor serve`: the HTTP API and renderer until SIGTERM or SIGINT. */
 export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
-  const backend = await startBackend(settings, { scheduler: options.scheduler });
+  if (options.offline && !isTeamMode(settings))
+    throw new CommandError(`--offline: ${NOT_TEAM_MODE}`);
+  const backend = await startBackend(settings, {
+    scheduler: options.scheduler,
+    offline: options.offline ?? false,
+  });
   const app = await createHttpServer(backend);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  console.log(`Staging Editor is serving ${backend.store.description} at ${url}`);
+  console.log(
+    backend.sync
+      ? `Staging Editor is serving team mode (${describeDatabaseUrl(settings.DATABASE_URL!)} with this computer's replica ${backend.store.description}${options.offline ? ', offline by choice' : ''}) at ${url}`
+      : `Staging Editor is serving ${backend.store.description} at ${url}`,
+  );
   if (backend.authMode === 'local') {
     const token = await backend.issueLocalToken('local-user', 12 * 3600);
     console.log(`Sign in (single-user mode, valid 12 hours): ${url}/#token=${token}`);

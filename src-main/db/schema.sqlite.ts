@@ -196,6 +196,8 @@ export const syncState = sqliteTable('sync_state', {
   pass_after_place_id: text('pass_after_place_id'),
   locations: text('locations', { mode: 'json' }).$type<string[]>(),
   last_pulled_at: ts('last_pulled_at'),
+  /** sql/sqlite/0009: when a sync last finished with nothing left to send. */
+  last_synced_at: ts('last_synced_at'),
 });
 
 /**
@@ -224,6 +226,9 @@ export const syncOutbox = sqliteTable(
     state: text('state').$type<OutboxState>().notNull().default('pending'),
     result: text('result', { mode: 'json' }).$type<SyncMutationResult>(),
     sent_at: ts('sent_at'),
+    /** sql/sqlite/0009: a conflict resolved, when and which way. */
+    resolved_at: ts('resolved_at'),
+    resolution: text('resolution').$type<'mine' | 'theirs'>(),
   },
   (t) => [
     check('sync_outbox_target_status_check', sql`${t.target_status} IN ${inList(PLACE_STATUSES)}`),
@@ -234,5 +239,9 @@ export const syncOutbox = sqliteTable(
     uniqueIndex('sync_outbox_one_pending_idx')
       .on(t.place_id)
       .where(sql`state = 'pending'`),
+    check('sync_outbox_resolution_check', sql`${t.resolution} IN ('mine', 'theirs')`),
+    index('sync_outbox_conflicts_idx')
+      .on(t.user_id, t.seq)
+      .where(sql`state = 'conflict' AND resolved_at IS NULL`),
   ],
 );

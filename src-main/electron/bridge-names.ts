@@ -19,6 +19,7 @@ export const BRIDGE_OPERATION_NAMES = [
   'syncConflicts',
   'resolveConflicts',
   'syncReceipts',
+  'syncPreview',
   'setOffline',
   'syncNow',
 ] as const satisfies readonly OperationName[];

@@ -55,6 +55,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     syncConflicts: (_input, ctx) => deps.sync.conflicts(ctx.userId!),
     resolveConflicts: (input, ctx) => deps.sync.resolve(input, ctx.userId!),
     syncReceipts: (input, ctx) => deps.sync.receipts(input.limit, ctx.userId!),
+    syncPreview: () => deps.sync.preview(),
     setOffline: (input) => deps.sync.setOffline(input.offline),
     syncNow: () => deps.sync.syncNow(),
   };

@@ -364,6 +364,33 @@ function applyBusiness(s: ReplicaStatements, row: PageRow, placeId: string) {
   else s.deleteBusiness.run(placeId);
 }
 
+/**
+ * For the push (push.ts): brings a place's set-aside server version (sync_server_places, taken by
+ * a pull while the place had an unanswered local decision) into the replica row, or removes the
+ * row when the server no longer has the place in this replica's locations; then drops the copy.
+ * Returns false when there was no copy. Call it inside a SQLite transaction.
+ */
+export function serverCopyApplier(replica: SqliteStore): (placeId: string) => boolean {
+  const s = prepareReplica(replica);
+  const read = replica.sqlite.prepare<[string], { place: string | null }>(
+    'SELECT place FROM sync_server_places WHERE place_id = ?',
+  );
+  return (placeId) => {
+    const copy = read.get(placeId);
+    if (!copy) return false;
+    s.dropServerCopy.run(placeId);
+    if (copy.place === null) {
+      s.deletePlace.run(placeId);
+      return true;
+    }
+    const place = JSON.parse(copy.place) as Record<string, unknown>;
+    s.upsertPlace.run(s.placeNames.map((n) => place[n]));
+    const revision = place['status_revision'];
+    s.setRevision.run(revision, placeId, revision);
+    return true;
+  };
+}
+
 /** A new location list: start over, without the places outside it (pending decisions stay). */
 function resetForLocations(
   replica: SqliteStore,

@@ -4,6 +4,7 @@ import type {
   SyncConflictsOutput,
   SyncReceiptsOutput,
   SyncRunOutput,
+  SyncPreviewOutput,
   SyncStatus,
 } from '../../src-shared/contract/sync';
 import { AppError } from '../../src-shared/errors';
@@ -20,6 +21,8 @@ export interface SyncService {
   resolve(input: ResolveConflictsInput, userId: string): Promise<ResolveConflictsOutput>;
   /** The caller's offline decisions with their receipts, newest first. */
   receipts(limit: number, userId: string): Promise<SyncReceiptsOutput>;
+  /** A dry run against the shared store now: how many decisions would conflict. */
+  preview(): Promise<SyncPreviewOutput>;
   setOffline(offline: boolean): Promise<SyncStatus>;
   /** Push the outbox, then pull (what `staging-editor sync` does). */
   syncNow(): Promise<SyncRunOutput>;
@@ -52,6 +55,9 @@ export function singleStoreSync(): SyncService {
       not_found: [...new Set(input.place_ids)],
     }),
     receipts: async () => ({ items: [] }),
+    preview: async () => {
+      throw new AppError('conflict', NOT_TEAM_MODE);
+    },
     setOffline: async () => {
       throw new AppError('conflict', NOT_TEAM_MODE);
     },

@@ -21,6 +21,7 @@ import {
   syncReceiptsInput,
   syncReceiptsOutput,
   syncRunOutput,
+  syncPreviewOutput,
   syncStatusSchema,
 } from './sync';
 import { PLACE_STATUSES } from '../domain';
@@ -179,6 +180,12 @@ export const contract = {
     input: syncReceiptsInput,
     output: syncReceiptsOutput,
     http: { method: 'GET', path: '/api/v3/sync/receipts', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  syncPreview: op({
+    input: z.object({}),
+    output: syncPreviewOutput,
+    http: { method: 'GET', path: '/api/v3/sync/preview', source: 'query', successStatus: 200 },
     auth: true,
   }),
   setOffline: op({

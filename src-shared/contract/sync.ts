@@ -186,3 +186,15 @@ export const syncRunOutput = z.object({
   incomplete: z.boolean(),
 });
 export type SyncRunOutput = z.infer<typeof syncRunOutput>;
+
+/** A dry run of the push against the shared store's state now (nothing is sent). */
+export const syncPreviewOutput = z.object({
+  /** "12 of your 340 decisions conflict with a colleague's (...)" */
+  message: z.string(),
+  total: z.number().int(),
+  apply: z.number().int(),
+  agree: z.number().int(),
+  conflict: z.number().int(),
+  reject: z.number().int(),
+});
+export type SyncPreviewOutput = z.infer<typeof syncPreviewOutput>;

@@ -1,0 +1,197 @@
+import type { ResolveConflictsOutput } from '../../src-shared/contract/sync';
+import type { PlaceStatus } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import type { PgStore, SqliteStore } from '../db/store';
+import type { EventBus } from '../events';
+import type { SampleDataLoader } from '../places/sample-data-loader';
+import { createPlacesService, type PlacesService } from '../places/service';
+import { createPgPlacesRepository } from '../places/pg-repository';
+import { createSqlitePlacesRepository } from '../places/sqlite-repository';
+import { isTemporaryFailure } from './apply-mutations';
+import type { SyncEngine } from './engine';
+import { conflictsOn, listConflicts, listReceipts, markResolved } from './inbox';
+import { describePreview, previewOutbox } from './run';
+import type { SyncService } from './service';
+
+/**
+ * Team mode's places service: the shared store's while the engine says online, the replica's
+ * (with the outbox, offline messages) otherwise. The renderer sees one service either way.
+ *
+ * A read that finds the shared store gone is answered from the replica at once (and the engine
+ * is told, so it goes offline and probes). A write that fails that way is not redone on the
+ * replica: whether it committed is unknown, so the reviewer gets the usual "nothing was changed,
+ * try again" 503, and the retry lands on the replica.
+ */
+export function createTeamPlaces(
+  engine: SyncEngine,
+  replica: SqliteStore,
+  clock: () => Date = () => new Date(),
+): { places: PlacesService; offline: PlacesService } {
+  const offline = createPlacesService(
+    createSqlitePlacesRepository(replica.db, { outbox: true }),
+    clock,
+    { offline: true },
+  );
+  let onlineFor: PgStore | null = null;
+  let onlineService: PlacesService | null = null;
+  const shared = (): PlacesService | null => {
+    const store = engine.online ? engine.shared : null;
+    if (!store) return null;
+    if (onlineFor !== store) {
+      onlineFor = store;
+      onlineService = createPlacesService(createPgPlacesRepository(store.db), clock);
+    }
+    return onlineService;
+  };
+
+  type Fn = (...args: never[]) => Promise<unknown>;
+  const read =
+    <K extends keyof PlacesService>(name: K) =>
+    async (...args: Parameters<PlacesService[K]>) => {
+      const service = shared();
+      if (service) {
+        try {
+          return await (service[name] as Fn)(...(args as never[]));
+        } catch (error) {
+          if (!isTemporaryFailure(error)) throw error;
+          engine.reportFailure(error);
+        }
+      }
+      return (offline[name] as Fn)(...(args as never[]));
+    };
+  const write =
+    <K extends keyof PlacesService>(name: K) =>
+    async (...args: Parameters<PlacesService[K]>) => {
+      const service = shared();
+      if (service) {
+        try {
+          return await (service[name] as Fn)(...(args as never[]));
+        } catch (error) {
+          if (isTemporaryFailure(error)) engine.reportFailure(error);
+          throw error;
+        }
+      }
+      const result = await (offline[name] as Fn)(...(args as never[]));
+      engine.changed();
+      return result;
+    };
+
+  const places: PlacesService = {
+    list: read('list') as PlacesService['list'],
+    get: read('get') as PlacesService['get'],
+    summary: read('summary') as PlacesService['summary'],
+    updateStatus: write('updateStatus') as PlacesService['updateStatus'],
+    undoStatusUpdate: write('undoStatusUpdate') as PlacesService['undoStatusUpdate'],
+    queueDeepScan: async (placeIds, userId) => {
+      if (!shared()) {
+        throw new AppError(
+          'unavailable',
+          'Deep scans are queued on the shared store, which is unreachable now: nothing was queued. Places you set to Selected are queued when your decisions sync.',
+          undefined,
+          { retryAfterSeconds: 5 },
+        );
+      }
+      return (write('queueDeepScan') as PlacesService['queueDeepScan'])(placeIds, userId);
+    },
+    insertPlaces: write('insertPlaces') as PlacesService['insertPlaces'],
+  };
+  return { places, offline };
+}
+
+/** Sample data goes to the shared store, only while it answers. */
+export function teamSampleData(
+  engine: SyncEngine,
+  loaderFor: (store: PgStore) => SampleDataLoader,
+): SampleDataLoader {
+  let loaderStore: PgStore | null = null;
+  let loader: SampleDataLoader | null = null;
+  return {
+    load: (count, seed) => {
+      const store = engine.online ? engine.shared : null;
+      if (!store) {
+        throw new AppError(
+          'unavailable',
+          'Sample data is loaded into the shared store, which is unreachable now: nothing was added.',
+          undefined,
+          { retryAfterSeconds: 5 },
+        );
+      }
+      if (loaderStore !== store) {
+        loaderStore = store;
+        loader = loaderFor(store);
+      }
+      return loader!.load(count, seed);
+    },
+  };
+}
+
+/** The contract's sync operations in team mode. */
+export function teamSyncService(deps: {
+  engine: SyncEngine;
+  replica: SqliteStore;
+  offline: PlacesService;
+  events: Pick<EventBus, 'emit'>;
+  clock?: () => Date;
+}): SyncService {
+  const { engine, replica } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    status: async () => engine.status(),
+    conflicts: async (userId) => ({ items: listConflicts(replica, userId) }),
+    async resolve(input, userId): Promise<ResolveConflictsOutput> {
+      const ids = [...new Set(input.place_ids)];
+      const mine = conflictsOn(replica, userId, ids);
+      const found = ids.filter((id) => mine.has(id));
+      if (input.keep === 'mine') {
+        // My decision again, on the colleague's revision (the replica row carries it since the
+        // conflict was answered): a new outbox entry, pushed like any other.
+        const byTarget = new Map<PlaceStatus, string[]>();
+        for (const id of found)
+          byTarget.set(mine.get(id)!, [...(byTarget.get(mine.get(id)!) ?? []), id]);
+        for (const [status, placeIds] of byTarget) {
+          await deps.offline.updateStatus({ place_ids: placeIds, status }, userId);
+        }
+      }
+      if (found.length) markResolved(replica, userId, found, input.keep, clock());
+      if (found.length) {
+        deps.events.emit('placesChanged', { place_ids: found, reason: 'sync' });
+        engine.changed();
+      }
+      const n = found.length;
+      const what = n === 1 ? 'conflict' : 'conflicts';
+      return {
+        message:
+          n === 0
+            ? 'No conflicts of yours on those places: nothing to resolve.'
+            : input.keep === 'mine'
+              ? `${n} ${what} resolved: your ${n === 1 ? 'decision is' : 'decisions are'} sent again${engine.online ? '' : ' when the shared store answers'}.`
+              : `${n} ${what} resolved: the shared store's ${n === 1 ? 'status stands' : 'statuses stand'}.`,
+        resolved_count: n,
+        not_found: ids.filter((id) => !mine.has(id)),
+      };
+    },
+    receipts: async (limit, userId) => ({ items: listReceipts(replica, userId, limit) }),
+    async preview() {
+      const shared = engine.shared;
+      const unavailable = (why: string) =>
+        new AppError(
+          'unavailable',
+          `${why}: no preview now. Your decisions stay on this computer.`,
+          undefined,
+          {
+            retryAfterSeconds: 5,
+          },
+        );
+      if (!shared) throw unavailable('The shared store has not been reached yet');
+      try {
+        const p = await previewOutbox(shared, replica);
+        return { message: describePreview(p), ...p };
+      } catch (error) {
+        if (isTemporaryFailure(error)) throw unavailable('The shared store is unreachable');
+        throw error;
+      }
+    },
+    setOffline: async (offline) => engine.setForcedOffline(offline),
+    syncNow: () => engine.syncNow(),
+  };
+}
