@@ -35,7 +35,8 @@ function TeamSyncIndicator({
 }: SyncIndicatorProps & { status: SyncStatus }) {
   const client = useClient();
   const { notify } = useToasts();
-  const [toggling, setToggling] = useState(false);
+  /** The switch's position while the backend is asked: it moves at once, like any switch. */
+  const [asked, setAsked] = useState<boolean | null>(null);
   const [syncing, setSyncing] = useState(false);
   const now = useNow();
   const detailId = useId();
@@ -46,7 +47,7 @@ function TeamSyncIndicator({
   if (!view) return null;
 
   const setOffline = async (offline: boolean) => {
-    setToggling(true);
+    setAsked(offline);
     try {
       onStatus(await client.call('setOffline', { offline }));
     } catch (thrown) {
@@ -55,7 +56,7 @@ function TeamSyncIndicator({
         plainErrorText(toAppError(thrown), offline ? 'switching to offline' : 'going back online'),
       );
     } finally {
-      setToggling(false);
+      setAsked(null);
     }
   };
 
@@ -143,8 +144,9 @@ function TeamSyncIndicator({
           <input
             type="checkbox"
             role="switch"
-            checked={status.forced_offline}
-            disabled={toggling}
+            checked={asked ?? status.forced_offline}
+            disabled={asked !== null}
+            aria-busy={asked !== null}
             onChange={(event) => void setOffline(event.target.checked)}
           />
           Work offline
