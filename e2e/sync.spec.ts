@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { PLACE_STATUSES } from '../src-shared/domain';
 import { expect, GridPage, REVIEWER, test } from './support/fixtures';
@@ -33,20 +32,6 @@ test('one store: the sync status says single mode and the app shows no sync UI a
   await expect(page.locator('.app-header')).not.toHaveAttribute('data-offline', /.*/);
 });
 
-/** Whether the built serve knows team mode yet (`serve --offline`, issue 8). */
-function teamModeBuilt(): boolean {
-  try {
-    const help = execFileSync(
-      process.execPath,
-      [resolve(import.meta.dirname, '../out/main/cli.js'), 'serve', '--help'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    return help.includes('--offline');
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Team mode: the test's PostgreSQL database is the shared store and a SQLite file beside it is
  * this computer's replica (DATABASE_URL + SQLITE_PATH), served as the reviewer's backend.
@@ -73,10 +58,6 @@ teamTest.describe('team mode', () => {
   teamTest.skip(
     ({ store }) => store !== 'postgres',
     'team mode pairs the PostgreSQL store with a SQLite replica: the postgres project runs it',
-  );
-  teamTest.fixme(
-    !teamModeBuilt(),
-    'the team-mode backend (serve with DATABASE_URL + SQLITE_PATH, --offline) is not built yet',
   );
 
   /** Online, first pull done, then "Work offline": decisions go to this computer's replica. */
@@ -137,6 +118,12 @@ teamTest.describe('team mode', () => {
       await expect(indicator(page).getByText(/not synced/)).toHaveCount(0, { timeout: 30_000 });
       await expect.poll(async () => (await server.db.places([placeId]))[0]?.status).toBe(mine);
       expect((await server.db.places([placeId]))[0]?.updated_by).toBe(REVIEWER);
+
+      // Sync now: its one-line summary in a toast, the button back once it is done.
+      const syncNow = indicator(page).getByRole('button', { name: 'Sync now' });
+      await syncNow.click();
+      await expect(page.getByRole('status')).toHaveText(/^Synced: 0 decisions pushed/);
+      await expect(syncNow).toBeEnabled();
     },
   );
 
