@@ -66,10 +66,13 @@ function TeamSyncIndicator({
       const result = await client.call('syncNow', {});
       notify(result.incomplete ? 'error' : 'success', result.message);
     } catch (thrown) {
-      notify('error', plainErrorText(toAppError(thrown), 'the sync'), {
-        label: 'Retry',
-        run: () => void syncNow(),
-      });
+      const error = toAppError(thrown);
+      // "You chose to work offline" (409) is not fixed by trying again; a dropped request may be.
+      const retry =
+        error.type === 'unavailable' || error.type === 'internal_error'
+          ? { label: 'Retry', run: () => void syncNow() }
+          : undefined;
+      notify('error', plainErrorText(error, 'the sync'), retry);
     } finally {
       setSyncing(false);
     }
