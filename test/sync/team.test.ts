@@ -115,9 +115,18 @@ describe('team mode', () => {
     expect(waiting.oldest_pending_at).not.toBeNull();
     expect((await placeStates(shared)).get(ids[100]!)!.status).toBe('New');
 
+    // Online never comes before the outbox is empty: a direct decision must not overtake an
+    // offline one of the same place.
+    const seen: SyncStatus[] = [];
+    const off = b.subscribe((name, payload) => {
+      if (name === 'syncStatus') seen.push(payload as SyncStatus);
+    });
     proxy.restore();
     const drained = await statusWhen(b, (s) => s.online && s.pending === 0);
+    off();
     expect(drained.last_synced_at).not.toBeNull();
+    expect(seen.filter((s) => s.online && s.pending > 0)).toEqual([]);
+    expect(seen.some((s) => s.syncing)).toBe(true);
     const states = await placeStates(shared);
     expect(ids.slice(100, 1100).every((id) => states.get(id)!.status === 'Maybe')).toBe(true);
     expect(states.get(ids[100]!)!.updated_by).toBe('ana');

@@ -7,9 +7,10 @@ import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { appliedRows, insertPlaces, mutation, placeStates } from './support';
 
 /**
- * A temporary failure (a lock held past lock_timeout, the connection killed) leaves the mutation
- * it hit and the rest of the batch unapplied, with no applied_mutations row; a rerun applies
- * them once.
+ * A temporary failure (a lock held past lock_timeout, the connection killed) leaves the segment
+ * it hit (the batch is applied in one transaction per segment, cut where a place comes again) and
+ * the rest of the batch unapplied, with no applied_mutations row; the earlier segments stay
+ * applied; a rerun applies the rest once.
  */
 describe('a temporary failure in the middle of a batch', () => {
   let handle: TestStoreHandle;
@@ -28,12 +29,17 @@ describe('a temporary failure in the middle of a batch', () => {
   });
   afterAll(() => handle.dispose());
 
-  /** Five fresh places, a batch of one decision each, and the third place locked by another connection. */
+  /**
+   * Five fresh places, a batch of one decision each plus a second decision on the first place
+   * (third in the batch, so the batch is two segments: mutations 0-1 and 2-5), and the third
+   * place locked by another connection (it is in the second segment).
+   */
   async function arrange() {
     const ids = Array.from({ length: 5 }, (_, i) => `t${n}-${i}`);
     n++;
     await insertPlaces(store, ids);
     const batch = ids.map((id) => mutation(id, 'Maybe', 0, 'ann'));
+    batch.splice(2, 0, mutation(ids[0]!, 'Selected', 1, 'ann'));
     holder = new pg.Client({ connectionString: handle.settings.DATABASE_URL });
     await holder.connect();
     await holder.query('BEGIN');
@@ -41,7 +47,7 @@ describe('a temporary failure in the middle of a batch', () => {
     return { ids, batch };
   }
 
-  async function expectStoppedAtThird(
+  async function expectStoppedAtSecondSegment(
     ids: string[],
     batch: ReturnType<typeof mutation>[],
     report: Awaited<ReturnType<typeof applyMutations>>,
@@ -59,6 +65,7 @@ describe('a temporary failure in the middle of a batch', () => {
       false,
       false,
       false,
+      false,
     ]);
     const states = await placeStates(store);
     expect(ids.map((id) => states.get(id)!.status)).toEqual([
@@ -71,6 +78,7 @@ describe('a temporary failure in the middle of a batch', () => {
   }
 
   async function expectRerunAppliesRestOnce(
+    ids: string[],
     batch: ReturnType<typeof mutation>[],
     first: Awaited<ReturnType<typeof applyMutations>>,
   ) {
@@ -78,14 +86,15 @@ describe('a temporary failure in the middle of a batch', () => {
     const rerun = await applyMutations(store, batch, now);
     expect(rerun.stopped).toBeNull();
     expect(rerun.results.slice(0, 2)).toEqual(first.results);
-    expect(rerun.results.map((r) => r.outcome)).toEqual(Array(5).fill('applied'));
+    expect(rerun.results.map((r) => r.outcome)).toEqual(Array(6).fill('applied'));
     const rows = (await appliedRows(store)).filter((r) =>
       batch.some((m) => m.mutation_id === r.mutation_id),
     );
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
     expect(rows.every((r) => r.outcome === 'applied')).toBe(true);
     const states = await placeStates(store);
-    expect(batch.map((m) => states.get(m.place_id)!.status_revision)).toEqual([1, 1, 1, 1, 1]);
+    expect(ids.map((id) => states.get(id)!.status_revision)).toEqual([2, 1, 1, 1, 1]);
+    expect(states.get(ids[0]!)!.status).toBe('Selected');
     // And once more: nothing new.
     expect(await applyMutations(store, batch, now)).toEqual(rerun);
   }
@@ -100,8 +109,8 @@ describe('a temporary failure in the middle of a batch', () => {
     try {
       const report = await applyMutations(impatient, batch, now);
       expect(report.stopped?.error).toMatch(/lock timeout/);
-      await expectStoppedAtThird(ids, batch, report);
-      await expectRerunAppliesRestOnce(batch, report);
+      await expectStoppedAtSecondSegment(ids, batch, report);
+      await expectRerunAppliesRestOnce(ids, batch, report);
     } finally {
       await impatient.close();
     }
@@ -114,15 +123,19 @@ describe('a temporary failure in the middle of a batch', () => {
       poolSize: 2,
     });
     try {
+      const holderPid = (await holder!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+        .rows[0]!.pid;
       const running = applyMutations(applying, batch, now);
-      // The backend applying the third mutation, waiting for the holder's row lock (asked on
+      // The backend applying the second segment, blocked by the holder's row lock (asked on
       // another connection: inside the holder's transaction pg_stat_activity is a snapshot).
+      // Found by who blocks it, not by its SQL text (pg_stat_activity cuts long statements).
       const pid = await waitFor(
         async () => {
           const { rows } = await store.pool.query<{ pid: number }>(
             `SELECT pid FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()
-               AND wait_event_type = 'Lock' AND query LIKE '%for update%'`,
+               AND $1::int = ANY(pg_blocking_pids(pid))`,
+            [holderPid],
           );
           return rows[0]?.pid;
         },
@@ -130,8 +143,8 @@ describe('a temporary failure in the middle of a batch', () => {
       );
       await store.pool.query('SELECT pg_terminate_backend($1)', [pid]);
       const report = await running;
-      await expectStoppedAtThird(ids, batch, report);
-      await expectRerunAppliesRestOnce(batch, report);
+      await expectStoppedAtSecondSegment(ids, batch, report);
+      await expectRerunAppliesRestOnce(ids, batch, report);
     } finally {
       await applying.close();
     }

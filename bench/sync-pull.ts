@@ -2,8 +2,7 @@
  * The first pull of a replica (src-main/sync/pull.ts) against the bare drivers doing the same
  * work: reading the same rows (places with their businesses, in the replica's form) from
  * PostgreSQL in pages and inserting them into an empty SQLite file of the same schema in one
- * transaction. Prints a Markdown table of the ratio (pull / bare). Not a timed test.
- *   npx tsx bench/sync-pull.bench.ts --rows 100000 --runs 3 --page 5000
+ * transaction. One row of `npm run bench:sync` (bench/sync.bench.ts). Not a timed test.
  * Issue 8's number: a first pull of 1,000,000 places within 2x of the bare drivers.
  */
 import { performance } from 'node:perf_hooks';
@@ -14,11 +13,7 @@ import { createPlacesService, placesRepositoryFor } from '../src-main/places/ser
 import { samplePlaces } from '../src-main/places/sample-data';
 import { pullChanges } from '../src-main/sync/pull';
 import { createTestStore, type TestStoreHandle } from '../test/support/stores';
-import { argValue, printTable } from './support';
-
-const ROWS = Number(argValue('rows', '100000'));
-const RUNS = Number(argValue('runs', '3'));
-const PAGE = Number(argValue('page', '5000'));
+import type { Row } from './support';
 
 const columns = (table: typeof pgSchema.placesStaging | typeof pgSchema.localBusinesses) =>
   Object.values(getTableColumns(table) as Record<string, Column>).filter((c) => c.name !== 'id');
@@ -32,7 +27,7 @@ const value = (alias: string, c: Column) => {
 };
 
 /** Bare pg + better-sqlite3: keyset pages by id, plain INSERTs, one SQLite transaction. */
-async function bareCopy(server: PgStore, replica: SqliteStore): Promise<number> {
+async function bareCopy(server: PgStore, replica: SqliteStore, pageSize: number): Promise<number> {
   const db = replica.sqlite;
   const insert = (table: string, cols: Column[]) =>
     db.prepare(
@@ -51,7 +46,7 @@ async function bareCopy(server: PgStore, replica: SqliteStore): Promise<number> 
     for (;;) {
       const { rows } = await server.pool.query<unknown[]>({
         text: select,
-        values: [after, PAGE],
+        values: [after, pageSize],
         rowMode: 'array',
       });
       for (const row of rows) {
@@ -59,7 +54,7 @@ async function bareCopy(server: PgStore, replica: SqliteStore): Promise<number> 
         if (row[1 + PLACE.length]) insertBusiness.run(row.slice(2 + PLACE.length));
       }
       copied += rows.length;
-      if (rows.length < PAGE) break;
+      if (rows.length < pageSize) break;
       after = rows.at(-1)![0] as number;
     }
     db.exec('COMMIT');
@@ -70,7 +65,13 @@ async function bareCopy(server: PgStore, replica: SqliteStore): Promise<number> 
   return copied;
 }
 
-async function main() {
+/** Median times of `runs` first pulls of `rows` places and of the bare copy, alternately. */
+export async function measureFirstPull(options: {
+  rows: number;
+  runs: number;
+  page: number;
+}): Promise<Row> {
+  const { rows: ROWS, runs: RUNS, page: PAGE } = options;
   const serverHandle = await createTestStore('postgres');
   const replicas: TestStoreHandle[] = [];
   try {
@@ -109,29 +110,22 @@ async function main() {
         await time(async () => (await pullChanges(server, a, { pageSize: PAGE })).applied),
       );
       const b = await fresh();
-      baseline.push(await time(() => bareCopy(server, b)));
+      baseline.push(await time(() => bareCopy(server, b, PAGE)));
       for (const h of replicas.splice(0)) await h.dispose();
       console.error(
         `run ${i + 1}: pull ${subject.at(-1)!.toFixed(0)} ms, bare ${baseline.at(-1)!.toFixed(0)} ms`,
       );
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    printTable(
-      [
-        {
-          store: 'postgres -> sqlite',
-          measure: `first pull of ${ROWS.toLocaleString('en-US')} places (pages of ${PAGE})`,
-          subject: median(subject),
-          baseline: median(baseline),
-          target: 2,
-        },
-      ],
-      'pullChanges',
-    );
+    return {
+      store: 'postgres -> sqlite',
+      measure: `first pull of ${ROWS.toLocaleString('en-US')} places (pages of ${PAGE}), pullChanges vs bare pg + better-sqlite3`,
+      subject: median(subject),
+      baseline: median(baseline),
+      target: 2,
+    };
   } finally {
     for (const h of replicas) await h.dispose();
     await serverHandle.dispose();
   }
 }
-
-await main();
