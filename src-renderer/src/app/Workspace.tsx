@@ -20,6 +20,10 @@ import {
   type SelectionAction,
 } from '../features/selection/selection';
 import { SummaryPanel } from '../features/summary/SummaryPanel';
+import { ConflictsInbox } from '../features/sync/ConflictsInbox';
+import { ReceiptsDialog } from '../features/sync/ReceiptsDialog';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
+import { useSyncStatus } from '../features/sync/use-sync-status';
 import { useSummary } from '../features/summary/use-summary';
 import type { DeskAction, DeskState } from './desk-state';
 import { useLiveGridRefresh } from './use-live-grid-refresh';
@@ -43,6 +47,9 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const lastLoadError = useRef({ message: '', at: 0 });
   const [gridAnswered, setGridAnswered] = useState(false);
   const { summary, progress, reload: reloadSummary } = useSummary(epoch, gridAnswered);
+  const sync = useSyncStatus(epoch);
+  const [syncDialog, setSyncDialog] = useState<'conflicts' | 'receipts' | null>(null);
+  const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
 
   const { filter } = desk.view;
   const filterKey = JSON.stringify(filter);
@@ -111,10 +118,20 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
 
   return (
     <div className="workspace" inert={inert}>
-      <header className="app-header">
+      <header
+        className="app-header"
+        data-offline={sync.status?.mode === 'team' && !sync.status.online ? 'yes' : undefined}
+      >
         <h1>Staging Editor</h1>
         <p className="muted">{client.transportKind === 'http' ? 'Browser mode' : 'Desktop'}</p>
         <ConnectionNotice client={client} />
+        <SyncIndicator
+          status={sync.status}
+          announcement={sync.announcement}
+          onStatus={sync.update}
+          onOpenConflicts={() => setSyncDialog('conflicts')}
+          onOpenReceipts={() => setSyncDialog('receipts')}
+        />
       </header>
       {summary?.total === 0 ? (
         <main className="desk desk-empty">
@@ -162,6 +179,13 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         </main>
       )}
       <ShortcutOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <ConflictsInbox
+        open={syncDialog === 'conflicts'}
+        onClose={closeSyncDialog}
+        conflictCount={sync.status?.conflicts ?? 0}
+        onResolved={onSaved}
+      />
+      <ReceiptsDialog open={syncDialog === 'receipts'} onClose={closeSyncDialog} />
     </div>
   );
 }

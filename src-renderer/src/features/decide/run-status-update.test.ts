@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationName, UpdateStatusOutput } from '../../../../src-shared/contract';
 import { AppError } from '../../../../src-shared/errors';
+import { SAVED_ON_THIS_COMPUTER } from '../../../../src-shared/messages';
 import { ApiClient } from '../../api/client';
 import type { Transport } from '../../api/transport';
 import type { ToastAction, Toast } from '../feedback/toasts';
@@ -12,7 +13,7 @@ import { runStatusUpdate, type UpdateDeps } from './run-status-update';
  * all or nothing, and `failures` makes the n-th request (1-based, counted over the fake's life)
  * fail before anything is written, as a 503 or a dropped connection would.
  */
-function fakeServer(ids: string[]) {
+function fakeServer(ids: string[], { offline = false } = {}) {
   const status = new Map(ids.map((id) => [id, 'New']));
   const writes = new Map<string, number>();
   const requests: { n: number; place_ids: string[]; ok: boolean }[] = [];
@@ -48,7 +49,11 @@ function fakeServer(ids: string[]) {
       }
       undoJournal = { token: `undo-${n}`, previous };
       const output: UpdateStatusOutput = {
-        message: '',
+        // Only the offline suffix matters to the client: it sums the counts itself.
+        message:
+          offline && changed.length > 0
+            ? `${changed.length} updated, ${SAVED_ON_THIS_COMPUTER}`
+            : '',
         matched_count: request.place_ids.length,
         updated_count: changed.length,
         queued_count: 0,
@@ -68,8 +73,8 @@ function fakeServer(ids: string[]) {
   return { client: new ApiClient(transport), status, writes, requests, failures };
 }
 
-function harness(ids: string[], maxIds: number) {
-  const server = fakeServer(ids);
+function harness(ids: string[], maxIds: number, options: { offline?: boolean } = {}) {
+  const server = fakeServer(ids, options);
   const toasts: Omit<Toast, 'id'>[] = [];
   const tasks: Promise<void>[] = [];
   let saved = 0;
@@ -223,5 +228,19 @@ describe('a status update sent in batches', () => {
     expect(h.undoable.current).not.toBeNull();
     await runStatusUpdate(h.deps, 'Archived', selectionOf(ids));
     expect(h.undoable.current).toBeNull();
+  });
+
+  it('saved on this computer (team mode offline): the toast says so, for one request or batches', async () => {
+    const one = harness(ids, 10_000, { offline: true });
+    await runStatusUpdate(one.deps, 'Maybe', selectionOf(ids.slice(0, 2)));
+    expect(one.toasts.at(-1)?.message).toBe(`2 updated, ${SAVED_ON_THIS_COMPUTER}`);
+
+    const batched = harness(ids, 10, { offline: true });
+    await runStatusUpdate(batched.deps, 'Maybe', selectionOf(ids));
+    expect(batched.toasts.at(-1)?.message).toBe(`25 updated, ${SAVED_ON_THIS_COMPUTER}`);
+
+    const online = harness(ids, 10);
+    await runStatusUpdate(online.deps, 'Maybe', selectionOf(ids));
+    expect(online.toasts.at(-1)?.message).toBe('25 updated');
   });
 });

@@ -4,7 +4,12 @@ import { toAppError, type ApiClient } from '../../api/client';
 import { plainErrorText } from '../feedback/error-text';
 import type { ToastApi } from '../feedback/toasts';
 import type { Selection } from '../selection/selection';
-import { describeCompletedRetry, describePartialUpdate, describeUpdate } from './update-message';
+import {
+  describeCompletedRetry,
+  describePartialUpdate,
+  describeUpdate,
+  savedOnThisComputer,
+} from './update-message';
 import {
   addUpdateResult,
   buildUpdateRequests,
@@ -37,6 +42,8 @@ interface Progress {
   totals: UpdateTotals;
   batchesDone: number;
   batchesTotal: number;
+  /** A batch was saved on this computer's replica (team mode offline). */
+  offline: boolean;
 }
 
 /**
@@ -56,6 +63,7 @@ export function runStatusUpdate(
     totals: NO_UPDATES,
     batchesDone: 0,
     batchesTotal: requests.length,
+    offline: false,
   });
 }
 
@@ -66,12 +74,14 @@ async function sendBatches(
   before: Progress,
 ): Promise<void> {
   let totals = before.totals;
+  let offline = before.offline;
   let undoToken: string | null = null;
   let sent = 0;
   try {
     for (const request of requests) {
       const result = await deps.client.call('updateStatus', request);
       totals = addUpdateResult(totals, result);
+      offline ||= savedOnThisComputer(result.message);
       undoToken = result.undo_token;
       sent++;
     }
@@ -91,8 +101,8 @@ async function sendBatches(
     deps.onUndoable?.(undo?.run ?? null);
     const message =
       before.batchesDone > 0
-        ? describeCompletedRetry(totals, status, before.batchesTotal)
-        : describeUpdate(totals, status);
+        ? describeCompletedRetry(totals, status, before.batchesTotal, { offline })
+        : describeUpdate(totals, status, { offline });
     deps.notify('success', message, undo);
   } catch (thrown) {
     const error = toAppError(thrown);
@@ -101,6 +111,7 @@ async function sendBatches(
       totals,
       batchesDone: before.batchesDone + sent,
       batchesTotal: before.batchesTotal,
+      offline,
     };
     const retry = RETRYABLE.has(error.type)
       ? {
@@ -118,6 +129,7 @@ async function sendBatches(
             progress.batchesTotal,
             unsent.reduce((n, request) => n + (request.place_ids?.length ?? 0), 0),
             plainErrorText(error, 'the rest'),
+            { offline },
           );
     deps.notify('error', message, retry);
   } finally {

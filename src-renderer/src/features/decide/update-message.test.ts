@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeCompletedRetry, describePartialUpdate, describeUpdate } from './update-message';
+import { SAVED_ON_THIS_COMPUTER } from '../../../../src-shared/messages';
+import {
+  describeCompletedRetry,
+  describePartialUpdate,
+  describeUpdate,
+  savedOnThisComputer,
+} from './update-message';
 import { NO_UPDATES } from './update-requests';
 
 describe('update toast wording', () => {
@@ -69,5 +75,30 @@ describe('update toast wording', () => {
     expect(
       describeCompletedRetry({ ...NO_UPDATES, matched_count: 3, updated_count: 2 }, 'Maybe', 2),
     ).toBe('All 2 batches saved: 2 updated, 1 already Maybe');
+  });
+
+  it('offline (team mode, on this computer): the counts are this computer’s and will sync', () => {
+    expect(
+      describeUpdate({ ...NO_UPDATES, matched_count: 2, updated_count: 2 }, 'Maybe', {
+        offline: true,
+      }),
+    ).toBe(`2 updated, ${SAVED_ON_THIS_COMPUTER}`);
+    // Nothing changed: nothing to sync, no promise.
+    expect(describeUpdate({ ...NO_UPDATES, matched_count: 2 }, 'Maybe', { offline: true })).toBe(
+      '0 updated, 2 places already Maybe',
+    );
+  });
+
+  it('offline, finished by a retry: said last, after what was already so', () => {
+    expect(
+      describeCompletedRetry({ ...NO_UPDATES, matched_count: 3, updated_count: 2 }, 'Maybe', 2, {
+        offline: true,
+      }),
+    ).toBe(`All 2 batches saved: 2 updated, 1 already Maybe, ${SAVED_ON_THIS_COMPUTER}`);
+  });
+
+  it('knows an offline save by the server’s sentence', () => {
+    expect(savedOnThisComputer(`1 updated, ${SAVED_ON_THIS_COMPUTER}`)).toBe(true);
+    expect(savedOnThisComputer('1 updated')).toBe(false);
   });
 });

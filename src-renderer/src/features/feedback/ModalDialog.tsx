@@ -1,0 +1,66 @@
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+interface ModalDialogProps {
+  open: boolean;
+  onClose(): void;
+  /** The id of the dialog's heading. */
+  labelledBy: string;
+  className?: string;
+  children: ReactNode;
+}
+
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal <dialog>: the page behind is inert, Escape closes it, Tab and Shift+Tab go round the
+ * dialog's own controls, and on closing focus goes back to the element that opened it.
+ */
+export function ModalDialog({ open, onClose, labelledBy, className, children }: ModalDialogProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const returnFocusTo = useRef<Element | null>(null);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) {
+      returnFocusTo.current = document.activeElement;
+      element.showModal();
+    } else if (!open && element.open) {
+      element.close();
+    }
+  }, [open]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+    if (event.key !== 'Tab' || !dialog.current) return;
+    const focusable = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (element) => element.offsetParent !== null || element === document.activeElement,
+    );
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      className={`modal-dialog ${className ?? ''}`}
+      aria-labelledby={labelledBy}
+      onKeyDown={onKeyDown}
+      onClose={() => {
+        onClose();
+        const opener = returnFocusTo.current;
+        if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      }}
+    >
+      {open ? children : null}
+    </dialog>
+  );
+}
