@@ -122,7 +122,10 @@ describe('team mode', () => {
       if (name === 'syncStatus') seen.push(payload as SyncStatus);
     });
     proxy.restore();
+    const back = Date.now();
     const drained = await statusWhen(b, (s) => s.online && s.pending === 0);
+    // The retry cap here is 2 s; the bound is 30 s from the store's return.
+    expect(Date.now() - back).toBeLessThan(30_000);
     off();
     expect(drained.last_synced_at).not.toBeNull();
     expect(seen.filter((s) => s.online && s.pending > 0)).toEqual([]);
