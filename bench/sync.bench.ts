@@ -87,8 +87,7 @@ async function decisionsFor(store: PgStore): Promise<SyncMutation[]> {
 
 /**
  * The offline decisions as a reviewer leaves them: a replica pulled from the server (directly,
- * before the clock starts), then the decisions made on it through the outbox, grouped by target
- * status (one update per status, as a reviewer's bulk decisions would be).
+ * before the clock starts), then the decisions made on it through the outbox.
  */
 async function replicaWith(
   server: PgStore,
@@ -102,9 +101,10 @@ async function replicaWith(
     undefined,
     { offline: true },
   );
-  for (const status of PLACE_STATUSES) {
-    const ids = decisions.filter((m) => m.target_status === status).map((m) => m.place_id);
-    if (ids.length) await offline.updateStatus({ place_ids: ids, status }, 'offline-ann');
+  // One at a time in the seeded order, as a reviewer working through a list makes them: every
+  // batch then holds all five target statuses (the most round trips a batch can cost).
+  for (const m of decisions) {
+    await offline.updateStatus({ place_ids: [m.place_id], status: m.target_status }, 'offline-ann');
   }
   return { handle, replica };
 }
