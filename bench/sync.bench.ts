@@ -17,6 +17,7 @@
  *    it, p50 and p95, against a raw better-sqlite3 UPDATE + SELECT of the same row.
  */
 import { randomUUID } from 'node:crypto';
+import { replicaPlaces } from '../src-main/sync/team';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { listPlacesInput } from '../src-shared/contract/places';
@@ -25,7 +26,6 @@ import { PLACE_STATUSES, type PlaceStatus } from '../src-shared/domain';
 import { openPostgres, type PgStore, type SqliteStore } from '../src-main/db/store';
 import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
-import { createSqlitePlacesRepository } from '../src-main/places/sqlite-repository';
 import { seededRandom } from '../src-main/seeded-random';
 import { pendingDecisions } from '../src-main/sync/outbox';
 import { pullChanges } from '../src-main/sync/pull';
@@ -96,11 +96,7 @@ async function replicaWith(
   const handle = await createTestStore('sqlite');
   const replica = (await handle.open()) as SqliteStore;
   await pullChanges(server, replica, { pendingDecisions: pendingDecisions(replica.sqlite) });
-  const offline = createPlacesService(
-    createSqlitePlacesRepository(replica.db, { outbox: true }),
-    undefined,
-    { offline: true },
-  );
+  const offline = replicaPlaces(replica);
   // One at a time in the seeded order, as a reviewer working through a list makes them: every
   // batch then holds all five target statuses (the most round trips a batch can cost).
   for (const m of decisions) {
@@ -197,11 +193,7 @@ async function benchOffline(): Promise<Row[]> {
     for (const chunk of samplePlaces(OFFLINE_PLACES, SEED, 10_000))
       await seeding.insertPlaces(chunk);
     store.sqlite.exec('ANALYZE');
-    const places = createPlacesService(
-      createSqlitePlacesRepository(store.db, { outbox: true }),
-      undefined,
-      { offline: true },
-    );
+    const places = replicaPlaces(store);
     // The grid's first request: the defaults of the list input (first page, default sort, total).
     const gridQuery = listPlacesInput.parse({});
     const visible = (await places.list(gridQuery)).items.map((x) => x.place_id);

@@ -13,6 +13,16 @@ import { conflictsOn, listConflicts, listReceipts, markResolved } from './inbox'
 import { describePreview, previewOutbox } from './run';
 import type { SyncService } from './service';
 
+/** The places service on this computer's replica: every decision goes to the outbox. */
+export function replicaPlaces(
+  replica: SqliteStore,
+  clock: () => Date = () => new Date(),
+): PlacesService {
+  return createPlacesService(createSqlitePlacesRepository(replica.db, { outbox: true }), clock, {
+    offline: true,
+  });
+}
+
 /**
  * Team mode's places service: the shared store's while the engine says online, the replica's
  * (with the outbox, offline messages) otherwise. The renderer sees one service either way.
@@ -27,11 +37,7 @@ export function createTeamPlaces(
   replica: SqliteStore,
   clock: () => Date = () => new Date(),
 ): { places: PlacesService; offline: PlacesService } {
-  const offline = createPlacesService(
-    createSqlitePlacesRepository(replica.db, { outbox: true }),
-    clock,
-    { offline: true },
-  );
+  const offline = replicaPlaces(replica, clock);
   let onlineFor: PgStore | null = null;
   let onlineService: PlacesService | null = null;
   const shared = (): PlacesService | null => {
@@ -45,8 +51,9 @@ export function createTeamPlaces(
   };
 
   type Fn = (...args: never[]) => Promise<unknown>;
-  const read =
-    <K extends keyof PlacesService>(name: K) =>
+  /** A read falls back to the replica when the shared store is gone; a write reports and fails. */
+  const route =
+    <K extends keyof PlacesService>(name: K, kind: 'read' | 'write') =>
     async (...args: Parameters<PlacesService[K]>) => {
       const service = shared();
       if (service) {
@@ -55,26 +62,15 @@ export function createTeamPlaces(
         } catch (error) {
           if (!isTemporaryFailure(error)) throw error;
           engine.reportFailure(error);
-        }
-      }
-      return (offline[name] as Fn)(...(args as never[]));
-    };
-  const write =
-    <K extends keyof PlacesService>(name: K) =>
-    async (...args: Parameters<PlacesService[K]>) => {
-      const service = shared();
-      if (service) {
-        try {
-          return await (service[name] as Fn)(...(args as never[]));
-        } catch (error) {
-          if (isTemporaryFailure(error)) engine.reportFailure(error);
-          throw error;
+          if (kind === 'write') throw error;
         }
       }
       const result = await (offline[name] as Fn)(...(args as never[]));
-      engine.changed();
+      if (kind === 'write') engine.changed();
       return result;
     };
+  const read = <K extends keyof PlacesService>(name: K) => route(name, 'read');
+  const write = <K extends keyof PlacesService>(name: K) => route(name, 'write');
 
   const places: PlacesService = {
     list: read('list') as PlacesService['list'],

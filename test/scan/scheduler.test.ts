@@ -86,6 +86,15 @@ async function failCompletions(store: Store, n: number) {
   };
 }
 
+/**
+ * Each test that scripts the fake's answers for its place gets a place no other test has: a
+ * call still on its way from an earlier test's loop (the fake is shared by the file) must not
+ * take an answer scripted for this one (seen once: a stray call took the first 503 of a
+ * 503, 503, 200 script, and the place completed after two attempts of its own).
+ */
+let placeSeed = 1000;
+const ownPlace = (store: Store) => queuePlaces(store, 1, placeSeed++);
+
 describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (kind) => {
   let stores: StoreFactory;
   let store: Store;
@@ -147,7 +156,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('announces a claimed place (placesChanged) while its call is still in flight', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     const gate = await startPlacesGate(fake.baseUrl);
     try {
       // A call that never times out here: only the claim itself may announce the place.
@@ -173,7 +182,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('503, 503, 200 ends Completed after 3 attempts, with growing gaps between them', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     fake.script(id!, [503, 503, 200]);
     // Seeded jitter (the middle of the band): the delays are exactly 1 s, then 2 s. A gap is
     // never shorter than its delay; a loaded machine can only make it longer, and the second
@@ -192,7 +201,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('404 ends Error after one call', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     fake.script(id!, [404]);
     const { scheduler } = loop();
     const [row] = await waitFor(async () => {
@@ -207,7 +216,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('a 503 that never clears ends Error after the maximum attempts', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     fake.script(id!, [503, 503, 503, 503, 503, 503]);
     const { scheduler } = loop({ DEEP_SCAN_MAX_ATTEMPTS: '3' }, { retryBaseMs: 50 });
     const [row] = await waitFor(async () => {
@@ -264,7 +273,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('wakes at once when the app queues places, instead of waiting for the next poll', async () => {
-    await queuePlaces(store, 1);
+    await ownPlace(store);
     const { events } = loop({ DEEP_SCAN_INTERVAL_SECONDS: '3600' });
     // Once its first batch is done the queue is drained: the next poll is an hour away.
     await waitFor(allCompleted(store, 1), { what: 'the first batch' });
@@ -315,7 +324,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('a place set to Not a Fit while its scan runs is not called again when that call fails: it ends never queued, counted as cancelled', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     fake.script(id!, [503]);
     const gate = await startPlacesGate(fake.baseUrl);
     try {
@@ -353,7 +362,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('a store error while recording a result writes it again: the API is called once and the place completes', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     const failing = await failCompletions(store, 2);
     try {
       const { scheduler } = loop({}, { storeRetryBaseMs: 20 });
@@ -374,7 +383,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('a result the store keeps refusing returns the place without spending its attempt, and never calls the API again for it', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     const failing = await failCompletions(store, 1_000_000);
     try {
       // The place comes back after retryBaseMs (a minute here): well after this test.
@@ -406,7 +415,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('stopping while the store refuses a result does not wait out the write retries: the place is returned', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     const failing = await failCompletions(store, 1_000_000);
     try {
       // Retries a minute apart: only the stop can cut them short.
@@ -429,7 +438,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
   });
 
   it('a Retry-After of 30 days pauses for DEEP_SCAN_MAX_PAUSE_SECONDS only, then the place completes', async () => {
-    const [id] = await queuePlaces(store, 1);
+    const [id] = await ownPlace(store);
     fake.script(id!, [429]);
     fake.setRetryAfterSeconds(30 * 24 * 3600);
     loop({ DEEP_SCAN_MAX_PAUSE_SECONDS: '1' });

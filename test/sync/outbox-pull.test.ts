@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPlacesService, type PlacesService } from '../../src-main/places/service';
-import { createSqlitePlacesRepository } from '../../src-main/places/sqlite-repository';
+import type { PlacesService } from '../../src-main/places/service';
+import { replicaPlaces } from '../../src-main/sync/team';
 import { pendingDecisions } from '../../src-main/sync/outbox';
 import { pullChanges } from '../../src-main/sync/pull';
 import { setStatus } from '../scan/support/stores';
@@ -18,11 +18,7 @@ describe('the outbox and the pull', () => {
   let offline: PlacesService;
   beforeEach(async () => {
     pair = await createPullPair();
-    offline = createPlacesService(
-      createSqlitePlacesRepository(pair.replica.db, { outbox: true }),
-      undefined,
-      { offline: true },
-    );
+    offline = replicaPlaces(pair.replica);
   });
   afterEach(async () => {
     await pair.dispose();

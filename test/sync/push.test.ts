@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPlacesService, type PlacesService } from '../../src-main/places/service';
-import { createSqlitePlacesRepository } from '../../src-main/places/sqlite-repository';
+import type { PlacesService } from '../../src-main/places/service';
+import { replicaPlaces } from '../../src-main/sync/team';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { pendingDecisions } from '../../src-main/sync/outbox';
 import { pullChanges } from '../../src-main/sync/pull';
@@ -16,11 +16,7 @@ describe('pushOutbox: the outbox to PostgreSQL', () => {
   const clockAt = (iso: string) => () => new Date(iso);
   beforeEach(async () => {
     pair = await createPullPair();
-    offline = createPlacesService(
-      createSqlitePlacesRepository(pair.replica.db, { outbox: true }),
-      undefined,
-      { offline: true },
-    );
+    offline = replicaPlaces(pair.replica);
   });
   afterEach(async () => {
     await pair.dispose();
@@ -167,11 +163,7 @@ describe('pushOutbox: the outbox to PostgreSQL', () => {
       await pair.dispose();
       pair = await createPullPair();
       const at = new Date(Date.now() + skew * 3600_000).toISOString();
-      offline = createPlacesService(
-        createSqlitePlacesRepository(pair.replica.db, { outbox: true }),
-        clockAt(at),
-        { offline: true },
-      );
+      offline = replicaPlaces(pair.replica, clockAt(at));
       const ids = await importPlaces(pair.server, 6);
       await pull();
       await setStatus(pair.server, ids.slice(0, 2), 'Archived');

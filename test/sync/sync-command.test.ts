@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { replicaPlaces } from '../../src-main/sync/team';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,8 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openSqlite, type PgStore, type SqliteStore } from '../../src-main/db/store';
-import { createPlacesService } from '../../src-main/places/service';
-import { createSqlitePlacesRepository } from '../../src-main/places/sqlite-repository';
 import { setStatus } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { outboxRows } from './outbox-support';
@@ -66,11 +65,7 @@ describe('staging-editor sync', () => {
     ids = await importPlaces(shared, 10);
     expect((await run(['sync'], env)).code).toBe(0);
     replica = openSqlite(env.SQLITE_PATH!);
-    const offline = createPlacesService(
-      createSqlitePlacesRepository(replica.db, { outbox: true }),
-      undefined,
-      { offline: true },
-    );
+    const offline = replicaPlaces(replica);
     await offline.updateStatus({ place_ids: ids.slice(0, 6), status: 'Maybe' }, 'ana');
     // A colleague decides two of them differently, one the same way.
     await setStatus(shared, ids.slice(0, 2), 'Archived');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { replicaPlaces } from '../../src-main/sync/team';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PLACE_STATUSES, type PlaceStatus } from '../../src-shared/domain';
 import { openSqlite, type PgStore, type SqliteStore } from '../../src-main/db/store';
-import { createPlacesService } from '../../src-main/places/service';
-import { createSqlitePlacesRepository } from '../../src-main/places/sqlite-repository';
 import { seededRandom } from '../../src-main/seeded-random';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { unansweredCount } from '../../src-main/sync/push';
@@ -99,11 +98,7 @@ describe('staging-editor sync killed at random instants and run again', () => {
     const ids = await importPlaces(shared, PLACES);
     expect((await runSync()).code).toBe(0); // the first pull
     const random = seededRandom(SEED);
-    const offline = createPlacesService(
-      createSqlitePlacesRepository(replica.db, { outbox: true }),
-      undefined,
-      { offline: true },
-    );
+    const offline = replicaPlaces(replica);
     const last = new Map<string, PlaceStatus>();
     let kills = 0;
     for (let round = 0; round < ROUNDS; round++) {

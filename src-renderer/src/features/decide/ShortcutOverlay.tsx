@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import { UNDO_WINDOW_SECONDS } from '../../../../src-shared/domain';
+import { ModalDialog } from '../feedback/ModalDialog';
 import { HELP_KEY, STATUS_SHORTCUTS, UNDO_KEYS } from './shortcuts';
 
 interface ShortcutOverlayProps {
@@ -17,29 +17,12 @@ const GRID_KEYS: [keys: string, what: string][] = [
 
 /** The shortcut list, in a modal dialog: Escape closes it and focus goes back where it was. */
 export function ShortcutOverlay({ open, onClose }: ShortcutOverlayProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const returnFocusTo = useRef<Element | null>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) {
-      returnFocusTo.current = document.activeElement;
-      element.showModal();
-    } else if (!open && element.open) {
-      element.close();
-    }
-  }, [open]);
-
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      open={open}
+      onClose={onClose}
+      labelledBy="shortcut-title"
       className="shortcut-overlay"
-      aria-labelledby="shortcut-title"
-      onClose={() => {
-        onClose();
-        if (returnFocusTo.current instanceof HTMLElement) returnFocusTo.current.focus();
-      }}
     >
       <h2 id="shortcut-title">Keyboard shortcuts</h2>
       <p>Status keys apply to the selected rows, or to the focused row when none is selected.</p>
@@ -86,6 +69,6 @@ export function ShortcutOverlay({ open, onClose }: ShortcutOverlayProps) {
           Close
         </button>
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }
