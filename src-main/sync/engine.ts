@@ -191,7 +191,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       failures++;
       setOnline(false);
       lastError = `The shared store (${describeDatabaseUrl(options.url)}) is unreachable: ${errorSummary(error).message}`;
-      log.warn({ failures, error: errorSummary(error).message }, 'sync failed; retrying');
+      // Once at warn; the retries of a long time offline (every few seconds) at debug only.
+      log[failures === 1 ? 'warn' : 'debug'](
+        { failures, error: errorSummary(error).message },
+        'sync failed; retrying',
+      );
       schedule(backoff());
     } finally {
       syncing = false;

@@ -64,6 +64,18 @@ describe('pushOutbox: the outbox to PostgreSQL', () => {
     expect(await appliedRows(pair.server)).toHaveLength(3);
   });
 
+  it('an offline decision undone before it was pushed leaves no trace upstream', async () => {
+    const ids = await importPlaces(pair.server, 2);
+    await pull();
+    const before = await placeStates(pair.server);
+    const update = await offline.updateStatus({ place_ids: ids, status: 'Selected' }, 'me');
+    await offline.undoStatusUpdate(update.undo_token!, 'me');
+    expect(outboxRows(pair.replica)).toEqual([]);
+    expect(await push()).toMatchObject({ pushed: 0, batches: 0 });
+    expect(await appliedRows(pair.server)).toEqual([]);
+    expect(await placeStates(pair.server)).toEqual(before);
+  });
+
   it('a decision on a place a colleague changed since the pull is a conflict: nothing written, the replica shows theirs, the entry keeps mine', async () => {
     const ids = await importPlaces(pair.server, 2);
     await pull();
