@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { defaultPoolSize, loadSettings, SettingsError, sqlitePath } from './config';
+import { defaultPoolSize, isTeamMode, loadSettings, SettingsError, sqlitePath } from './config';
 
 const fails = (env: Record<string, string>) => {
   try {
@@ -127,5 +127,21 @@ describe('settings', () => {
       s.DATABASE_LOCK_TIMEOUT_SECONDS,
       s.DATABASE_STATEMENT_TIMEOUT_SECONDS,
     ]).toEqual([10, 10, 60]);
+  });
+
+  test('team mode is DATABASE_URL and SQLITE_PATH together; SYNC_LOCATIONS is a ;-separated list', () => {
+    const pg = 'postgres://u@db.example:5432/team';
+    expect(isTeamMode(loadSettings({ DATABASE_URL: pg }))).toBe(false);
+    expect(isTeamMode(loadSettings({ SQLITE_PATH: '/r.sqlite' }))).toBe(false);
+    const team = loadSettings({
+      DATABASE_URL: pg,
+      SQLITE_PATH: '/r.sqlite',
+      SYNC_LOCATIONS: ' Austin, TX ;Chicago, IL;; ',
+    });
+    expect(isTeamMode(team)).toBe(true);
+    expect(team.SYNC_LOCATIONS).toEqual(['Austin, TX', 'Chicago, IL']);
+    expect(loadSettings({ SYNC_LOCATIONS: ' ; ;' }).SYNC_LOCATIONS).toBeUndefined();
+    expect([team.SYNC_PULL_INTERVAL_SECONDS, team.SYNC_RETRY_MAX_SECONDS]).toEqual([15, 10]);
+    expect(fails({ SYNC_RETRY_MAX_SECONDS: '0' })).toMatch(/^Setting SYNC_RETRY_MAX_SECONDS/);
   });
 });

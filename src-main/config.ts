@@ -56,12 +56,14 @@ export const settingsSchema = z.object({
    */
   SYNC_LOCATIONS: z
     .string()
-    .transform((s) =>
-      s
+    .transform((s) => {
+      const locations = s
         .split(';')
         .map((l) => l.trim())
-        .filter(Boolean),
-    )
+        .filter(Boolean);
+      // Only separators: no list at all (every place), never an empty list (no place).
+      return locations.length ? locations : undefined;
+    })
     .optional(),
   /** Team mode: how often colleagues' changes are pulled while online. */
   SYNC_PULL_INTERVAL_SECONDS: positiveInt(3600).default(15),
