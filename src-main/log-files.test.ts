@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -124,6 +132,9 @@ describe('the log file', () => {
     );
     expect(rotated).toHaveLength(2);
     expect(readdirSync(dir)).toContain(LOG_FILE_NAME);
+    if (process.platform !== 'win32') {
+      expect(statSync(join(dir, LOG_FILE_NAME)).mode & 0o777).toBe(0o600);
+    }
   });
 
   it("starts a new file when the app starts on a later day than the current file's", async () => {

@@ -50,6 +50,8 @@ export function openLogFile(
     initialRotation: true,
     maxFiles: options.maxFiles ?? MAX_LOG_FILES,
     history: LOG_HISTORY_FILE,
+    // Lines name places and reviewers: readable by this user only (Windows ignores the mode).
+    mode: 0o600,
   });
 }
 
