@@ -20,7 +20,7 @@ import {
   logsDirectory,
   openLogFile,
 } from './log-files';
-import { REDACTED, scrubSecrets } from './logger';
+import { createLogger, REDACTED, scrubSecrets } from './logger';
 import { createDispatcher } from './router/dispatcher';
 import type { Handlers } from './router/handlers';
 
@@ -71,6 +71,7 @@ describe('the log file', () => {
     logger.error({ detail: `header was Authorization: Bearer ${BEARER}` }, 'text header');
     logger.error({ secret: `signed with ${JWT_SECRET}` }, 'the JWT secret in text');
     logger.info(`sign in at http://127.0.0.1:8787/#token=${BEARER}`);
+    logger.error({ detail: `the server said: wrong password ${DB_PASSWORD}` }, 'known value');
     await close();
 
     const text = readLog(dir);
@@ -78,6 +79,12 @@ describe('the log file', () => {
     expect(text).toContain('the JWT secret in text');
     expect(text).toContain('db.example');
     expect(text).toContain(REDACTED);
+    const logged = text.split('\n').find((l) => l.includes('the whole settings object'))!;
+    expect(JSON.parse(logged).settings).toMatchObject({
+      DATABASE_URL: REDACTED,
+      JWT_SECRET: REDACTED,
+      GOOGLE_MAPS_API_KEY: REDACTED,
+    });
     for (const secret of [JWT_SECRET, MAPS_KEY, DB_PASSWORD, BEARER, 'other-key-value']) {
       expect(text, `the log holds ${secret}`).not.toContain(secret);
     }
@@ -195,11 +202,30 @@ describe('scrubSecrets', () => {
     );
     expect(scrubSecrets('Authorization: Bearer abc.def')).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(scrubSecrets(`jwt ${BEARER} end`)).toBe(`jwt ${REDACTED} end`);
+    expect(scrubSecrets('/v1?api_key=abc&access_token=def')).toBe(
+      `/v1?api_key=${REDACTED}&access_token=${REDACTED}`,
+    );
+    expect(scrubSecrets(`a key ${MAPS_KEY.replace('0', '9')} in text`)).toBe(
+      `a key ${REDACTED} in text`,
+    );
     expect(scrubSecrets('monkey=banana key-value')).toBe('monkey=banana key-value');
   });
 
   it('takes out known values as written and as JSON escapes them', () => {
     expect(scrubSecrets('a "quoted\\"secret" b', ['quoted"secret'])).toBe(`a "${REDACTED}" b`);
     expect(scrubSecrets('tiny pw', ['pw'])).toBe('tiny pw');
+  });
+});
+
+describe('the redacted fields', () => {
+  it('hide secret-bearing fields even when no secret value was given to the logger', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(line) });
+    const unknown = 'a-value-the-logger-was-never-told-about';
+    logger.info({ settings: { JWT_SECRET: unknown, GOOGLE_MAPS_API_KEY: unknown } }, 'fields');
+    logger.info({ DATABASE_URL: unknown, token: unknown, password: unknown }, 'top level');
+    logger.info({ req: { headers: { authorization: unknown, cookie: unknown } } }, 'request');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toContain(unknown);
   });
 });
