@@ -4,7 +4,7 @@ import { createTokenVerifier, issueLocalToken, type AuthMode, type VerifiedToken
 import { isTeamMode, type Settings } from './config';
 import { openSqlite, openStore, type PgStore, type Store } from './db/store';
 import { createEventBus, type EventListener } from './events';
-import { createLogger, type Logger } from './logger';
+import { createLogger, secretsOf, type Logger } from './logger';
 import { createSampleDataLoader } from './places/sample-data-loader';
 import { createPlacesService, placesRepositoryFor, type PlacesService } from './places/service';
 import { createHandlers } from './router/app-handlers';
@@ -64,7 +64,7 @@ export async function startBackend(
   options: StartBackendOptions = {},
 ): Promise<Backend> {
   if (isTeamMode(settings)) return startTeamBackend(settings, options);
-  const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
+  const logger = options.logger ?? defaultLogger(settings);
   const store = await openStore(settings);
   let scan: Scheduler | undefined;
   try {
@@ -103,6 +103,11 @@ export async function startBackend(
     await store.close();
     throw error;
   }
+}
+
+/** Standard error, scrubbed of the settings' secrets (the CLI and the desktop app pass their own). */
+function defaultLogger(settings: Settings): Logger {
+  return createLogger(settings.LOG_LEVEL, undefined, { secrets: secretsOf(settings) });
 }
 
 function assemble(parts: {
@@ -150,7 +155,7 @@ async function startTeamBackend(
   settings: Settings,
   options: StartBackendOptions,
 ): Promise<Backend> {
-  const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
+  const logger = options.logger ?? defaultLogger(settings);
   const replica = openSqlite(settings.SQLITE_PATH!);
   let engine: SyncEngine | undefined;
   let scheduler: Scheduler | null = null;

@@ -72,6 +72,11 @@ export const settingsSchema = z.object({
   /** Team mode: how long the probe waits for the shared store before working offline. */
   SYNC_PROBE_TIMEOUT_SECONDS: positiveInt(60).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Rotating log files in this folder. The desktop app always writes them (to `<dataDir>/logs`
+   * unless this moves them); `serve` and `worker` only when it is set.
+   */
+  LOG_DIR: z.string().optional(),
 });
 
 export type Settings = Omit<z.infer<typeof settingsSchema>, 'DATABASE_POOL_SIZE'> & {

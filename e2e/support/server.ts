@@ -23,6 +23,8 @@ const OWN_SETTINGS = new Set([
   // A developer's real Places API key never reaches a test server.
   'GOOGLE_MAPS_API_KEY',
   'PLACES_API_BASE_URL',
+  // The server's log stays on its stderr, where the e2e run collects it.
+  'LOG_DIR',
 ]);
 
 export interface TestServerOptions {

@@ -5,6 +5,7 @@ import { CommandError } from './command-error';
 import { startBackend } from '../backend';
 import { createHttpServer } from '../http/server';
 import { NO_API_KEY_REASON } from '../scan';
+import { cliLogOutput, createAppLogger } from '../log-files';
 
 export interface ServeOptions {
   port: number;
@@ -18,9 +19,18 @@ export interface ServeOptions {
 export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
   if (options.offline && !isTeamMode(settings))
     throw new CommandError(`--offline: ${NOT_TEAM_MODE}`);
+  // stderr as always; rotating files as well (or instead, without a terminal) when LOG_DIR is set.
+  const log = createAppLogger({
+    settings,
+    ...cliLogOutput(settings, Boolean(process.stderr.isTTY)),
+  });
   const backend = await startBackend(settings, {
     scheduler: options.scheduler,
     offline: options.offline ?? false,
+    logger: log.logger,
+  }).catch(async (error: unknown) => {
+    await log.close();
+    throw error;
   });
   const app = await createHttpServer(backend);
   await app.listen({ port: options.port, host: options.host });
@@ -37,6 +47,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     const token = await backend.issueLocalToken('local-user', 12 * 3600);
     console.log(`Sign in (single-user mode, valid 12 hours): ${url}/#token=${token}`);
   }
+  if (log.logsDir) console.log(`Logs: ${log.logsDir}`);
   if (!options.scheduler) console.log('Deep scans: not run by this process (--no-scheduler).');
   else if (!backend.scan.running) console.log(`Deep scans: off. ${NO_API_KEY_REASON}.`);
   else console.log(`Deep scans: running here as ${backend.scan.workerId}.`);
@@ -49,6 +60,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     backend.logger.info({ signal }, 'stopping');
     await app.close();
     await backend.close();
+    await log.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

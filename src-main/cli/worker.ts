@@ -1,6 +1,7 @@
 import { SettingsError, type Settings } from '../config';
 import { openStore } from '../db/store';
-import { createLogger, type Logger } from '../logger';
+import { cliLogOutput, createAppLogger } from '../log-files';
+import type { Logger } from '../logger';
 import type { ScanTuning } from '../scan/config';
 import { hasPlacesApiKey, NO_API_KEY_REASON } from '../scan/progress';
 import { startScheduler } from '../scan/scheduler';
@@ -20,9 +21,16 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
   if (!hasPlacesApiKey(settings)) {
     throw new SettingsError(`${NO_API_KEY_REASON}: a worker does nothing else.`);
   }
-  const logger = options.logger ?? createLogger(settings.LOG_LEVEL);
+  // stderr as always; rotating files as well (or instead, without a terminal) when LOG_DIR is set.
+  const log = options.logger
+    ? { logger: options.logger, logsDir: null, close: async () => {} }
+    : createAppLogger({ settings, ...cliLogOutput(settings, Boolean(process.stderr.isTTY)) });
+  const { logger } = log;
   // The pool is DATABASE_POOL_SIZE (by default the scan concurrency plus room to spare).
-  const store = await openStore(settings);
+  const store = await openStore(settings).catch(async (error: unknown) => {
+    await log.close();
+    throw error;
+  });
   const scheduler = startScheduler({
     store,
     settings,
@@ -31,6 +39,7 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     tuning: options.tuning,
   });
   console.error(`Deep scan worker ${scheduler.workerId} is scanning ${store.description}.`);
+  if (log.logsDir) console.error(`Logs: ${log.logsDir}`);
 
   const signals = ['SIGTERM', 'SIGINT'] as const;
   let onSignal: (signal: NodeJS.Signals) => void = () => {};
@@ -47,5 +56,6 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
     await store.close();
+    await log.close();
   }
 }

@@ -1,6 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { applicationMenuTemplate } from './app-menu';
+import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
 
 function roles(template: MenuItemConstructorOptions[]): string[] {
   return template.flatMap((item) => [
@@ -16,8 +16,18 @@ function menu(label: string, template: MenuItemConstructorOptions[]) {
 }
 
 describe('the application menu', () => {
-  const build = (platform: NodeJS.Platform, isDev: boolean, onShow = () => {}) =>
-    applicationMenuTemplate({ platform, isDev, onShowKeyboardShortcuts: onShow });
+  const build = (
+    platform: NodeJS.Platform,
+    isDev: boolean,
+    onShow = () => {},
+    onOpenLogsFolder = () => {},
+  ) =>
+    applicationMenuTemplate({
+      platform,
+      isDev,
+      onShowKeyboardShortcuts: onShow,
+      onOpenLogsFolder,
+    });
 
   it('has File, Edit, View and Help, with Quit in File (and in the app menu on macOS)', () => {
     const linux = build('linux', false);
@@ -58,5 +68,30 @@ describe('the application menu', () => {
     expect(item?.accelerator).toBeUndefined();
     (item!.click as () => void)();
     expect(shown).toBe(1);
+  });
+
+  it.each(['linux', 'win32', 'darwin'] as const)(
+    'opens the logs folder from Help on %s',
+    (platform) => {
+      let opened = 0;
+      const help = menu(
+        'help',
+        build(platform, false, undefined, () => (opened += 1)),
+      );
+      const item = help.find((entry) => entry.label === 'Open Logs Folder');
+      expect(item).toBeDefined();
+      (item!.click as () => void)();
+      expect(opened).toBe(1);
+    },
+  );
+});
+
+describe('opening the logs folder', () => {
+  it('says nothing when it opened, and where the files are when it did not', () => {
+    expect(openLogsFolderFailure('', '/data/logs')).toBeNull();
+    expect(openLogsFolderFailure('Failed to open path', '/data/logs')).toEqual({
+      message: 'The logs folder could not be opened',
+      detail: 'The log files are in /data/logs (Failed to open path).',
+    });
   });
 });

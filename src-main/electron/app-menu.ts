@@ -1,7 +1,8 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
 /**
- * The application menu. Reload and the developer tools exist only in development: a reload
+ * The application menu. "Open Logs Folder" in Help shows the rotating log files (the details
+ * behind "the details are in the log"). Reload and the developer tools exist only in development: a reload
  * in front of a reviewer would drop their selection. "Keyboard Shortcuts" has no accelerator,
  * because `?` belongs to the page (typing it into the search box must still work).
  */
@@ -9,6 +10,8 @@ export function applicationMenuTemplate(options: {
   platform: NodeJS.Platform;
   isDev: boolean;
   onShowKeyboardShortcuts: () => void;
+  /** Opens the folder of the log files in the system's file manager. */
+  onOpenLogsFolder: () => void;
 }): MenuItemConstructorOptions[] {
   const mac = options.platform === 'darwin';
   const separator: MenuItemConstructorOptions = { type: 'separator' };
@@ -66,7 +69,26 @@ export function applicationMenuTemplate(options: {
   if (mac) template.push({ role: 'windowMenu' });
   template.push({
     role: 'help',
-    submenu: [{ label: 'Keyboard Shortcuts', click: () => options.onShowKeyboardShortcuts() }],
+    submenu: [
+      { label: 'Keyboard Shortcuts', click: () => options.onShowKeyboardShortcuts() },
+      separator,
+      { label: 'Open Logs Folder', click: () => options.onOpenLogsFolder() },
+    ],
   });
   return template;
+}
+
+/**
+ * What to tell the user after "Open Logs Folder": nothing when the file manager opened it
+ * (`shell.openPath` resolves to ''), otherwise where the folder is, so they can go there.
+ */
+export function openLogsFolderFailure(
+  openPathResult: string,
+  logsDir: string,
+): { message: string; detail: string } | null {
+  if (openPathResult === '') return null;
+  return {
+    message: 'The logs folder could not be opened',
+    detail: `The log files are in ${logsDir} (${openPathResult}).`,
+  };
 }

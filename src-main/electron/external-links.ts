@@ -3,13 +3,38 @@ import { isAppUrl } from './app-protocol';
 /** Longer links are refused rather than handed to the OS. */
 export const MAX_EXTERNAL_URL_LENGTH = 2048;
 
+/** The most digits a phone number has (E.164 allows 15; room for extensions and odd plans). */
+export const MAX_TEL_DIGITS = 32;
+
+/** `tel:` and digits, with a leading + at most: what the detail panel's phone links are. */
+const TEL = new RegExp(`^tel:(\\+?[0-9]{3,${MAX_TEL_DIGITS}})$`, 'i');
+
 /**
- * The URL to hand to the OS browser, or null. Only http(s) with a host and no credentials:
- * `javascript:`, `file:`, `data:`, custom schemes (which could start other programs) and
- * `https://trusted@evil.example` style links are refused.
+ * `mailto:` and one plain address (the usual characters of a local part, a dotted host name): no
+ * second address, no `?subject=`/`body=`/`attach=` fields (some mail programs attach local files
+ * named there), no percent-escapes, no spaces, no slashes.
+ */
+const MAILTO =
+  /^mailto:([A-Za-z0-9!#$&'*+=^_~-]+(?:\.[A-Za-z0-9!#$&'*+=^_~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/i;
+
+/** A well-formed `tel:` or `mailto:` link, with its scheme in lower case, or null. */
+export function systemHandlerTarget(url: string): string | null {
+  const tel = TEL.exec(url);
+  if (tel) return `tel:${tel[1]}`;
+  const mailto = MAILTO.exec(url);
+  if (mailto) return `mailto:${mailto[1]}`;
+  return null;
+}
+
+/**
+ * The URL to hand to the OS, or null: http(s) with a host and no credentials (for the browser),
+ * or a well-formed `tel:` or `mailto:` link (for the phone or mail program). `javascript:`,
+ * `file:`, `data:`, other custom schemes (which could start other programs), odd `tel:` and
+ * `mailto:` links and `https://trusted@evil.example` style links are refused.
  */
 export function externalLinkTarget(url: unknown): string | null {
   if (typeof url !== 'string' || url.length > MAX_EXTERNAL_URL_LENGTH) return null;
+  if (/^(tel|mailto):/i.test(url)) return systemHandlerTarget(url);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -28,9 +53,9 @@ export interface ExternalOpenerDeps {
 }
 
 /**
- * The one way the app opens a link outside itself. Returns whether the link was handed to the OS
- * browser; refusals and failures are logged with the scheme and host only (a query string may
- * carry a secret).
+ * The one way the app opens a link outside itself. Returns whether the link was handed to the OS;
+ * refusals and failures are logged with the scheme and host only (a query string may carry a
+ * secret; a phone number or address is nobody's business).
  */
 export function createExternalOpener(deps: ExternalOpenerDeps): (url: string) => boolean {
   return function openExternalSafely(url: string): boolean {
@@ -52,7 +77,10 @@ export function createExternalOpener(deps: ExternalOpenerDeps): (url: string) =>
 /** What a navigation attempt inside a window may do. */
 export type NavigationDecision = 'allow' | 'open-externally' | 'block';
 
-/** app:// pages stay in the window; http(s) links go to the OS browser; anything else is dropped. */
+/**
+ * app:// pages stay in the window; http(s), tel: and mailto: links go to the OS; anything else is
+ * dropped.
+ */
 export function navigationDecision(url: unknown): NavigationDecision {
   if (isAppUrl(url)) return 'allow';
   if (externalLinkTarget(url) !== null) return 'open-externally';

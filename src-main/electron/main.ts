@@ -16,8 +16,9 @@ import {
 } from 'electron';
 import { startBackend, type Backend } from '../backend';
 import { loadSettings, SettingsError, type Settings } from '../config';
-import { errorSummary } from '../error-summary';
-import { applicationMenuTemplate } from './app-menu';
+import { errorStack, errorSummary } from '../error-summary';
+import { createAppLogger, desktopLogOutput, type AppLogger } from '../log-files';
+import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { createExternalOpener } from './external-links';
@@ -30,7 +31,7 @@ import {
   type SignedInSessionToken,
 } from './session-token';
 import { createShutdown } from './shutdown';
-import { createTokenStore, TOKEN_FILE } from './token-store';
+import { createTokenStore, sessionOnlyNotice, TOKEN_FILE } from './token-store';
 import { denyAllPermissions, guardWebContents } from './web-contents-guards';
 import { mainWindowOptions } from './window-options';
 import {
@@ -63,10 +64,15 @@ app.setPath(
 );
 
 let mainWindow: BrowserWindow | null = null;
+/** The log files (and stderr in development); null until the settings are read. */
+let appLog: AppLogger | null = null;
 
 if (app.requestSingleInstanceLock()) {
   app.on('second-instance', focusMainWindow);
-  run().catch((error: unknown) => failToStart(`Unexpected error: ${errorSummary(error).message}`));
+  run().catch((error: unknown) => {
+    appLog?.logger.fatal({ ...errorSummary(error), stack: errorStack(error) }, 'start-up failed');
+    return failToStart(`Unexpected error: ${errorSummary(error).message}`);
+  });
 } else {
   // Another copy is running and has been asked to show itself.
   app.quit();
@@ -86,13 +92,32 @@ async function run(): Promise<void> {
     process.env.STAGING_EDITOR_SQL_DIR = join(process.resourcesPath, 'sql');
   }
 
+  // The installed app has no terminal (and on Windows no valid stderr): its log is in files.
+  const log = createAppLogger({
+    settings,
+    ...desktopLogOutput(settings, {
+      isPackaged: app.isPackaged,
+      stderrIsTTY: Boolean(process.stderr.isTTY),
+    }),
+  });
+  appLog = log;
+  const { logger } = log;
+  const logsDir = log.logsDir!;
+  logger.info({ version: app.getVersion(), platform: process.platform, logsDir }, 'starting');
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ ...errorSummary(reason), stack: errorStack(reason) }, 'unhandled rejection');
+  });
+
   let backend: Backend;
   try {
-    backend = await startBackend(settings);
+    backend = await startBackend(settings, { logger });
   } catch (error) {
+    logger.fatal(
+      { ...errorSummary(error), stack: errorStack(error) },
+      'the backend could not start',
+    );
     return failToStart(`The backend could not start: ${errorSummary(error).message}`);
   }
-  const { logger } = backend;
 
   let sessionToken: SessionToken;
   let signedInToken: SignedInSessionToken | null = null;
@@ -113,7 +138,12 @@ async function run(): Promise<void> {
       // The sign-in screen appears on the first 401, which is the way out of this.
       logger.warn({ error: (error as Error).message }, 'ignoring the saved token');
     }
-    sessionToken = signedInToken = createSignedInSessionToken(store, saved);
+    sessionToken = signedInToken = createSignedInSessionToken(store, saved, {
+      onSessionOnly: () => {
+        logger.warn('no keyring: the sign-in token is kept in memory for this session only');
+        showSessionOnlyNotice();
+      },
+    });
   }
 
   const stopForwardingEvents = backend.subscribe((name, payload) => {
@@ -134,7 +164,10 @@ async function run(): Promise<void> {
       .catch((error: unknown) =>
         logger.error(errorSummary(error), 'the backend did not close cleanly'),
       )
-      .finally(() => app.quit());
+      .finally(() => {
+        logger.info('stopped');
+        void log.close().finally(() => app.quit());
+      });
   });
   process.once('SIGINT', () => app.quit());
   process.once('SIGTERM', () => app.quit());
@@ -167,6 +200,7 @@ async function run(): Promise<void> {
         platform: process.platform,
         isDev: !app.isPackaged,
         onShowKeyboardShortcuts: showKeyboardShortcutsHint,
+        onOpenLogsFolder: () => openLogsFolder(logsDir),
       }),
     ),
   );
@@ -264,8 +298,37 @@ function showKeyboardShortcutsHint(): void {
     : dialog.showMessageBox(options));
 }
 
-/** One sentence in a native dialog, then out: nothing has been opened that needs closing. */
+/** Help > Open Logs Folder: the system's file manager, or where the folder is when it can't. */
+function openLogsFolder(logsDir: string): void {
+  void shell.openPath(logsDir).then((result) => {
+    const failure = openLogsFolderFailure(result, logsDir);
+    if (!failure) return;
+    appLog?.logger.warn({ error: result }, 'could not open the logs folder');
+    showMessage({ type: 'warning', ...failure });
+  });
+}
+
+/** Said once, the first time a sign-in is kept in memory only (no keyring). */
+function showSessionOnlyNotice(): void {
+  showMessage({
+    type: 'info',
+    message: 'Signed in for this session',
+    detail: sessionOnlyNotice(process.platform),
+  });
+}
+
+function showMessage(options: Electron.MessageBoxOptions): void {
+  const window = mainWindow;
+  void (window && !window.isDestroyed()
+    ? dialog.showMessageBox(window, options)
+    : dialog.showMessageBox(options));
+}
+
+/**
+ * One sentence in a native dialog, then out: nothing has been opened that needs closing but the
+ * log file, which is flushed first so the details it holds are there.
+ */
 function failToStart(sentence: string): void {
   dialog.showErrorBox('Staging Editor could not start', sentence);
-  app.exit(1);
+  void (appLog?.close() ?? Promise.resolve()).finally(() => app.exit(1));
 }

@@ -8,7 +8,13 @@ import {
   createSignedInSessionToken,
   desktopUserName,
 } from './session-token';
-import { createTokenStore, type SecretEncryption } from './token-store';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createTokenStore,
+  sessionOnlyNotice,
+  type SecretEncryption,
+  type TokenStore,
+} from './token-store';
 
 describe('the single-user token main signs for itself', () => {
   function setup() {
@@ -100,6 +106,71 @@ describe('the token from the sign-in screen', () => {
     const session = createSignedInSessionToken(store, 'aaa.bbb.ccc');
     await expect(session.set('not a token')).rejects.toThrow(/not a token/);
     expect(await session.current()).toBe('aaa.bbb.ccc');
+  });
+});
+
+describe('the token on a system without a keyring', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'staging-editor-nokeyring-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYXJpYSJ9.c2lnbmF0dXJl';
+  const refuseToEncrypt = () => {
+    throw new Error('must not be asked to encrypt');
+  };
+  const linuxWithoutKeyring = (backend: string, available: boolean): SecretEncryption => ({
+    isAsyncEncryptionAvailable: async () => available,
+    encryptStringAsync: refuseToEncrypt,
+    decryptStringAsync: refuseToEncrypt,
+    getSelectedStorageBackend: () => backend as never,
+  });
+
+  function setup(encryption: SecretEncryption, name: string) {
+    const filePath = join(dir, `${name}.bin`);
+    const store: TokenStore = createTokenStore({ filePath, encryption, platform: 'linux' });
+    let told = 0;
+    const session = createSignedInSessionToken(store, undefined, { onSessionOnly: () => told++ });
+    return { session, filePath, told: () => told };
+  }
+
+  it.each([
+    ['basic_text', true],
+    ['gnome_libsecret', false],
+  ])(
+    'keeps it in memory for the session, writes nothing, and says so once (%s, available: %s)',
+    async (backend, available) => {
+      const { session, told } = setup(linuxWithoutKeyring(backend, available), backend);
+      await session.set(TOKEN);
+      expect(await session.current()).toBe(TOKEN);
+      expect(told()).toBe(1);
+      await session.set(TOKEN.replace('maria', 'bWFyaWEy'));
+      expect(told()).toBe(1);
+      for (const file of readdirSync(dir)) {
+        expect(readFileSync(join(dir, file), 'latin1')).not.toContain('eyJ');
+      }
+      expect(readdirSync(dir).filter((f) => f.startsWith(backend))).toEqual([]);
+    },
+  );
+
+  it('still refuses what is not a token, and forgets the token on sign-out', async () => {
+    const { session, told } = setup(linuxWithoutKeyring('basic_text', true), 'refuse');
+    await expect(session.set('not a token')).rejects.toThrow(/not a token/);
+    expect(told()).toBe(0);
+    await session.set(TOKEN);
+    await session.set('');
+    expect(await session.current()).toBeUndefined();
+  });
+
+  it('removes a token saved under a keyring that has gone away', async () => {
+    const { session, filePath } = setup(linuxWithoutKeyring('basic_text', true), 'stale');
+    writeFileSync(filePath, 'encrypted by a keyring that is gone');
+    await session.set(TOKEN);
+    expect(readdirSync(dir)).not.toContain('stale.bin');
+  });
+
+  it('tells the user it lasts until the app quits and how to keep it next time', () => {
+    expect(sessionOnlyNotice('linux')).toMatch(
+      /until Staging Editor quits.*never written.*Keyring/,
+    );
+    expect(sessionOnlyNotice('win32')).toMatch(/sign in again next time/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { TokenStore } from './token-store';
+import { EncryptionUnavailableError, type TokenStore } from './token-store';
 
 /**
  * The token main attaches to every call from the renderer; the renderer never holds it.
@@ -50,12 +50,19 @@ export interface SignedInSessionToken extends SessionToken {
   set(token: string): Promise<void>;
 }
 
-/** Other modes: the token the user signed in with, kept in memory and in the token store. */
+/**
+ * Other modes: the token the user signed in with, kept in memory and in the token store. When
+ * the system cannot encrypt it (Linux without a keyring), it is kept in memory only, for this
+ * session, and never written in plain text; `onSessionOnly` is called the first time that happens
+ * (the app tells the user once).
+ */
 export function createSignedInSessionToken(
   store: TokenStore,
   saved: string | undefined,
+  options: { onSessionOnly?: () => void } = {},
 ): SignedInSessionToken {
   let token = saved;
+  let told = false;
   return {
     current: async () => token,
     async set(next) {
@@ -64,7 +71,19 @@ export function createSignedInSessionToken(
         await store.clear();
         return;
       }
-      await store.save(next);
+      try {
+        await store.save(next);
+      } catch (error) {
+        if (!(error instanceof EncryptionUnavailableError)) throw error;
+        // An older token saved under a keyring that has gone away is stale now.
+        await store.clear();
+        token = next;
+        if (!told) {
+          told = true;
+          options.onSessionOnly?.();
+        }
+        return;
+      }
       token = next;
     },
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  EncryptionUnavailableError,
   MAX_TOKEN_LENGTH,
   TokenStoreError,
   createTokenStore,
@@ -79,6 +80,7 @@ describe('the saved sign-in token', () => {
     const store = createTokenStore({ filePath: newFile(), encryption, platform: 'linux' });
     const error = await store.save(TOKEN).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenStoreError);
+    expect(error).toBeInstanceOf(EncryptionUnavailableError);
     expect((error as Error).message).toMatch(/keyring/);
     expect(calls.encrypt).toBe(0);
   });

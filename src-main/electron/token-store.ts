@@ -21,6 +21,14 @@ export class TokenStoreError extends Error {
   override name = 'TokenStoreError';
 }
 
+/**
+ * This system cannot encrypt the token (no keyring on Linux, or no encryption at all): the
+ * token is not written anywhere. The session keeps it in memory instead (see session-token.ts).
+ */
+export class EncryptionUnavailableError extends TokenStoreError {
+  override name = 'EncryptionUnavailableError';
+}
+
 export function isPlausibleToken(token: unknown): token is string {
   return typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH && COMPACT_JWS.test(token);
 }
@@ -47,6 +55,23 @@ export async function encryptionUnavailableReason(
     return 'The token was not saved because the macOS Keychain is not available to this app.';
   }
   return 'The token was not saved because this system offers no encryption for saved secrets.';
+}
+
+/**
+ * What the user is told, once, when the token is kept for this session only: nothing was
+ * written to disk, and how to stay signed in next time.
+ */
+export function sessionOnlyNotice(platform: NodeJS.Platform): string {
+  const remedy =
+    platform === 'linux'
+      ? 'install and unlock GNOME Keyring or KWallet to stay signed in next time'
+      : platform === 'darwin'
+        ? 'allow Staging Editor to use the macOS Keychain to stay signed in next time'
+        : 'you will be asked to sign in again next time';
+  return (
+    'You are signed in until Staging Editor quits. This system has no keyring to encrypt the ' +
+    `token with, so it is kept in memory only and never written to disk: ${remedy}.`
+  );
 }
 
 export interface TokenStore {
@@ -98,7 +123,7 @@ export function createTokenStore(options: {
       );
     }
     const reason = await encryptionUnavailableReason(encryption, platform);
-    if (reason) throw new TokenStoreError(reason);
+    if (reason) throw new EncryptionUnavailableError(reason);
     const encrypted = await encryption.encryptStringAsync(token);
     const temporary = `${filePath}.tmp`;
     await writeFile(temporary, encrypted, { mode: 0o600 });

@@ -4,7 +4,7 @@ import { navigationDecision } from './external-links';
 /**
  * Applied to every webContents the app creates (from 'web-contents-created'), so a window or
  * frame nobody planned for gets the same rules: no navigation away from app://, no new windows
- * (http(s) links go to the OS browser instead), no webviews.
+ * (http(s), tel: and mailto: links go to the OS instead), no webviews.
  */
 export function guardWebContents(
   contents: WebContents,

@@ -1,7 +1,7 @@
 import { contract, isOperationName, type OperationName } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
 import type { TokenVerifier } from '../auth';
-import { errorSummary } from '../error-summary';
+import { errorStack, errorSummary } from '../error-summary';
 import type { Logger } from '../logger';
 import type { DispatchResult } from './dispatch-result';
 import type { Handlers } from './handlers';
@@ -99,7 +99,8 @@ export function toAppError(error: unknown, operation: string, logger: Logger): A
       retry,
     );
   }
-  logger.error({ operation, ...summary }, 'unexpected error');
+  // The user is told "the details are in the log": these are they (the logger scrubs secrets).
+  logger.error({ operation, ...summary, stack: errorStack(error) }, 'unexpected error');
   return new AppError(
     'internal_error',
     'Something went wrong on our side; nothing was changed. The details are in the log.',

@@ -17,5 +17,6 @@ describe('links from scan results', () => {
   it('phone numbers keep digits and a leading plus', () => {
     expect(telHref('+1 (555) 010-9999')).toBe('tel:+15550109999');
     expect(telHref('n/a')).toBeNull();
+    expect(telHref('1'.repeat(33))).toBeNull();
   });
 });

@@ -10,9 +10,16 @@ export function safeWebsiteHref(value: string | null | undefined): string | null
   }
 }
 
-/** A phone number as a tel: link target (digits and a leading +), or null. */
+/** The most digits a tel: link may have; the desktop app's main process refuses longer ones. */
+const MAX_TEL_DIGITS = 32;
+
+/**
+ * A phone number as a tel: link target (digits and a leading +), or null. In the desktop app the
+ * system's phone handler opens it (main allows exactly this shape: src-main/electron/external-links.ts).
+ */
 export function telHref(phone: string | null | undefined): string | null {
   if (!phone) return null;
   const digits = phone.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
-  return digits.replace('+', '').length >= 3 ? `tel:${digits}` : null;
+  const count = digits.replace('+', '').length;
+  return count >= 3 && count <= MAX_TEL_DIGITS ? `tel:${digits}` : null;
 }
