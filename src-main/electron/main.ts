@@ -20,6 +20,7 @@ import { errorSummary } from '../error-summary';
 import { applicationMenuTemplate } from './app-menu';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
+import { userDataDir } from './data-folder';
 import { createExternalOpener } from './external-links';
 import { createInvokeHandler, createSetTokenHandler, type IpcSender } from './ipc-bridge';
 import {
@@ -47,19 +48,22 @@ import {
  * lives in a pure module next to this one (and is tested in Node); this file only wires it up.
  */
 
-/** The folder name under the OS's app-data folder, the same one `defaultDataDir()` uses. */
-const DATA_FOLDER_NAME = 'staging-editor';
 const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 
 // Before 'ready': the scheme's privileges, the sandbox for every renderer, and one data folder
-// for Chromium's files and the backend's (STAGING_EDITOR_DATA_DIR moves both, for a test run).
+// for Chromium's files and the backend's (STAGING_EDITOR_DATA_DIR moves both, for a test run; a
+// relative one is taken from the working directory). The app keeps its product name, "Staging
+// Editor" (package.json), for menus; only the folder is named staging-editor.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.enableSandbox();
-app.setName(DATA_FOLDER_NAME);
 app.setPath(
   'userData',
-  process.env.STAGING_EDITOR_DATA_DIR || join(app.getPath('appData'), DATA_FOLDER_NAME),
+  userDataDir({
+    override: process.env.STAGING_EDITOR_DATA_DIR,
+    cwd: process.cwd(),
+    appData: app.getPath('appData'),
+  }),
 );
 
 let mainWindow: BrowserWindow | null = null;
