@@ -1,19 +1,34 @@
 #!/usr/bin/env node
-// `npm start`: the desktop app in development, on a machine that has the Electron binary.
-// Builds with electron-vite, swaps better-sqlite3's Electron build in (build/better-sqlite3.mjs),
+// `npm start`: the desktop app in development. Downloads the Electron binary when it is missing
+// (scripts/lib/electron-binary.mjs), builds with electron-vite, swaps better-sqlite3's Electron build in (build/better-sqlite3.mjs),
 // runs `electron .`, and puts Node's build back when the app exits so the tests keep working.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildForElectron, projectRoot, restoreForNode } from '../build/better-sqlite3.mjs';
+import { ensureElectron } from './lib/electron-binary.mjs';
 
-const electron = findLaunchableElectron();
-if (!electron) {
-  console.error(
-    "The desktop app can't start here because the Electron binary is not installed or can't run on this machine (node_modules/electron has no usable download); use the browser version instead: run `npm run build` and then `npx staging-editor serve`, and open the sign-in link it prints.",
-  );
+const electronPackage = join(projectRoot, 'node_modules', 'electron');
+const found = ensureElectron({
+  packageDir: electronPackage,
+  env: process.env,
+  platform: process.platform,
+  readText: (file) => readFileSync(file, 'utf8'),
+  exists: existsSync,
+  runInstaller: () => {
+    console.log('Downloading the Electron binary (once; Electron fetches it on first use)…');
+    return spawnSync(process.execPath, [join(electronPackage, 'install.js')], {
+      cwd: projectRoot,
+      stdio: 'inherit',
+    }).status;
+  },
+  probe: runsHere,
+});
+if (!found.ok) {
+  console.error(found.message);
   process.exit(1);
 }
+const electron = found.executable;
 
 runOrExit(process.execPath, [binOf('electron-vite'), 'build']);
 
@@ -40,28 +55,14 @@ app.on('close', (code, signal) => {
   process.exit(code ?? (signal || !restored ? 1 : 0));
 });
 
-/** The Electron executable if it is downloaded and runs here; never triggers a download. */
-function findLaunchableElectron() {
-  const packageDir = join(projectRoot, 'node_modules', 'electron');
-  const pathFile = join(packageDir, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const executable = override
-    ? join(override, relative || 'electron')
-    : relative && join(packageDir, 'dist', relative);
-  if (!executable) return undefined;
-  try {
-    accessSync(executable, constants.X_OK);
-  } catch {
-    return undefined;
-  }
-  // Present is not enough: missing shared libraries or the wrong architecture fail here.
+/** Present is not enough: missing shared libraries or the wrong architecture fail here. */
+function runsHere(executable) {
   const probe = spawnSync(executable, ['--version'], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: 'ignore',
     timeout: 30_000,
   });
-  return probe.status === 0 ? executable : undefined;
+  return probe.status === 0;
 }
 
 function binOf(name) {
