@@ -16,6 +16,7 @@ import {
 } from 'electron';
 import { startBackend, type Backend } from '../backend';
 import { loadSettings, SettingsError, type Settings } from '../config';
+import { developmentSqliteBinding, useSqliteNativeBinding } from '../db/sqlite-binding';
 import { errorSummary } from '../error-summary';
 import { applicationMenuTemplate } from './app-menu';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
@@ -86,6 +87,10 @@ async function run(): Promise<void> {
     if (error instanceof SettingsError) return failToStart(error.message);
     throw error;
   }
+  // `npm start` keeps Node's better-sqlite3 in node_modules and names Electron's build here.
+  useSqliteNativeBinding(
+    developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env }),
+  );
   if (app.isPackaged && !process.env.STAGING_EDITOR_SQL_DIR) {
     process.env.STAGING_EDITOR_SQL_DIR = join(process.resourcesPath, 'sql');
   }
