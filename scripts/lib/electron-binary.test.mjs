@@ -72,6 +72,15 @@ describe('the Electron binary for npm start', () => {
     expect(calls.installer).toBe(1);
   });
 
+  it("is downloaded again when path.txt names another system's executable", () => {
+    const dir = freshPackage();
+    unpack(dir, 'win32');
+    writeFileSync(join(dir, 'dist', 'electron'), '');
+    expect(locateElectron({ packageDir: dir, env: {}, platform: 'linux', ...fs }).installed).toBe(
+      false,
+    );
+  });
+
   it('names the executable of each system', () => {
     const dir = freshPackage();
     unpack(dir, 'darwin');

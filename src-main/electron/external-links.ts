@@ -1,4 +1,4 @@
-import { isAppUrl } from './app-protocol';
+import { isRendererUrl } from './renderer-source';
 
 /** Longer links are refused rather than handed to the OS. */
 export const MAX_EXTERNAL_URL_LENGTH = 2048;
@@ -52,9 +52,12 @@ export function createExternalOpener(deps: ExternalOpenerDeps): (url: string) =>
 /** What a navigation attempt inside a window may do. */
 export type NavigationDecision = 'allow' | 'open-externally' | 'block';
 
-/** app:// pages stay in the window; http(s) links go to the OS browser; anything else is dropped. */
-export function navigationDecision(url: unknown): NavigationDecision {
-  if (isAppUrl(url)) return 'allow';
+/**
+ * app:// pages (and in development the dev server's, `devOrigin`) stay in the window; http(s)
+ * links go to the OS browser; anything else is dropped.
+ */
+export function navigationDecision(url: unknown, devOrigin?: string): NavigationDecision {
+  if (isRendererUrl(url, devOrigin)) return 'allow';
   if (externalLinkTarget(url) !== null) return 'open-externally';
   return 'block';
 }

@@ -19,7 +19,7 @@ import { loadSettings, SettingsError, type Settings } from '../config';
 import { developmentSqliteBinding, useSqliteNativeBinding } from '../db/sqlite-binding';
 import { errorSummary } from '../error-summary';
 import { applicationMenuTemplate } from './app-menu';
-import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { userDataDir } from './data-folder';
 import { createExternalOpener } from './external-links';
@@ -31,6 +31,7 @@ import {
   type SessionToken,
   type SignedInSessionToken,
 } from './session-token';
+import { rendererSource } from './renderer-source';
 import { createShutdown } from './shutdown';
 import { createTokenStore, TOKEN_FILE } from './token-store';
 import { denyAllPermissions, guardWebContents } from './web-contents-guards';
@@ -51,6 +52,8 @@ import {
 
 const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+// The built renderer over app://, or in development electron-vite's dev server (hot reload).
+const renderer = rendererSource({ isPackaged: app.isPackaged, env: process.env });
 
 // Before 'ready': the scheme's privileges, the sandbox for every renderer, and one data folder
 // for Chromium's files and the backend's (STAGING_EDITOR_DATA_DIR moves both, for a test run; a
@@ -153,7 +156,7 @@ async function run(): Promise<void> {
     logger,
   });
   app.on('web-contents-created', (_event, contents) =>
-    guardWebContents(contents, openExternalSafely),
+    guardWebContents(contents, openExternalSafely, renderer.devOrigin),
   );
   denyAllPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
@@ -163,8 +166,13 @@ async function run(): Promise<void> {
     sessionToken,
     isClosing: () => shutdown.started,
     logger,
+    devOrigin: renderer.devOrigin,
   });
-  const setToken = createSetTokenHandler({ sessionToken: signedInToken, logger });
+  const setToken = createSetTokenHandler({
+    sessionToken: signedInToken,
+    logger,
+    devOrigin: renderer.devOrigin,
+  });
   ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, input: unknown) =>
     invoke(senderOf(event), name, input),
   );
@@ -226,7 +234,7 @@ function createMainWindow(backend: Backend): void {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+  window.loadURL(renderer.entryUrl).catch((error: unknown) => {
     logger.error(errorSummary(error), 'the window could not load the app');
   });
 }
