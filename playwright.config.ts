@@ -1,22 +1,14 @@
 import { defineConfig } from '@playwright/test';
 import type { E2eOptions } from './e2e/support/fixtures';
+import { chromiumLaunchOptions as chromiumOptionsHere } from './test/support/chromium';
 
-/** The Chromium every Playwright run uses here (also bench/ui.bench.ts). */
-export const chromiumLaunchOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-};
+/** The Chromium every Playwright run uses (also bench/ui.bench.ts): see test/support/chromium.ts. */
+export const chromiumLaunchOptions = chromiumOptionsHere();
 
 /**
- * End-to-end: the built renderer in Debian's Chromium against `staging-editor serve` (built CLI
- * in out/, so run `npm run build` first). Each test starts its own server on a free loopback
+ * End-to-end: the built renderer in Chromium (CHROMIUM_PATH, else Debian's /usr/bin/chromium,
+ * else Playwright's own: `npx playwright install chromium`) against `staging-editor serve`
+ * (built CLI in out/, so run `npm run build` first). Each test starts its own server on a free loopback
  * port with a fresh store; every spec runs once per store, as two projects: `sqlite` (a temp
  * file) and `postgres` (a throwaway database on TEST_PG_ADMIN_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres). One store only: `--project sqlite`.

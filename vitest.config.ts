@@ -13,7 +13,13 @@ export default defineConfig({
       {
         test: {
           name: 'main',
-          include: ['src-main/**/*.test.ts', 'test/**/*.test.ts'],
+          // scripts/ and build/: the plain-JS helpers of `npm start` and packaging.
+          include: [
+            'src-main/**/*.test.ts',
+            'test/**/*.test.ts',
+            'scripts/**/*.test.mjs',
+            'build/**/*.test.mjs',
+          ],
           environment: 'node',
           pool: 'forks',
           testTimeout: 60_000,

@@ -1,7 +1,7 @@
 /**
- * `npm run bench:ui`: the renderer's numbers from issue 3, in Debian's Chromium against
- * `staging-editor serve` (the built CLI: run `npx electron-vite build` first) on a SQLite store
- * seeded with 200,000 places. Prints a Markdown table. A script, not a timed test.
+ * `npm run bench:ui`: the renderer's numbers from issue 3, in Chromium (found as the e2e suite
+ * finds it: test/support/chromium.ts) against `staging-editor serve` (the built CLI: run
+ * `npx electron-vite build` first) on a SQLite store seeded with 200,000 places. Prints a Markdown table. A script, not a timed test.
  *
  *   npm run bench:ui -- --rows 200000 --runs 3 --passes 5 --scroll-step 1000 --update-rows 100000
  *

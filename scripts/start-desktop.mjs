@@ -1,33 +1,101 @@
 #!/usr/bin/env node
-// `npm start`: the desktop app in development, on a machine that has the Electron binary.
-// Builds with electron-vite, swaps better-sqlite3's Electron build in (build/better-sqlite3.mjs),
-// runs `electron .`, and puts Node's build back when the app exits so the tests keep working.
+// `npm start` (and `npm run dev`): the desktop app in development. Downloads the Electron binary
+// when it is missing (scripts/lib/electron-binary.mjs); gets better-sqlite3's Electron build into
+// a cache file of its own, rebuilding only when there is no current one, with Node's build left
+// in node_modules so the tests work while the app runs (scripts/lib/sqlite-for-electron.mjs);
+// then builds with electron-vite and runs `electron .`, or with `--dev` runs electron-vite's dev
+// server (hot reload). Exits non-zero when Node's build can't be put back.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildForElectron, projectRoot, restoreForNode } from '../build/better-sqlite3.mjs';
+import { electronAbi, probeModuleVersion } from '../build/native-abi.mjs';
+import { ensureElectron } from './lib/electron-binary.mjs';
+import {
+  electronBuildCachePath,
+  exitCodeFor,
+  prepareSqliteForElectron,
+  SQLITE_BINDING_ENV,
+} from './lib/sqlite-for-electron.mjs';
 
-const electron = findLaunchableElectron();
-if (!electron) {
-  console.error(
-    "The desktop app can't start here because the Electron binary is not installed or can't run on this machine (node_modules/electron has no usable download); use the browser version instead: run `npm run build` and then `npx staging-editor serve`, and open the sign-in link it prints.",
-  );
+/** `npm run dev`: electron-vite's dev server with hot reload instead of a build. */
+const dev = process.argv.includes('--dev');
+
+const electronPackage = join(projectRoot, 'node_modules', 'electron');
+const found = ensureElectron({
+  packageDir: electronPackage,
+  env: process.env,
+  platform: process.platform,
+  readText: (file) => readFileSync(file, 'utf8'),
+  exists: existsSync,
+  runInstaller: () => {
+    console.log('Downloading the Electron binary (once; Electron fetches it on first use)…');
+    return spawnSync(process.execPath, [join(electronPackage, 'install.js')], {
+      cwd: projectRoot,
+      stdio: 'inherit',
+    }).status;
+  },
+  probe: runsHere,
+});
+if (!found.ok) {
+  console.error(found.message);
   process.exit(1);
 }
+const electron = found.executable;
 
-runOrExit(process.execPath, [binOf('electron-vite'), 'build']);
-
+// better-sqlite3 for Electron, from its cache file (rebuilt only when there is no current one);
+// Node's build stays in node_modules, so the Node tests work while the app runs.
+const sqliteBinary = join(
+  projectRoot,
+  'node_modules',
+  'better-sqlite3',
+  'build',
+  'Release',
+  'better_sqlite3.node',
+);
+const abi = electronAbi(projectRoot);
+let sqlite;
 try {
-  await buildForElectron();
+  sqlite = await prepareSqliteForElectron({
+    electronAbi: abi,
+    cachedFile: electronBuildCachePath({
+      projectRoot,
+      sqliteVersion: packageVersion('better-sqlite3'),
+      abi,
+      platform: process.platform,
+      arch: process.arch,
+    }),
+    inPlaceFile: sqliteBinary,
+    probe: (file) => (existsSync(file) ? probeModuleVersion(file).abi : undefined),
+    copy: (from, to) => {
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(from, to);
+    },
+    rebuild: () => {
+      console.log(`Building better-sqlite3 for Electron (ABI ${abi}), once…`);
+      return buildForElectron();
+    },
+    restore: restoreForNode,
+  });
 } catch (error) {
-  console.error(`better-sqlite3 could not be rebuilt for Electron: ${error.message}`);
-  restoreQuietly();
+  console.error(`better-sqlite3 is not ready for Electron: ${error.message}`);
   process.exit(1);
 }
 
-const env = { ...process.env };
+const env = { ...process.env, [SQLITE_BINDING_ENV]: sqlite.binding };
 delete env.ELECTRON_RUN_AS_NODE; // would make Electron a plain Node
-const app = spawn(electron, ['.'], { cwd: projectRoot, stdio: 'inherit', env });
+let app;
+if (dev) {
+  // electron-vite's dev server: the window loads ELECTRON_RENDERER_URL and reloads on changes.
+  app = spawn(process.execPath, [binOf('electron-vite'), 'dev'], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...env, ELECTRON_EXEC_PATH: electron },
+  });
+} else {
+  runOrExit(process.execPath, [binOf('electron-vite'), 'build']);
+  app = spawn(electron, ['.'], { cwd: projectRoot, stdio: 'inherit', env });
+}
 for (const signal of ['SIGINT', 'SIGTERM']) {
   // The app closes its backend on quit; wait for it rather than dying first.
   process.on(signal, () => app.kill(signal));
@@ -36,32 +104,26 @@ app.on('error', (error) => {
   console.error(`Electron could not be started: ${error.message}`);
 });
 app.on('close', (code, signal) => {
-  const restored = restoreQuietly();
-  process.exit(code ?? (signal || !restored ? 1 : 0));
+  // Node's build was put back before launch; check it is still there (a packaging run in
+  // between could have swapped it) and say so if it can't be restored.
+  let nodeBuildRestored = true;
+  try {
+    restoreForNode();
+  } catch (error) {
+    console.error(error.message);
+    nodeBuildRestored = false;
+  }
+  process.exit(exitCodeFor({ code, signal, nodeBuildRestored }));
 });
 
-/** The Electron executable if it is downloaded and runs here; never triggers a download. */
-function findLaunchableElectron() {
-  const packageDir = join(projectRoot, 'node_modules', 'electron');
-  const pathFile = join(packageDir, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const executable = override
-    ? join(override, relative || 'electron')
-    : relative && join(packageDir, 'dist', relative);
-  if (!executable) return undefined;
-  try {
-    accessSync(executable, constants.X_OK);
-  } catch {
-    return undefined;
-  }
-  // Present is not enough: missing shared libraries or the wrong architecture fail here.
+/** Present is not enough: missing shared libraries or the wrong architecture fail here. */
+function runsHere(executable) {
   const probe = spawnSync(executable, ['--version'], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: 'ignore',
     timeout: 30_000,
   });
-  return probe.status === 0 ? executable : undefined;
+  return probe.status === 0;
 }
 
 function binOf(name) {
@@ -77,12 +139,7 @@ function runOrExit(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-function restoreQuietly() {
-  try {
-    restoreForNode();
-    return true;
-  } catch (error) {
-    console.error(error.message);
-    return false;
-  }
+function packageVersion(name) {
+  return JSON.parse(readFileSync(join(projectRoot, 'node_modules', name, 'package.json'), 'utf8'))
+    .version;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { defaultPoolSize, isTeamMode, loadSettings, SettingsError, sqlitePath } from './config';
 
@@ -18,6 +19,12 @@ describe('settings', () => {
     expect(sqlitePath(s)).toBe('/tmp/se-data/staging.sqlite');
     expect(s.PLACES_API_BASE_URL).toBe('https://places.googleapis.com');
     expect([s.DEEP_SCAN_BATCH_SIZE, s.DEEP_SCAN_MAX_ATTEMPTS]).toEqual([20, 5]);
+  });
+
+  test('a relative STAGING_EDITOR_DATA_DIR is taken from the working directory', () => {
+    const s = loadSettings({ STAGING_EDITOR_DATA_DIR: 'se-data' });
+    expect(s.dataDir).toBe(join(process.cwd(), 'se-data'));
+    expect(sqlitePath(s)).toBe(join(process.cwd(), 'se-data', 'staging.sqlite'));
   });
 
   test('a variable set to the empty string counts as unset', () => {

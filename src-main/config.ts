@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -129,7 +129,10 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     ...parsed.data,
     DATABASE_POOL_SIZE:
       parsed.data.DATABASE_POOL_SIZE ?? defaultPoolSize(parsed.data.DEEP_SCAN_MAX_CONCURRENCY),
-    dataDir: parsed.data.STAGING_EDITOR_DATA_DIR ?? defaultDataDir(env as NodeJS.ProcessEnv),
+    // A relative data folder is taken from the working directory, as the desktop app does.
+    dataDir: parsed.data.STAGING_EDITOR_DATA_DIR
+      ? resolve(parsed.data.STAGING_EDITOR_DATA_DIR)
+      : defaultDataDir(env as NodeJS.ProcessEnv),
   };
 }
 

@@ -6,6 +6,7 @@ import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-or
 import pg from 'pg';
 import { sqlitePath, type Settings } from '../config';
 import { migratePostgres, migrateSqlite, type MigrationReport } from './migrate';
+import { sqliteOptions } from './sqlite-binding';
 import * as pgSchema from './schema.pg';
 import * as sqliteSchema from './schema.sqlite';
 
@@ -121,7 +122,7 @@ async function migrateWithoutTimeouts(url: string): Promise<void> {
 
 export function openSqlite(path: string, options: OpenStoreOptions = {}): SqliteStore {
   mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new Database(path, sqliteOptions());
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');

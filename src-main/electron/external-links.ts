@@ -1,4 +1,4 @@
-import { isAppUrl } from './app-protocol';
+import { isRendererUrl } from './renderer-source';
 
 /** Longer links are refused rather than handed to the OS. */
 export const MAX_EXTERNAL_URL_LENGTH = 2048;
@@ -78,11 +78,11 @@ export function createExternalOpener(deps: ExternalOpenerDeps): (url: string) =>
 export type NavigationDecision = 'allow' | 'open-externally' | 'block';
 
 /**
- * app:// pages stay in the window; http(s), tel: and mailto: links go to the OS; anything else is
- * dropped.
+ * app:// pages (and in development the dev server's, `devOrigin`) stay in the window; http(s),
+ * tel: and mailto: links go to the OS; anything else is dropped.
  */
-export function navigationDecision(url: unknown): NavigationDecision {
-  if (isAppUrl(url)) return 'allow';
+export function navigationDecision(url: unknown, devOrigin?: string): NavigationDecision {
+  if (isRendererUrl(url, devOrigin)) return 'allow';
   if (externalLinkTarget(url) !== null) return 'open-externally';
   return 'block';
 }

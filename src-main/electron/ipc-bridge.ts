@@ -29,9 +29,11 @@ export function createInvokeHandler(deps: {
   /** True once the app has started shutting the backend down. */
   isClosing: () => boolean;
   logger: Logger;
+  /** electron-vite's dev server origin in development (renderer-source.ts). */
+  devOrigin?: string;
 }) {
   return async (sender: IpcSender, name: unknown, input: unknown): Promise<DispatchResult> => {
-    if (!isTrustedSender(sender.url, sender.isMainFrame)) {
+    if (!isTrustedSender(sender.url, sender.isMainFrame, deps.devOrigin)) {
       deps.logger.warn({ channel: 'invoke' }, 'refused an IPC call from an untrusted frame');
       return failure('unauthorized', 'Only the Staging Editor window may call the backend.');
     }
@@ -60,9 +62,11 @@ export function createSetTokenHandler(deps: {
   /** Null in single-user mode. */
   sessionToken: SignedInSessionToken | null;
   logger: Logger;
+  /** electron-vite's dev server origin in development (renderer-source.ts). */
+  devOrigin?: string;
 }) {
   return async (sender: IpcSender, token: unknown): Promise<SetTokenResult> => {
-    if (!isTrustedSender(sender.url, sender.isMainFrame)) {
+    if (!isTrustedSender(sender.url, sender.isMainFrame, deps.devOrigin)) {
       deps.logger.warn({ channel: 'set-token' }, 'refused an IPC call from an untrusted frame');
       return failure('unauthorized', 'Only the Staging Editor window may sign in.');
     }

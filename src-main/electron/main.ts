@@ -16,11 +16,13 @@ import {
 } from 'electron';
 import { startBackend, type Backend } from '../backend';
 import { loadSettings, SettingsError, type Settings } from '../config';
+import { developmentSqliteBinding, useSqliteNativeBinding } from '../db/sqlite-binding';
 import { errorStack, errorSummary } from '../error-summary';
 import { createAppLogger, desktopLogOutput, type AppLogger } from '../log-files';
 import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
-import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
+import { userDataDir } from './data-folder';
 import { createExternalOpener } from './external-links';
 import { createInvokeHandler, createSetTokenHandler, type IpcSender } from './ipc-bridge';
 import {
@@ -30,6 +32,7 @@ import {
   type SessionToken,
   type SignedInSessionToken,
 } from './session-token';
+import { rendererSource } from './renderer-source';
 import { createShutdown } from './shutdown';
 import { createTokenStore, sessionOnlyNotice, TOKEN_FILE } from './token-store';
 import { denyAllPermissions, guardWebContents } from './web-contents-guards';
@@ -48,19 +51,24 @@ import {
  * lives in a pure module next to this one (and is tested in Node); this file only wires it up.
  */
 
-/** The folder name under the OS's app-data folder, the same one `defaultDataDir()` uses. */
-const DATA_FOLDER_NAME = 'staging-editor';
 const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+// The built renderer over app://, or in development electron-vite's dev server (hot reload).
+const renderer = rendererSource({ isPackaged: app.isPackaged, env: process.env });
 
 // Before 'ready': the scheme's privileges, the sandbox for every renderer, and one data folder
-// for Chromium's files and the backend's (STAGING_EDITOR_DATA_DIR moves both, for a test run).
+// for Chromium's files and the backend's (STAGING_EDITOR_DATA_DIR moves both, for a test run; a
+// relative one is taken from the working directory). The app keeps its product name, "Staging
+// Editor" (package.json), for menus; only the folder is named staging-editor.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.enableSandbox();
-app.setName(DATA_FOLDER_NAME);
 app.setPath(
   'userData',
-  process.env.STAGING_EDITOR_DATA_DIR || join(app.getPath('appData'), DATA_FOLDER_NAME),
+  userDataDir({
+    override: process.env.STAGING_EDITOR_DATA_DIR,
+    cwd: process.cwd(),
+    appData: app.getPath('appData'),
+  }),
 );
 
 let mainWindow: BrowserWindow | null = null;
@@ -88,6 +96,10 @@ async function run(): Promise<void> {
     if (error instanceof SettingsError) return failToStart(error.message);
     throw error;
   }
+  // `npm start` keeps Node's better-sqlite3 in node_modules and names Electron's build here.
+  useSqliteNativeBinding(
+    developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env }),
+  );
   if (app.isPackaged && !process.env.STAGING_EDITOR_SQL_DIR) {
     process.env.STAGING_EDITOR_SQL_DIR = join(process.resourcesPath, 'sql');
   }
@@ -177,7 +189,7 @@ async function run(): Promise<void> {
     logger,
   });
   app.on('web-contents-created', (_event, contents) =>
-    guardWebContents(contents, openExternalSafely),
+    guardWebContents(contents, openExternalSafely, renderer.devOrigin),
   );
   denyAllPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
@@ -187,8 +199,13 @@ async function run(): Promise<void> {
     sessionToken,
     isClosing: () => shutdown.started,
     logger,
+    devOrigin: renderer.devOrigin,
   });
-  const setToken = createSetTokenHandler({ sessionToken: signedInToken, logger });
+  const setToken = createSetTokenHandler({
+    sessionToken: signedInToken,
+    logger,
+    devOrigin: renderer.devOrigin,
+  });
   ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, input: unknown) =>
     invoke(senderOf(event), name, input),
   );
@@ -251,7 +268,7 @@ function createMainWindow(backend: Backend): void {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+  window.loadURL(renderer.entryUrl).catch((error: unknown) => {
     logger.error(errorSummary(error), 'the window could not load the app');
   });
 }

@@ -9,22 +9,25 @@ import { navigationDecision } from './external-links';
 export function guardWebContents(
   contents: WebContents,
   openExternalSafely: (url: string) => boolean,
+  /** electron-vite's dev server in development (renderer-source.ts), else undefined. */
+  devOrigin?: string,
 ): void {
   contents.on('will-navigate', (event) => {
-    const decision = navigationDecision(event.url);
+    const decision = navigationDecision(event.url, devOrigin);
     if (decision === 'allow') return;
     event.preventDefault();
     if (decision === 'open-externally') openExternalSafely(event.url);
   });
   // Sub-frames (the page has none of its own) may not wander off either.
   contents.on('will-frame-navigate', (event) => {
-    if (!event.isMainFrame && navigationDecision(event.url) !== 'allow') event.preventDefault();
+    if (!event.isMainFrame && navigationDecision(event.url, devOrigin) !== 'allow')
+      event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
-    if (navigationDecision(event.url) !== 'allow') event.preventDefault();
+    if (navigationDecision(event.url, devOrigin) !== 'allow') event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (navigationDecision(url) === 'open-externally') openExternalSafely(url);
+    if (navigationDecision(url, devOrigin) === 'open-externally') openExternalSafely(url);
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());

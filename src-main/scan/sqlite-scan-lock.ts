@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sqliteOptions } from '../db/sqlite-binding';
 
 /**
  * Only one process may run the deep scan loop on a SQLite file: the desktop app and `serve` or
@@ -21,7 +22,7 @@ export function sqliteScanLockPath(databasePath: string): string {
 /** The lock, or null when another live process (or connection) holds it. */
 export function tryAcquireSqliteScanLock(databasePath: string): SqliteScanLock | null {
   const path = sqliteScanLockPath(databasePath);
-  const db = new Database(path, { timeout: 0 });
+  const db = new Database(path, sqliteOptions({ timeout: 0 }));
   try {
     db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
