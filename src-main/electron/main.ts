@@ -18,6 +18,7 @@ import { startBackend, type Backend } from '../backend';
 import { loadSettings, SettingsError, type Settings } from '../config';
 import { errorSummary } from '../error-summary';
 import { applicationMenuTemplate } from './app-menu';
+import { startAutoUpdate } from './auto-update';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { createExternalOpener } from './external-links';
@@ -178,6 +179,10 @@ async function run(): Promise<void> {
     if (!mainWindow && !shutdown.started) createMainWindow(backend);
   });
   createMainWindow(backend);
+
+  // Off unless a feed is configured; the first check comes well after the window.
+  const cancelUpdateCheck = startAutoUpdate({ logger, window: () => mainWindow });
+  app.once('before-quit', cancelUpdateCheck);
 }
 
 function createMainWindow(backend: Backend): void {
