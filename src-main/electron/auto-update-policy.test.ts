@@ -160,6 +160,18 @@ describe('the update flow', () => {
     expect(updater.installs).toBe(1);
   });
 
+  test('does not restart on "Later": the update waits for the next quit', async () => {
+    const { timers, updater, logged, settle } = harness(fromEnvironment, [true, false]);
+    timers[0]!.run();
+    await settle();
+    updater.emit('update-available', { version: '0.2.0' });
+    await settle();
+    updater.emit('update-downloaded', { version: '0.2.0' });
+    await settle();
+    expect(updater.installs).toBe(0);
+    expect(logged.at(-1)?.message).toBe('the update will be installed on quit');
+  });
+
   test('keeps the build feed when the build embeds one', async () => {
     const { timers, updater, settle } = harness({ enabled: true, source: 'build' });
     timers[0]!.run();
