@@ -31,9 +31,7 @@ async function main() {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'staging-editor-packaged-'));
   const store = join(dataDir, 'staging.sqlite');
-  // Linux CI runners forbid the SUID sandbox helper; the check is about starting, not sandboxing.
-  const args = process.platform === 'linux' ? ['--no-sandbox'] : [];
-  const child = spawn(executable, args, {
+  const child = spawn(executable, [], {
     env: { ...process.env, STAGING_EDITOR_DATA_DIR: dataDir },
     stdio: 'inherit',
   });
