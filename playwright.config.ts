@@ -17,6 +17,8 @@ export const chromiumLaunchOptions = chromiumOptionsHere();
 export default defineConfig<object, E2eOptions>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The Electron smoke test runs on its own: playwright.electron.config.ts.
+  testIgnore: 'electron/**',
   // Two shared cores: one browser and one server at a time.
   workers: 1,
   fullyParallel: false,

@@ -4,8 +4,9 @@
 // long as they need it and put Node's back afterwards, from a copy, so no network is needed then.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBuildProblem } from './native-abi.mjs';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const binary = join(
@@ -28,6 +29,35 @@ const nodeBuildCopy = join(
 export function installedElectronVersion() {
   const manifest = join(projectRoot, 'node_modules', 'electron', 'package.json');
   return JSON.parse(readFileSync(manifest, 'utf8')).version;
+}
+
+/**
+ * The NODE_MODULE_VERSION of an Electron version, from the abi_version file the installed
+ * electron package ships; undefined for another version than the installed one.
+ */
+export function electronAbi(electronVersion) {
+  const abiFile = join(projectRoot, 'node_modules', 'electron', 'abi_version');
+  if (installedElectronVersion() !== electronVersion || !existsSync(abiFile)) return undefined;
+  return Number(readFileSync(abiFile, 'utf8').trim());
+}
+
+/**
+ * Throws, with one sentence, unless node_modules' better-sqlite3 binary is built for this
+ * Electron's ABI (not Node's) and for this arch. Run after buildForElectron, before copying.
+ */
+export function verifyElectronBuild({
+  electronVersion = installedElectronVersion(),
+  arch = process.arch,
+} = {}) {
+  const problem = electronBuildProblem({
+    bytes: readFileSync(binary),
+    file: relative(projectRoot, binary),
+    electronVersion,
+    electronAbi: electronAbi(electronVersion),
+    nodeAbi: Number(process.versions.modules),
+    arch,
+  });
+  if (problem) throw new Error(`Packaging stopped: ${problem}`);
 }
 
 /** Whether node_modules' better-sqlite3 opens a database in this Node. */

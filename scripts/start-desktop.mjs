@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildForElectron, projectRoot, restoreForNode } from '../build/better-sqlite3.mjs';
-import { electronAbi, probeModuleVersion } from '../build/native-abi.mjs';
+import { electronAbi, moduleVersionOfFile } from '../build/native-abi.mjs';
 import { ensureElectron } from './lib/electron-binary.mjs';
 import {
   electronBuildCachePath,
@@ -66,7 +66,7 @@ try {
       arch: process.arch,
     }),
     inPlaceFile: sqliteBinary,
-    probe: (file) => (existsSync(file) ? probeModuleVersion(file).abi : undefined),
+    probe: (file) => moduleVersionOfFile(file),
     copy: (from, to) => {
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(from, to);

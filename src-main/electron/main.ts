@@ -20,6 +20,7 @@ import { developmentSqliteBinding, useSqliteNativeBinding } from '../db/sqlite-b
 import { errorStack, errorSummary } from '../error-summary';
 import { createAppLogger, desktopLogOutput, type AppLogger } from '../log-files';
 import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
+import { startAutoUpdate } from './auto-update';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { userDataDir } from './data-folder';
@@ -229,6 +230,10 @@ async function run(): Promise<void> {
     if (!mainWindow && !shutdown.started) createMainWindow(backend);
   });
   createMainWindow(backend);
+
+  // Off unless a feed is configured; the first check comes well after the window.
+  const cancelUpdateCheck = startAutoUpdate({ logger, window: () => mainWindow });
+  app.once('before-quit', cancelUpdateCheck);
 }
 
 function createMainWindow(backend: Backend): void {

@@ -1,0 +1,1 @@
+export function packagedExecutable(distDir: string, platform: string, arch: string): string;

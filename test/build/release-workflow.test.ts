@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { parse } from 'yaml';
+
+/** What the release workflow must do on every runner; whether it passes is for those runners. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const workflow = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8')) as {
+  jobs: {
+    installers: {
+      strategy: { matrix: { os: string[] } };
+      steps: { run?: string; uses?: string; if?: string }[];
+    };
+  };
+};
+const job = workflow.jobs.installers;
+const runs = job.steps.map((step) => step.run ?? '').join('\n');
+
+test('runs on Windows, macOS (Apple Silicon) and Linux', () => {
+  const systems = job.strategy.matrix.os;
+  expect(systems.some((os) => os.startsWith('windows-'))).toBe(true);
+  expect(systems).toContain('macos-14');
+  expect(systems.some((os) => os.startsWith('ubuntu-'))).toBe(true);
+});
+
+test('installs, tests, builds the installers, launches them and runs the Electron smoke test, in that order', () => {
+  const order = [
+    'npm ci',
+    'node node_modules/electron/install.js',
+    'npm test',
+    'npm run dist',
+    'node scripts/check-packaged-launch.mjs',
+    'npm run test:electron',
+  ].map((command) => runs.indexOf(command));
+  expect(order.every((at) => at >= 0)).toBe(true);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
+});
