@@ -7,7 +7,11 @@ import { z } from 'zod';
  * object later); an empty string counts as unset. A bad value stops start-up with one sentence
  * naming the variable, and never echoes a secret's value.
  */
-const SECRET_KEYS = new Set(['JWT_SECRET', 'GOOGLE_MAPS_API_KEY', 'DATABASE_URL']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'JWT_SECRET',
+  'GOOGLE_MAPS_API_KEY',
+  'DATABASE_URL',
+]);
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 /** A whole number where 0 means "off". */
@@ -95,6 +99,12 @@ export function defaultPoolSize(scanConcurrency: number): number {
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
+  /** The settings the sentence is about (the settings screen shows it beside them). */
+  readonly keys: readonly string[];
+  constructor(message: string, keys: readonly string[] = []) {
+    super(message);
+    this.keys = keys;
+  }
 }
 
 /** Where the app keeps its SQLite file and local keys, matching Electron's userData folder. */
@@ -117,12 +127,13 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);
     const shown = SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(raw[key])})`;
-    throw new SettingsError(`Setting ${key} is invalid: ${issue.message}${shown}.`);
+    throw new SettingsError(`Setting ${key} is invalid: ${issue.message}${shown}.`, [key]);
   }
   const jwtModes = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'].filter((k) => raw[k]);
   if (jwtModes.length > 1) {
     throw new SettingsError(
       `Settings ${jwtModes.join(' and ')} are both set: choose one way to verify tokens.`,
+      jwtModes,
     );
   }
   return {
