@@ -22,6 +22,9 @@ export const BRIDGE_OPERATION_NAMES = [
   'syncPreview',
   'setOffline',
   'syncNow',
+  'getSettings',
+  'saveSettings',
+  'testConnection',
 ] as const satisfies readonly OperationName[];
 
 export const BRIDGE_EVENT_NAMES = [

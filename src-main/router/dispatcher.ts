@@ -31,10 +31,9 @@ export function createDispatcher(deps: {
       const userId = operation.auth ? (await deps.verifier.verify(token)).userId : null;
       const parsed = operation.input.safeParse(rawInput ?? {});
       if (!parsed.success) throw validationError(parsed.error);
-      const handler = deps.handlers[name] as (
-        input: unknown,
-        ctx: { userId: string | null },
-      ) => Promise<unknown>;
+      const handler = (deps.handlers as Partial<Record<OperationName, unknown>>)[name] as
+        ((input: unknown, ctx: { userId: string | null }) => Promise<unknown>) | undefined;
+      if (!handler) throw new AppError('not_found', `Operation "${name}" is not available here.`);
       const value = await handler(parsed.data, { userId });
       return { ok: true, value } as DispatchResult<typeof name>;
     } catch (error) {

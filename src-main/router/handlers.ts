@@ -1,11 +1,22 @@
-import type { OperationName, OperationOutput, ParsedInput } from '../../src-shared/contract';
+import type {
+  OperationName,
+  OperationOutput,
+  ParsedInput,
+  SettingsOperationName,
+} from '../../src-shared/contract';
 
 export interface HandlerContext {
   /** The token's `sub`; null only for operations without auth (health). */
   userId: string | null;
 }
 
-/** One handler per contract operation: the compiler rejects a missing or mistyped one. */
+/**
+ * One handler per contract operation: the compiler rejects a missing or mistyped one. The
+ * settings operations are answered beside the backend (src-main/settings/service.ts).
+ */
 export type Handlers = {
-  [N in OperationName]: (input: ParsedInput<N>, ctx: HandlerContext) => Promise<OperationOutput<N>>;
+  [N in Exclude<OperationName, SettingsOperationName>]: (
+    input: ParsedInput<N>,
+    ctx: HandlerContext,
+  ) => Promise<OperationOutput<N>>;
 };

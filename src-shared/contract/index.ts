@@ -24,12 +24,20 @@ import {
   syncPreviewOutput,
   syncStatusSchema,
 } from './sync';
+import {
+  saveSettingsInput,
+  saveSettingsOutput,
+  settingsViewSchema,
+  testConnectionInput,
+  testConnectionOutput,
+} from './settings';
 import { PLACE_STATUSES } from '../domain';
 
 export * from './places';
 export * from './events';
 export * from './text';
 export * from './sync';
+export * from './settings';
 
 export const placesSummaryOutput = z.object({
   total: z.number().int(),
@@ -198,6 +206,24 @@ export const contract = {
     input: z.object({}),
     output: syncRunOutput,
     http: { method: 'POST', path: '/api/v3/sync', source: 'body', successStatus: 200 },
+    auth: true,
+  }),
+  getSettings: op({
+    input: z.object({}),
+    output: settingsViewSchema,
+    http: { method: 'GET', path: '/api/v3/settings', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  saveSettings: op({
+    input: saveSettingsInput,
+    output: saveSettingsOutput,
+    http: { method: 'PUT', path: '/api/v3/settings', source: 'body', successStatus: 200 },
+    auth: true,
+  }),
+  testConnection: op({
+    input: testConnectionInput,
+    output: testConnectionOutput,
+    http: { method: 'POST', path: '/api/v3/settings/test', source: 'body', successStatus: 200 },
     auth: true,
   }),
 } as const;
