@@ -76,8 +76,15 @@ program
   .option('--host <host>', 'interface to bind (loopback by default)', '127.0.0.1')
   .option('--no-scheduler', 'do not run the deep scan loop in this process')
   .option('--offline', "team mode: work on this computer's replica; decisions wait in the outbox")
+  .option('--allow-settings', "let signed-in browser users change the server's settings file")
   .action(
-    async (options: { port: number; host: string; scheduler: boolean; offline?: boolean }) => {
+    async (options: {
+      port: number;
+      host: string;
+      scheduler: boolean;
+      offline?: boolean;
+      allowSettings?: boolean;
+    }) => {
       await serve(loadSettings(), options);
     },
   );

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { isTeamMode, type Settings } from '../config';
 import { describeDatabaseUrl } from '../db/store';
 import { NOT_TEAM_MODE } from '../sync/service';
@@ -6,6 +7,13 @@ import { startBackend } from '../backend';
 import { createHttpServer } from '../http/server';
 import { NO_API_KEY_REASON } from '../scan';
 import { cliLogOutput, createAppLogger } from '../log-files';
+import { createRestartableBackend, type RestartableBackend } from '../settings/restartable-backend';
+import {
+  createSettingsService,
+  SERVE_READ_ONLY_REASON,
+  withSettingsOperations,
+} from '../settings/service';
+import { SETTINGS_FILE, SettingsFileError } from '../settings/settings-file';
 
 export interface ServeOptions {
   port: number;
@@ -13,10 +21,28 @@ export interface ServeOptions {
   scheduler: boolean;
   /** Team mode: serve the replica, decisions wait in the outbox (`--offline`). */
   offline?: boolean;
+  /** Browser users may change the server's settings (`--allow-settings`); read-only otherwise. */
+  allowSettings?: boolean;
 }
 
 /** `staging-editor serve`: the HTTP API and renderer until SIGTERM or SIGINT. */
-export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
+export async function serve(envSettings: Settings, options: ServeOptions): Promise<void> {
+  // The settings file in the data folder under the environment. `serve` has no keyring: secrets
+  // come from the environment only (see settings-file.ts).
+  let restartable: RestartableBackend | undefined;
+  const settingsService = createSettingsService({
+    env: process.env,
+    filePath: join(envSettings.dataDir, SETTINGS_FILE),
+    encryptor: null,
+    policy: options.allowSettings
+      ? { canChange: true, readOnlyReason: null }
+      : { canChange: false, readOnlyReason: SERVE_READ_ONLY_REASON },
+    apply: (next) => restartable!.restart(next),
+  });
+  const loaded = await settingsService.load().catch((error: unknown) => {
+    throw error instanceof SettingsFileError ? new CommandError(error.message) : error;
+  });
+  const settings = loaded.settings;
   if (options.offline && !isTeamMode(settings))
     throw new CommandError(`--offline: ${NOT_TEAM_MODE}`);
   // stderr as always; rotating files as well (or instead, without a terminal) when LOG_DIR is set.
@@ -24,14 +50,18 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     settings,
     ...cliLogOutput(settings, Boolean(process.stderr.isTTY)),
   });
-  const backend = await startBackend(settings, {
-    scheduler: options.scheduler,
-    offline: options.offline ?? false,
-    logger: log.logger,
-  }).catch(async (error: unknown) => {
+  for (const problem of loaded.problems) log.logger.warn(problem);
+  restartable = await createRestartableBackend(settings, (next) =>
+    startBackend(next, {
+      scheduler: options.scheduler,
+      offline: options.offline ?? false,
+      logger: log.logger,
+    }),
+  ).catch(async (error: unknown) => {
     await log.close();
     throw error;
   });
+  const backend = withSettingsOperations(restartable, settingsService, { requireToken: true });
   const app = await createHttpServer(backend);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
