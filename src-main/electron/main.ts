@@ -15,7 +15,10 @@ import {
   type IpcMainInvokeEvent,
 } from 'electron';
 import { startBackend, type Backend } from '../backend';
-import { loadSettings, SettingsError, type Settings } from '../config';
+import { SettingsError, type Settings } from '../config';
+import { createRestartableBackend, type RestartableBackend } from '../settings/restartable-backend';
+import { createSettingsService, withSettingsOperations } from '../settings/service';
+import { SETTINGS_FILE, SettingsFileError } from '../settings/settings-file';
 import { developmentSqliteBinding, useSqliteNativeBinding } from '../db/sqlite-binding';
 import { errorStack, errorSummary } from '../error-summary';
 import { createAppLogger, desktopLogOutput, type AppLogger } from '../log-files';
@@ -34,6 +37,7 @@ import {
   type SignedInSessionToken,
 } from './session-token';
 import { rendererSource } from './renderer-source';
+import { settingsEncryptor } from './settings-encryptor';
 import { createShutdown } from './shutdown';
 import { createTokenStore, sessionOnlyNotice, TOKEN_FILE } from './token-store';
 import { denyAllPermissions, guardWebContents } from './web-contents-guards';
@@ -90,13 +94,27 @@ if (app.requestSingleInstanceLock()) {
 async function run(): Promise<void> {
   await app.whenReady();
 
+  // --- settings: the environment over settings.json in the data folder (settings screen) ---
+  const env = { ...process.env, STAGING_EDITOR_DATA_DIR: app.getPath('userData') };
+  let restartable: RestartableBackend | undefined;
+  const settingsService = createSettingsService({
+    env,
+    filePath: join(app.getPath('userData'), SETTINGS_FILE),
+    encryptor: await settingsEncryptor(safeStorage),
+    policy: { canChange: true, readOnlyReason: null },
+    apply: (next) => restartable!.restart(next),
+  });
   let settings: Settings;
+  let settingsProblems: string[];
   try {
-    settings = loadSettings({ ...process.env, STAGING_EDITOR_DATA_DIR: app.getPath('userData') });
+    ({ settings, problems: settingsProblems } = await settingsService.load());
   } catch (error) {
-    if (error instanceof SettingsError) return failToStart(error.message);
+    if (error instanceof SettingsError || error instanceof SettingsFileError) {
+      return failToStart(error.message);
+    }
     throw error;
   }
+  // --- end settings ---
   // `npm start` keeps Node's better-sqlite3 in node_modules and names Electron's build here.
   useSqliteNativeBinding(
     developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env }),
@@ -121,9 +139,15 @@ async function run(): Promise<void> {
     logger.error({ ...errorSummary(reason), stack: errorStack(reason) }, 'unhandled rejection');
   });
 
+  for (const problem of settingsProblems) logger.warn(problem);
+
   let backend: Backend;
   try {
-    backend = await startBackend(settings, { logger });
+    // Saving settings restarts this backend (not the app); the window keeps its bridge.
+    restartable = await createRestartableBackend(settings, (next) =>
+      startBackend(next, { logger }),
+    );
+    backend = withSettingsOperations(restartable, settingsService, { requireToken: false });
   } catch (error) {
     logger.fatal(
       { ...errorSummary(error), stack: errorStack(error) },
