@@ -19,6 +19,7 @@ import {
   type Selection,
   type SelectionAction,
 } from '../features/selection/selection';
+import { SettingsDialog } from '../features/settings/SettingsDialog';
 import { SummaryPanel } from '../features/summary/SummaryPanel';
 import { ConflictsInbox } from '../features/sync/ConflictsInbox';
 import { ReceiptsDialog } from '../features/sync/ReceiptsDialog';
@@ -44,6 +45,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const [counted, setCounted] = useState<{ filterKey: string; total: number } | null>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const lastLoadError = useRef({ message: '', at: 0 });
   const [gridAnswered, setGridAnswered] = useState(false);
   const { summary, progress, reload: reloadSummary } = useSummary(epoch, gridAnswered);
@@ -116,6 +118,19 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     onUndo: undoLast,
   });
 
+  // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop apps.
+  useEffect(() => {
+    if (inert) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === ',' && (event.ctrlKey || event.metaKey) && !event.altKey) {
+        event.preventDefault();
+        setSettingsOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [inert]);
+
   return (
     <div className="workspace" inert={inert}>
       <header
@@ -132,6 +147,14 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
           onOpenConflicts={() => setSyncDialog('conflicts')}
           onOpenReceipts={() => setSyncDialog('receipts')}
         />
+        <button
+          type="button"
+          className="settings-button"
+          aria-keyshortcuts="Control+Comma Meta+Comma"
+          onClick={() => setSettingsOpen(true)}
+        >
+          Settings
+        </button>
       </header>
       {summary?.total === 0 ? (
         <main className="desk desk-empty">
@@ -186,6 +209,14 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         onResolved={onSaved}
       />
       <ReceiptsDialog open={syncDialog === 'receipts'} onClose={closeSyncDialog} />
+      <SettingsDialog
+        open={settingsOpen}
+        onClose={() => setSettingsOpen(false)}
+        onSaved={() => {
+          grid.current?.refresh();
+          reloadSummary();
+        }}
+      />
     </div>
   );
 }
