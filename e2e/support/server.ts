@@ -37,6 +37,8 @@ export interface TestServerOptions {
   scheduler?: boolean;
   /** More settings for serve (the Places API key and base URL, the scheduler's figures...). */
   env?: Record<string, string>;
+  /** More arguments for `serve` (e.g. `--allow-settings`). */
+  serveArgs?: readonly string[];
 }
 
 export interface TestServer {
@@ -105,7 +107,14 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     const start = async () => {
       const spawned = spawn(
         process.execPath,
-        [CLI, 'serve', '--port', String(port), ...(options.scheduler ? [] : ['--no-scheduler'])],
+        [
+          CLI,
+          'serve',
+          '--port',
+          String(port),
+          ...(options.scheduler ? [] : ['--no-scheduler']),
+          ...(options.serveArgs ?? []),
+        ],
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child = spawned;

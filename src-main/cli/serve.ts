@@ -7,7 +7,7 @@ import { startBackend } from '../backend';
 import { createHttpServer } from '../http/server';
 import { NO_API_KEY_REASON } from '../scan';
 import { cliLogOutput, createAppLogger } from '../log-files';
-import { createRestartableBackend, type RestartableBackend } from '../settings/restartable-backend';
+import { createRestartableBackend } from '../settings/restartable-backend';
 import {
   createSettingsService,
   SERVE_READ_ONLY_REASON,
@@ -29,7 +29,6 @@ export interface ServeOptions {
 export async function serve(envSettings: Settings, options: ServeOptions): Promise<void> {
   // The settings file in the data folder under the environment. `serve` has no keyring: secrets
   // come from the environment only (see settings-file.ts).
-  let restartable: RestartableBackend | undefined;
   const settingsService = createSettingsService({
     env: process.env,
     filePath: join(envSettings.dataDir, SETTINGS_FILE),
@@ -37,7 +36,8 @@ export async function serve(envSettings: Settings, options: ServeOptions): Promi
     policy: options.allowSettings
       ? { canChange: true, readOnlyReason: null }
       : { canChange: false, readOnlyReason: SERVE_READ_ONLY_REASON },
-    apply: (next) => restartable!.restart(next),
+    // Called only after `restartable` below exists (a save comes over HTTP).
+    apply: (next) => restartable.restart(next),
   });
   const loaded = await settingsService.load().catch((error: unknown) => {
     throw error instanceof SettingsFileError ? new CommandError(error.message) : error;
@@ -51,7 +51,7 @@ export async function serve(envSettings: Settings, options: ServeOptions): Promi
     ...cliLogOutput(settings, Boolean(process.stderr.isTTY)),
   });
   for (const problem of loaded.problems) log.logger.warn(problem);
-  restartable = await createRestartableBackend(settings, (next) =>
+  const restartable = await createRestartableBackend(settings, (next) =>
     startBackend(next, {
       scheduler: options.scheduler,
       offline: options.offline ?? false,

@@ -42,7 +42,6 @@ async function setUp(
   } = {},
 ) {
   const env = { STAGING_EDITOR_DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env };
-  let backend!: RestartableBackend;
   const service = createSettingsService({
     env,
     filePath: join(dir, SETTINGS_FILE),
@@ -51,7 +50,9 @@ async function setUp(
     apply: (settings) => backend.restart(settings),
   });
   const { settings } = await service.load();
-  backend = await createRestartableBackend(settings, (s) => startBackend(s, { scheduler: false }));
+  const backend = await createRestartableBackend(settings, (s) =>
+    startBackend(s, { scheduler: false }),
+  );
   restartable = backend;
   const app = withSettingsOperations(backend, service, {
     requireToken: options.requireToken ?? false,
