@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RelayPort } from './backend-relay';
 import {
   backendFailedDetail,
+  chooseBackendMode,
   createBackendSupervisor,
   type BackendProcess,
   type BackendStatus,
@@ -202,5 +203,13 @@ describe('backend supervisor', () => {
     await expect(supervisor.start()).rejects.toThrow('The store is locked.');
     expect(clock.pending()).toEqual([]);
     expect(statuses).toEqual([]);
+  });
+
+  it('runs the backend in a utility process unless asked not to or there is none', () => {
+    expect(chooseBackendMode({ env: {}, hasUtilityProcess: true })).toBe('utility');
+    expect(
+      chooseBackendMode({ env: { STAGING_EDITOR_BACKEND: 'in-process' }, hasUtilityProcess: true }),
+    ).toBe('in-process');
+    expect(chooseBackendMode({ env: {}, hasUtilityProcess: false })).toBe('in-process');
   });
 });

@@ -243,3 +243,20 @@ export function createBackendSupervisor(options: {
     },
   };
 }
+
+/** Environment switch for the in-process backend (debugging, or a platform without it). */
+export const BACKEND_MODE_ENV = 'STAGING_EDITOR_BACKEND';
+
+/**
+ * Where the desktop app runs its backend: a utility process unless Electron offers none or
+ * STAGING_EDITOR_BACKEND=in-process asks for the main process.
+ */
+export function chooseBackendMode(input: {
+  env: Record<string, string | undefined>;
+  hasUtilityProcess: boolean;
+}): 'utility' | 'in-process' {
+  if (!input.hasUtilityProcess) return 'in-process';
+  return input.env[BACKEND_MODE_ENV]?.trim().toLowerCase() === 'in-process'
+    ? 'in-process'
+    : 'utility';
+}

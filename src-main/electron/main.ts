@@ -14,13 +14,16 @@ import {
   shell,
   type IpcMainInvokeEvent,
 } from 'electron';
-import { startBackend, type Backend } from '../backend';
 import { loadSettings, SettingsError, type Settings } from '../config';
+import type { Logger } from '../logger';
 import { developmentSqliteBinding, useSqliteNativeBinding } from '../db/sqlite-binding';
 import { errorStack, errorSummary } from '../error-summary';
 import { createAppLogger, desktopLogOutput, type AppLogger } from '../log-files';
 import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
 import { startAutoUpdate } from './auto-update';
+import { launchBackend } from './backend-launch';
+import type { RelayedBackend } from './backend-relay';
+import type { BackendStatus } from './backend-supervisor';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { userDataDir } from './data-folder';
@@ -91,18 +94,22 @@ async function run(): Promise<void> {
   await app.whenReady();
 
   let settings: Settings;
+  const settingsEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    STAGING_EDITOR_DATA_DIR: app.getPath('userData'),
+  };
   try {
-    settings = loadSettings({ ...process.env, STAGING_EDITOR_DATA_DIR: app.getPath('userData') });
+    settings = loadSettings(settingsEnv);
   } catch (error) {
     if (error instanceof SettingsError) return failToStart(error.message);
     throw error;
   }
   // `npm start` keeps Node's better-sqlite3 in node_modules and names Electron's build here.
-  useSqliteNativeBinding(
-    developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env }),
-  );
+  const sqliteBinding = developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env });
+  useSqliteNativeBinding(sqliteBinding);
   if (app.isPackaged && !process.env.STAGING_EDITOR_SQL_DIR) {
     process.env.STAGING_EDITOR_SQL_DIR = join(process.resourcesPath, 'sql');
+    settingsEnv.STAGING_EDITOR_SQL_DIR = process.env.STAGING_EDITOR_SQL_DIR;
   }
 
   // The installed app has no terminal (and on Windows no valid stderr): its log is in files.
@@ -121,9 +128,19 @@ async function run(): Promise<void> {
     logger.error({ ...errorSummary(reason), stack: errorStack(reason) }, 'unhandled rejection');
   });
 
-  let backend: Backend;
+  // --- backend relay (issue 9 item 4): the backend runs in a utility process, supervised and
+  // relayed by backend-launch.ts (in this process only with STAGING_EDITOR_BACKEND=in-process).
+  let backend: RelayedBackend;
   try {
-    backend = await startBackend(settings, { logger });
+    backend = await launchBackend({
+      settings,
+      env: settingsEnv,
+      logger,
+      sqliteBinding,
+      entryPath: join(import.meta.dirname, 'backend-process.js'),
+      isPackaged: app.isPackaged,
+      onStatus: tellWindowAboutBackend,
+    });
   } catch (error) {
     logger.fatal(
       { ...errorSummary(error), stack: errorStack(error) },
@@ -131,6 +148,7 @@ async function run(): Promise<void> {
     );
     return failToStart(`The backend could not start: ${errorSummary(error).message}`);
   }
+  // --- end backend relay
 
   let sessionToken: SessionToken;
   let signedInToken: SignedInSessionToken | null = null;
@@ -227,17 +245,16 @@ async function run(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (!mainWindow && !shutdown.started) createMainWindow(backend);
+    if (!mainWindow && !shutdown.started) createMainWindow(logger);
   });
-  createMainWindow(backend);
+  createMainWindow(logger);
 
   // Off unless a feed is configured; the first check comes well after the window.
   const cancelUpdateCheck = startAutoUpdate({ logger, window: () => mainWindow });
   app.once('before-quit', cancelUpdateCheck);
 }
 
-function createMainWindow(backend: Backend): void {
-  const { logger } = backend;
+function createMainWindow(logger: Logger): void {
   const statePath = join(app.getPath('userData'), WINDOW_STATE_FILE);
   let saved: unknown;
   try {
@@ -276,6 +293,17 @@ function createMainWindow(backend: Backend): void {
   window.loadURL(renderer.entryUrl).catch((error: unknown) => {
     logger.error(errorSummary(error), 'the window could not load the app');
   });
+}
+
+/** The backend process stopped, runs again, or was given up on: the window shows it. */
+function tellWindowAboutBackend(status: BackendStatus): void {
+  const window = mainWindow;
+  if (window && !window.isDestroyed()) {
+    window.webContents.send(EVENT_CHANNEL, { name: 'backendStatus', payload: status });
+  }
+  if (status.state === 'failed') {
+    showMessage({ type: 'error', message: 'The backend stopped', detail: status.detail });
+  }
 }
 
 /** Main's view of an IPC sender: is it the main window's top frame, and what does it show? */
