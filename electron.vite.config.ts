@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           cli: resolve(root, 'src-main/cli.ts'),
+          // The backend, run off the main thread in Electron's utility process (main.ts forks it).
+          'backend-process': resolve(root, 'src-main/electron/backend-process.ts'),
         },
       },
     },

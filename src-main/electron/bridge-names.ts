@@ -31,6 +31,7 @@ export const BRIDGE_EVENT_NAMES = [
   'placesChanged',
   'scanProgress',
   'syncStatus',
+  'backendStatus',
 ] as const satisfies readonly EventName[];
 
 type ListsEveryName<Missing extends never> = Missing;

@@ -144,6 +144,10 @@ async function run(): Promise<void> {
   let backend: Backend;
   try {
     // Saving settings restarts this backend (not the app); the window keeps its bridge.
+    // It runs in this process for now. backend-launch.ts (the backend in a utility process,
+    // supervised and relayed over a MessagePort; tested with a child process in
+    // test/desktop/backend-process.test.ts) replaces startBackend below once the restartable
+    // backend can sit on a relayed one and the hosted smoke test has run it in Electron.
     restartable = await createRestartableBackend(settings, (next) =>
       startBackend(next, { logger }),
     );

@@ -39,6 +39,14 @@ export const events = {
   scanProgress: scanProgressSchema,
   /** Team mode: online/offline/syncing, unsynced decisions, conflicts (pushed when any changes). */
   syncStatus: syncStatusSchema,
+  /**
+   * Desktop only: the backend process stopped (`lost`, restarting), runs again (`restored`), or
+   * kept stopping and was given up on (`failed`). Never sent over HTTP.
+   */
+  backendStatus: z.object({
+    state: z.enum(['lost', 'restored', 'failed']),
+    detail: z.string(),
+  }),
 } as const;
 
 export type EventName = keyof typeof events;

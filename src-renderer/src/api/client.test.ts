@@ -76,4 +76,22 @@ describe('the contract client over the preload bridge', () => {
     emit('placesChanged', { place_ids: null, reason: 'status' });
     expect(received).toEqual([{ place_ids: ['a'], reason: 'scan' }]);
   });
+
+  it('a stopped backend process counts as a lost connection until it is restored, then views re-read', () => {
+    const { bridge, emit } = fakeBridge(() => undefined);
+    const client = new ApiClient(createIpcTransport(bridge));
+    const changes: (boolean | null)[] = [];
+    let reconnects = 0;
+    client.onConnectionChange(() => changes.push(client.connection()));
+    client.onReconnect(() => reconnects++);
+    expect(client.connection()).toBe(true);
+    emit('backendStatus', { state: 'lost', detail: 'restarting' });
+    expect(client.connection()).toBe(false);
+    expect(reconnects).toBe(0);
+    emit('backendStatus', { state: 'restored', detail: 'running' });
+    expect(changes).toEqual([false, true]);
+    expect(reconnects).toBe(1);
+    emit('backendStatus', { state: 'failed', detail: 'gave up' });
+    expect(client.connection()).toBe(false);
+  });
 });

@@ -3,8 +3,24 @@ import { AppError } from '../../../src-shared/errors';
 import type { StagingEditorBridge } from './bridge';
 import type { Transport } from './transport';
 
-/** The desktop app: the preload bridge carries calls and events; main attaches the user's token. */
+/**
+ * The desktop app: the preload bridge carries calls and events; main attaches the user's token.
+ * When the backend process stops, main says so (`backendStatus`): the connection counts as lost
+ * (ConnectionNotice shows it) until it is restored, and then the views re-read as after an event
+ * stream reconnect, since events may have been missed meanwhile.
+ */
 export function createIpcTransport(bridge: StagingEditorBridge): Transport {
+  let connected = true;
+  const connectionListeners = new Set<() => void>();
+  const reconnectListeners = new Set<() => void>();
+  bridge.on('backendStatus', (payload) => {
+    const state = (payload as { state?: unknown } | null)?.state;
+    const next = state === 'restored';
+    if (next === connected) return;
+    connected = next;
+    connectionListeners.forEach((listener) => listener());
+    if (connected) reconnectListeners.forEach((listener) => listener());
+  });
   return {
     kind: 'ipc',
     async invoke(name: OperationName, input: unknown) {
@@ -15,10 +31,15 @@ export function createIpcTransport(bridge: StagingEditorBridge): Transport {
     subscribe(event: EventName, listener: (payload: unknown) => void) {
       return bridge.on(event, listener);
     },
-    // IPC events never drop while the window lives.
-    onReconnect: () => () => {},
-    connection: () => true,
-    onConnectionChange: () => () => {},
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
+    connection: () => connected,
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
   };
 }
 
