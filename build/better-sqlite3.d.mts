@@ -1,4 +1,5 @@
 export const projectRoot: string;
+export const sqliteBinary: string;
 export function installedElectronVersion(): string;
 export function electronAbi(electronVersion: string): number | undefined;
 export function verifyElectronBuild(target?: { electronVersion?: string; arch?: string }): void;

@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronBuildProblem } from './native-abi.mjs';
+import { electronBuildProblem, installedElectronAbi } from './native-abi.mjs';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const binary = join(
+/** node_modules' better-sqlite3 binary (Node's build, except while packaging). */
+export const sqliteBinary = join(
   projectRoot,
   'node_modules',
   'better-sqlite3',
@@ -17,6 +18,7 @@ const binary = join(
   'Release',
   'better_sqlite3.node',
 );
+const binary = sqliteBinary;
 const nodeBuildCopy = join(
   projectRoot,
   'node_modules',
@@ -38,7 +40,7 @@ export function installedElectronVersion() {
 export function electronAbi(electronVersion) {
   const abiFile = join(projectRoot, 'node_modules', 'electron', 'abi_version');
   if (installedElectronVersion() !== electronVersion || !existsSync(abiFile)) return undefined;
-  return Number(readFileSync(abiFile, 'utf8').trim());
+  return installedElectronAbi(projectRoot);
 }
 
 /**

@@ -11,4 +11,4 @@ export function electronBuildProblem(build: {
   arch: string;
 }): string | null;
 export function moduleVersionOfFile(file: string): number | undefined;
-export function electronAbi(projectRoot: string): number;
+export function installedElectronAbi(projectRoot: string): number;

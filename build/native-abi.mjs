@@ -109,7 +109,7 @@ export function moduleVersionOfFile(file) {
  * @param {string} projectRoot
  * @returns {number}
  */
-export function electronAbi(projectRoot) {
+export function installedElectronAbi(projectRoot) {
   return Number(
     readFileSync(join(projectRoot, 'node_modules', 'electron', 'abi_version'), 'utf8').trim(),
   );

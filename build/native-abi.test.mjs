@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { electronAbi, moduleVersionOfFile } from './native-abi.mjs';
+import { sqliteBinary } from './better-sqlite3.mjs';
+import { installedElectronAbi, moduleVersionOfFile } from './native-abi.mjs';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const sqliteBinary = join(
-  projectRoot,
-  'node_modules',
-  'better-sqlite3',
-  'build',
-  'Release',
-  'better_sqlite3.node',
-);
 
 // The byte reader itself (readModuleVersion, readBinaryArch, electronBuildProblem) is tested in
 // test/build/native-abi.test.ts; these are the two helpers `npm start` uses.
@@ -35,7 +28,7 @@ describe('the ABI of a native module file', () => {
   });
 
   it("is Electron's own for the installed Electron (abi_version), never Node's", () => {
-    const abi = electronAbi(projectRoot);
+    const abi = installedElectronAbi(projectRoot);
     expect(Number.isInteger(abi)).toBe(true);
     expect(abi).not.toBe(Number(process.versions.modules));
   });

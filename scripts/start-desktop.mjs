@@ -8,8 +8,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildForElectron, projectRoot, restoreForNode } from '../build/better-sqlite3.mjs';
-import { electronAbi, moduleVersionOfFile } from '../build/native-abi.mjs';
+import {
+  buildForElectron,
+  projectRoot,
+  restoreForNode,
+  sqliteBinary,
+} from '../build/better-sqlite3.mjs';
+import { installedElectronAbi, moduleVersionOfFile } from '../build/native-abi.mjs';
 import { ensureElectron } from './lib/electron-binary.mjs';
 import {
   electronBuildCachePath,
@@ -45,15 +50,7 @@ const electron = found.executable;
 
 // better-sqlite3 for Electron, from its cache file (rebuilt only when there is no current one);
 // Node's build stays in node_modules, so the Node tests work while the app runs.
-const sqliteBinary = join(
-  projectRoot,
-  'node_modules',
-  'better-sqlite3',
-  'build',
-  'Release',
-  'better_sqlite3.node',
-);
-const abi = electronAbi(projectRoot);
+const abi = installedElectronAbi(projectRoot);
 let sqlite;
 try {
   sqlite = await prepareSqliteForElectron({
