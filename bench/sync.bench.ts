@@ -27,7 +27,6 @@ import { openPostgres, type PgStore, type SqliteStore } from '../src-main/db/sto
 import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import { seededRandom } from '../src-main/seeded-random';
-import { pendingDecisions } from '../src-main/sync/outbox';
 import { pullChanges } from '../src-main/sync/pull';
 import { PUSH_BATCH_SIZE, pushOutbox } from '../src-main/sync/push';
 import { createTestStore, PG_ADMIN_URL, type TestStoreHandle } from '../test/support/stores';
@@ -95,7 +94,7 @@ async function replicaWith(
 ): Promise<{ handle: TestStoreHandle; replica: SqliteStore }> {
   const handle = await createTestStore('sqlite');
   const replica = (await handle.open()) as SqliteStore;
-  await pullChanges(server, replica, { pendingDecisions: pendingDecisions(replica.sqlite) });
+  await pullChanges(server, replica);
   const offline = replicaPlaces(replica);
   // One at a time in the seeded order, as a reviewer working through a list makes them: every
   // batch then holds all five target statuses (the most round trips a batch can cost).

@@ -2,6 +2,7 @@ import { getTableColumns, getTableName, type Column } from 'drizzle-orm';
 import type pg from 'pg';
 import * as pgSchema from '../db/schema.pg';
 import type { PgStore, SqliteStore } from '../db/store';
+import { pendingDecisions as outboxHook } from './outbox';
 
 /**
  * Pulls changes from the shared PostgreSQL store into this machine's SQLite replica (issue 8).
@@ -60,7 +61,8 @@ export interface PullOptions {
    * the SQLite transaction that applies the page (so it may read the outbox's tables, and sees
    * them as the apply does). Such places keep their local row untouched; the server's version
    * goes to `sync_server_places` instead (JSON, NULL when gone or out of the locations). Their
-   * local_businesses row is still updated (scan results are not a decision).
+   * local_businesses row is still updated (scan results are not a decision). Default: the
+   * replica's own outbox (outbox.ts `pendingDecisions`); tests pass their own.
    */
   pendingDecisions?: (placeIds: readonly string[]) => ReadonlySet<string>;
   /** For tests: called after a page was read from PostgreSQL, before it is applied. */
@@ -160,11 +162,14 @@ export async function pullChanges(
   options: PullOptions = {},
 ): Promise<PullResult> {
   const pageSize = options.pageSize ?? 5000;
+  // Every replica has the outbox (sql 0008): by default its unanswered decisions are kept, so no
+  // caller can forget them and overwrite a reviewer's decision with the server's row.
+  const pending = options.pendingDecisions ?? outboxHook(replica.sqlite);
   const locations = options.locations ? [...new Set(options.locations)].sort() : null;
   const statements = prepareReplica(replica);
   statements.ensureState.run(PULL_STREAM);
   if (!sameLocations(statements.readState().locations, locations)) {
-    resetForLocations(replica, statements, locations, options.pendingDecisions);
+    resetForLocations(replica, statements, locations, pending);
   }
 
   let applied = 0;
@@ -193,7 +198,7 @@ export async function pullChanges(
       ) {
         throw new Error('Another pull changed this replica while this one ran; try again.');
       }
-      applyRows(statements, page.rows, options.pendingDecisions);
+      applyRows(statements, page.rows, pending);
       if (finished) {
         statements.finishPass.run({ name: PULL_STREAM, cursor: page.target, now: Date.now() });
       } else {

@@ -87,9 +87,6 @@ const OUTCOME_STATE = {
 function prepare(replica: SqliteStore) {
   const db = replica.sqlite;
   return {
-    unanswered: db
-      .prepare<[], number>("SELECT count(*) FROM sync_outbox WHERE state IN ('pending', 'sent')")
-      .pluck(),
     // The earliest unanswered entry of each place, in seq order.
     batch: db.prepare<[number], OutboxRow>(
       `SELECT o.mutation_id, o.seq, o.place_id, o.target_status, o.base_revision, o.user_id,
@@ -139,7 +136,10 @@ const toMutation = (r: OutboxRow): SyncMutation => ({
 
 /** How many decisions wait to be pushed (pending or sent). */
 export function unansweredCount(replica: SqliteStore): number {
-  return prepare(replica).unanswered.get()!;
+  return replica.sqlite
+    .prepare<[], number>("SELECT count(*) FROM sync_outbox WHERE state IN ('pending', 'sent')")
+    .pluck()
+    .get()!;
 }
 
 export async function pushOutbox(
@@ -162,7 +162,7 @@ export async function pushOutbox(
     batches: 0,
     stopped: null,
   };
-  const total = s.unanswered.get()!;
+  const total = unansweredCount(replica);
 
   const take = replica.sqlite.transaction((): SyncMutation[] => {
     const rows = s.batch.all(size);

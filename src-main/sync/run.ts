@@ -1,6 +1,5 @@
 import type { PgStore, SqliteStore } from '../db/store';
 import { markSynced } from './inbox';
-import { pendingDecisions } from './outbox';
 import { pullChanges, type PullProgress } from './pull';
 import { pushOutbox, unansweredCount, type PushProgress, type PushResult } from './push';
 
@@ -40,7 +39,6 @@ export async function syncOnce(
   if (push.stopped) return { push, pulled: null, left: unansweredCount(replica) };
   const pull = await pullChanges(pg, replica, {
     locations: options.locations ?? null,
-    pendingDecisions: pendingDecisions(replica.sqlite),
     onProgress: options.onPullProgress,
   });
   const left = unansweredCount(replica);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlacesService } from '../../src-main/places/service';
 import { replicaPlaces } from '../../src-main/sync/team';
-import { pendingDecisions } from '../../src-main/sync/outbox';
 import { pullChanges } from '../../src-main/sync/pull';
 import { setStatus } from '../scan/support/stores';
 import { markSent, outboxRows, revisionOf } from './outbox-support';
@@ -24,10 +23,7 @@ describe('the outbox and the pull', () => {
     await pair.dispose();
   });
 
-  const pull = () =>
-    pullChanges(pair.server, pair.replica, {
-      pendingDecisions: pendingDecisions(pair.replica.sqlite),
-    });
+  const pull = () => pullChanges(pair.server, pair.replica);
 
   it('bases a decision on the pulled revision; a pull keeps a place with a pending or sent decision and sets the server version aside', async () => {
     const ids = await importPlaces(pair.server, 4);

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlacesService } from '../../src-main/places/service';
 import { replicaPlaces } from '../../src-main/sync/team';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
-import { pendingDecisions } from '../../src-main/sync/outbox';
 import { pullChanges } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
 import { setStatus } from '../scan/support/stores';
@@ -22,10 +21,7 @@ describe('pushOutbox: the outbox to PostgreSQL', () => {
     await pair.dispose();
   });
 
-  const pull = () =>
-    pullChanges(pair.server, pair.replica, {
-      pendingDecisions: pendingDecisions(pair.replica.sqlite),
-    });
+  const pull = () => pullChanges(pair.server, pair.replica);
   const push = (options: Parameters<typeof pushOutbox>[2] = {}) =>
     pushOutbox(pair.server, pair.replica, options);
   const states = () => outboxRows(pair.replica).map((r) => [r.place_id, r.target_status, r.state]);
