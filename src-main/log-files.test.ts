@@ -92,6 +92,23 @@ describe('the log file', () => {
     for (const line of text.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 
+  it('takes settings saved while running: their level at once, their secrets scrubbed too', async () => {
+    const dir = newDir();
+    const before = loadSettings({ STAGING_EDITOR_DATA_DIR: root, LOG_LEVEL: 'info' });
+    const log = createAppLogger({ settings: before, logsDir: dir, stderr: false });
+    // A short made-up key the pattern scrubber doesn't know: only the settings' secret list can.
+    const savedKey = 'plain-maps-key-saved-later';
+    log.logger.debug('before: not written at info');
+    log.update({ ...before, LOG_LEVEL: 'debug', GOOGLE_MAPS_API_KEY: savedKey });
+    log.logger.debug({ note: `the key is ${savedKey}` }, 'after: written at debug');
+    await log.close();
+    const text = readLog(dir);
+    expect(text).not.toContain('before: not written');
+    expect(text).toContain('after: written at debug');
+    expect(text).not.toContain(savedKey);
+    expect(text).toContain(REDACTED);
+  });
+
   it('holds the details of an internal error that the user is told are "in the log"', async () => {
     const dir = newDir();
     const settings = settingsWithSecrets();

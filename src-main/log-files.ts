@@ -59,6 +59,11 @@ export interface AppLogger {
   logger: Logger;
   /** The folder of the log files, or null when the log goes to stderr only. */
   logsDir: string | null;
+  /**
+   * Settings saved while running: the level applies at once, and the new settings' secrets are
+   * scrubbed as well as the old ones (the folder stays until the next launch).
+   */
+  update(settings: Parameters<typeof secretsOf>[0] & { LOG_LEVEL: string }): void;
   /** Writes what is buffered and closes the file (the last thing before the process exits). */
   close(): Promise<void>;
 }
@@ -84,10 +89,15 @@ export function createAppLogger(options: {
   if (options.stderr || !file) streams.push({ level: 'trace', stream: pino.destination(2) });
   const destination: DestinationStream =
     streams.length === 1 ? streams[0]!.stream : pino.multistream(streams);
-  const logger = createLogger(settings.LOG_LEVEL, destination, { secrets: secretsOf(settings) });
+  let secrets: readonly string[] = secretsOf(settings);
+  const logger = createLogger(settings.LOG_LEVEL, destination, { secrets: () => secrets });
   return {
     logger,
     logsDir: file ? logsDir : null,
+    update(next) {
+      secrets = [...new Set([...secrets, ...secretsOf(next)])];
+      logger.level = next.LOG_LEVEL;
+    },
     close: () =>
       new Promise<void>((done) => {
         if (!file || file.writableFinished) return done();

@@ -97,8 +97,11 @@ export function secretsOf(settings: {
 }
 
 export interface LoggerOptions {
-  /** Values taken out of every line (see `secretsOf`). */
-  secrets?: readonly string[];
+  /**
+   * Values taken out of every line (see `secretsOf`); a function is asked at each line, so
+   * secrets saved in the settings screen later are scrubbed too.
+   */
+  secrets?: readonly string[] | (() => readonly string[]);
 }
 
 /**
@@ -111,13 +114,15 @@ export function createLogger(
   destination?: DestinationStream | NodeJS.WritableStream,
   options: LoggerOptions = {},
 ): Logger {
-  const secrets = [...(options.secrets ?? [])];
+  const given = options.secrets ?? [];
+  const fixed = typeof given === 'function' ? null : [...given];
+  const secrets = (): readonly string[] => fixed ?? (given as () => readonly string[])();
   return pino(
     {
       level,
       base: { app: 'staging-editor' },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
-      hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
+      hooks: { streamWrite: (line) => scrubSecrets(line, secrets()) },
     },
     (destination ?? pino.destination(2)) as DestinationStream,
   );

@@ -36,8 +36,12 @@ export async function serve(envSettings: Settings, options: ServeOptions): Promi
     policy: options.allowSettings
       ? { canChange: true, readOnlyReason: null }
       : { canChange: false, readOnlyReason: SERVE_READ_ONLY_REASON },
-    // Called only after `restartable` below exists (a save comes over HTTP).
-    apply: (next) => restartable.restart(next),
+    // Called only after `restartable` below exists (a save comes over HTTP). The log level
+    // applies at once; a moved LOG_DIR at the next start.
+    apply: async (next) => {
+      await restartable.restart(next);
+      log.update(next);
+    },
   });
   const loaded = await settingsService.load().catch((error: unknown) => {
     throw error instanceof SettingsFileError ? new CommandError(error.message) : error;

@@ -1,5 +1,5 @@
 import { startBackend } from '../backend';
-import { loadSettings } from '../config';
+import type { Settings } from '../config';
 import { errorSummary } from '../error-summary';
 import { createLogger, secretsOf, type Logger } from '../logger';
 import { serveBackend, type RelayPort } from './backend-relay';
@@ -17,8 +17,12 @@ import { serveBackend, type RelayPort } from './backend-relay';
 
 export interface StartMessage {
   kind: 'start';
-  /** The environment main loaded its settings from; the backend validates it again. */
-  env: Record<string, string>;
+  /**
+   * The settings in force, as main validated them: the environment over the settings file,
+   * secrets decrypted (safeStorage is main's). A restart from the settings screen starts a new
+   * process with the new ones.
+   */
+  settings: Settings;
   /** Electron's build of better-sqlite3 under `npm start` (sqlite-binding.ts). */
   sqliteBinding?: string;
 }
@@ -28,9 +32,10 @@ export function isStartMessage(message: unknown): message is StartMessage {
   const m = message as Partial<StartMessage>;
   return (
     m.kind === 'start' &&
-    typeof m.env === 'object' &&
-    m.env !== null &&
-    Object.values(m.env).every((value) => typeof value === 'string') &&
+    typeof m.settings === 'object' &&
+    m.settings !== null &&
+    typeof m.settings.dataDir === 'string' &&
+    typeof m.settings.LOG_LEVEL === 'string' &&
     (m.sqliteBinding === undefined || typeof m.sqliteBinding === 'string')
   );
 }
@@ -53,7 +58,7 @@ export function hostBackend(
     let logger: Logger | undefined;
     try {
       deps.useSqliteBinding?.(message.sqliteBinding);
-      const settings = loadSettings(message.env);
+      const { settings } = message;
       logger = createLogger(
         settings.LOG_LEVEL,
         { write: (line: string) => port.postMessage({ kind: 'log', line }) },

@@ -1,5 +1,6 @@
 import { MessageChannelMain, utilityProcess } from 'electron';
 import { startBackend } from '../backend';
+import type { Backend } from '../backend';
 import type { Settings } from '../config';
 import type { Logger } from '../logger';
 import { relayBackendLogLine, type StartMessage } from './backend-host';
@@ -11,15 +12,19 @@ import {
   type BackendStatus,
 } from './backend-supervisor';
 
+/** The desktop app's backend, wherever it runs: what main and the restartable backend use. */
+export type LaunchedBackend = RelayedBackend &
+  Pick<Backend, 'settings' | 'logger'> & { mode: 'utility' | 'in-process' };
+
 /**
  * main.ts's one seam to the backend: in Electron's utility process (backend-process.ts, kept
  * running by the supervisor) or, when that is unavailable or STAGING_EDITOR_BACKEND=in-process,
- * in the main process as before. Resolves once the backend is ready; rejects with its start-up
- * failure.
+ * in the main process. Resolves once the backend is ready; rejects with its start-up failure.
+ * Each call starts a new backend: a settings change closes this one and launches another.
  */
 export async function launchBackend(options: {
   settings: Settings;
-  /** The environment the settings were loaded from; the backend process loads them again. */
+  /** Main's environment: only its STAGING_EDITOR_BACKEND switch is read. */
   env: Record<string, string | undefined>;
   logger: Logger;
   sqliteBinding: string | undefined;
@@ -27,22 +32,18 @@ export async function launchBackend(options: {
   entryPath: string;
   isPackaged: boolean;
   onStatus: (status: BackendStatus) => void;
-}): Promise<RelayedBackend & { mode: 'utility' | 'in-process' }> {
-  const { logger } = options;
+}): Promise<LaunchedBackend> {
+  const { logger, settings } = options;
   const mode = chooseBackendMode({
     env: options.env,
     hasUtilityProcess: typeof utilityProcess?.fork === 'function',
   });
   logger.info({ mode }, 'starting the backend');
   if (mode === 'in-process') {
-    const backend = await startBackend(options.settings, { logger });
+    const backend = await startBackend(settings, { logger });
     return Object.assign(backend, { mode });
   }
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options.env)) {
-    if (typeof value === 'string') env[key] = value;
-  }
-  const start: StartMessage = { kind: 'start', env, sqliteBinding: options.sqliteBinding };
+  const start: StartMessage = { kind: 'start', settings, sqliteBinding: options.sqliteBinding };
   const supervisor = createBackendSupervisor({
     logger,
     onStatus: options.onStatus,
@@ -71,5 +72,5 @@ export async function launchBackend(options: {
     },
   });
   await supervisor.start();
-  return Object.assign(supervisor, { mode });
+  return Object.assign(supervisor, { mode, settings, logger });
 }

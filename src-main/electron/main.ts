@@ -14,8 +14,8 @@ import {
   shell,
   type IpcMainInvokeEvent,
 } from 'electron';
-import { startBackend, type Backend } from '../backend';
 import { SettingsError, type Settings } from '../config';
+import { relaunchReason } from '../settings/change-effects';
 import { createRestartableBackend, type RestartableBackend } from '../settings/restartable-backend';
 import { createSettingsService, withSettingsOperations } from '../settings/service';
 import { SETTINGS_FILE, SettingsFileError } from '../settings/settings-file';
@@ -24,6 +24,8 @@ import { errorStack, errorSummary } from '../error-summary';
 import { createAppLogger, desktopLogOutput, type AppLogger } from '../log-files';
 import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
 import { startAutoUpdate } from './auto-update';
+import { launchBackend, type LaunchedBackend } from './backend-launch';
+import type { BackendStatus } from './backend-supervisor';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { userDataDir } from './data-folder';
@@ -58,6 +60,8 @@ import {
 
 const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+// The backend's own process (utility process) entry, built next to this one.
+const backendEntryPath = join(import.meta.dirname, 'backend-process.js');
 // The built renderer over app://, or in development electron-vite's dev server (hot reload).
 const renderer = rendererSource({ isPackaged: app.isPackaged, env: process.env });
 
@@ -96,13 +100,21 @@ async function run(): Promise<void> {
 
   // --- settings: the environment over settings.json in the data folder (settings screen) ---
   const env = { ...process.env, STAGING_EDITOR_DATA_DIR: app.getPath('userData') };
-  let restartable: RestartableBackend | undefined;
+  let restartable: RestartableBackend<LaunchedBackend> | undefined;
   const settingsService = createSettingsService({
     env,
     filePath: join(app.getPath('userData'), SETTINGS_FILE),
     encryptor: await settingsEncryptor(safeStorage),
     policy: { canChange: true, readOnlyReason: null },
-    apply: (next) => restartable!.restart(next),
+    apply: async (next) => {
+      // The backend restarts with them (a new backend process); the log level applies at once;
+      // the few that main decided at launch ask for the app to restart.
+      const previous = restartable!.settings;
+      await restartable!.restart(next);
+      appLog?.update(next);
+      const reason = relaunchReason(previous, next);
+      if (reason) askToRelaunch(reason);
+    },
   });
   let settings: Settings;
   let settingsProblems: string[];
@@ -115,10 +127,10 @@ async function run(): Promise<void> {
     throw error;
   }
   // --- end settings ---
-  // `npm start` keeps Node's better-sqlite3 in node_modules and names Electron's build here.
-  useSqliteNativeBinding(
-    developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env }),
-  );
+  // `npm start` keeps Node's better-sqlite3 in node_modules and names Electron's build here
+  // (for the backend process, and for this one when the backend runs in-process).
+  const sqliteBinding = developmentSqliteBinding({ isPackaged: app.isPackaged, env: process.env });
+  useSqliteNativeBinding(sqliteBinding);
   if (app.isPackaged && !process.env.STAGING_EDITOR_SQL_DIR) {
     process.env.STAGING_EDITOR_SQL_DIR = join(process.resourcesPath, 'sql');
   }
@@ -141,15 +153,22 @@ async function run(): Promise<void> {
 
   for (const problem of settingsProblems) logger.warn(problem);
 
-  let backend: Backend;
+  let backend: RestartableBackend<LaunchedBackend>;
   try {
-    // Saving settings restarts this backend (not the app); the window keeps its bridge.
-    // It runs in this process for now. backend-launch.ts (the backend in a utility process,
-    // supervised and relayed over a MessagePort; tested with a child process in
-    // test/desktop/backend-process.test.ts) replaces startBackend below once the restartable
-    // backend can sit on a relayed one and the hosted smoke test has run it in Electron.
+    // The backend (store, dispatcher, scheduler) runs in a utility process, so SQLite and
+    // migrations never freeze the window; a supervisor restarts it if it dies and the window is
+    // told (backendStatus). Saving settings starts a new one (not a new app); the window keeps
+    // its bridge throughout.
     restartable = await createRestartableBackend(settings, (next) =>
-      startBackend(next, { logger }),
+      launchBackend({
+        settings: next,
+        env: process.env,
+        logger,
+        sqliteBinding,
+        entryPath: backendEntryPath,
+        isPackaged: app.isPackaged,
+        onStatus: sendBackendStatus,
+      }),
     );
     backend = withSettingsOperations(restartable, settingsService, { requireToken: false });
   } catch (error) {
@@ -264,7 +283,7 @@ async function run(): Promise<void> {
   app.once('before-quit', cancelUpdateCheck);
 }
 
-function createMainWindow(backend: Backend): void {
+function createMainWindow(backend: Pick<LaunchedBackend, 'logger'>): void {
   const { logger } = backend;
   const statePath = join(app.getPath('userData'), WINDOW_STATE_FILE);
   let saved: unknown;
@@ -303,6 +322,36 @@ function createMainWindow(backend: Backend): void {
   });
   window.loadURL(renderer.entryUrl).catch((error: unknown) => {
     logger.error(errorSummary(error), 'the window could not load the app');
+  });
+}
+
+/** The backend process stopped, runs again, or was given up on: the window shows it. */
+function sendBackendStatus(status: BackendStatus): void {
+  const window = mainWindow;
+  if (window && !window.isDestroyed()) {
+    window.webContents.send(EVENT_CHANNEL, { name: 'backendStatus', payload: status });
+  }
+}
+
+/** Settings that main decided at launch changed: offer to restart the app now. */
+function askToRelaunch(reason: string): void {
+  const options = {
+    type: 'info' as const,
+    message: 'Restart Staging Editor?',
+    detail: reason,
+    buttons: ['Restart Now', 'Later'],
+    defaultId: 0,
+    cancelId: 1,
+  };
+  const window = mainWindow;
+  void (
+    window && !window.isDestroyed()
+      ? dialog.showMessageBox(window, options)
+      : dialog.showMessageBox(options)
+  ).then(({ response }) => {
+    if (response !== 0) return;
+    app.relaunch();
+    app.quit();
   });
 }
 

@@ -205,11 +205,9 @@ export function isSettingsOperationName(name: unknown): name is SettingsOperatio
  * outlive the backend they restart). `requireToken`: `serve` checks the token as for every
  * operation; the desktop app's window is its user, who must be able to fix a broken sign-in.
  */
-export function withSettingsOperations<B extends Backend>(
-  backend: B,
-  service: SettingsService,
-  options: { requireToken: boolean },
-): B {
+export function withSettingsOperations<
+  B extends Pick<Backend, 'dispatch' | 'authenticate' | 'logger'>,
+>(backend: B, service: SettingsService, options: { requireToken: boolean }): B {
   const dispatch = async <N extends OperationName>(
     name: N,
     rawInput: unknown,

@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { relayBackendLogLine } from '../../src-main/electron/backend-host';
+import type { Settings } from '../../src-main/config';
+import { relayBackendLogLine, type StartMessage } from '../../src-main/electron/backend-host';
 import {
   createBackendSupervisor,
   type BackendProcess,
@@ -9,6 +11,7 @@ import {
   type BackendSupervisor,
 } from '../../src-main/electron/backend-supervisor';
 import { createLogger } from '../../src-main/logger';
+import { createRestartableBackend } from '../../src-main/settings/restartable-backend';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 /**
@@ -26,7 +29,7 @@ const statuses: BackendStatus[] = [];
 const logLines: string[] = [];
 let supervisor: BackendSupervisor;
 
-function spawnChild(): BackendProcess {
+function spawnChild(settings: Settings = { ...store.settings, LOG_LEVEL: 'info' }): BackendProcess {
   const child = fork(ENTRY, [], {
     cwd: ROOT,
     execArgv: ['--import', 'tsx'],
@@ -35,7 +38,7 @@ function spawnChild(): BackendProcess {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.push(child);
-  child.send({ kind: 'start', env: { ...store.env, LOG_LEVEL: 'info' } });
+  child.send({ kind: 'start', settings } satisfies StartMessage);
   return {
     port: {
       postMessage: (message) => {
@@ -51,7 +54,7 @@ function spawnChild(): BackendProcess {
 beforeAll(async () => {
   store = await createTestStore('sqlite');
   supervisor = createBackendSupervisor({
-    spawn: spawnChild,
+    spawn: () => spawnChild(),
     logger: createLogger('silent'),
     onStatus: (status) => statuses.push(status),
     onLog: (line) => logLines.push(line),
@@ -152,5 +155,86 @@ describe('the backend in a child process', () => {
     await supervisor.close();
     await expect(exited).resolves.toBe(0);
     expect(statuses.map((s) => s.state)).toEqual(['lost', 'restored']);
+  });
+});
+
+describe('saving settings in the desktop app: the restartable backend over the relay', () => {
+  it('starts a new backend process on the new settings, keeps subscribers, and falls back when they fail', async () => {
+    const other = await createTestStore('sqlite');
+    const launched: { settings: Settings; child: ChildProcess }[] = [];
+    const launch = async (settings: Settings) => {
+      const relayed = createBackendSupervisor({
+        spawn: () => {
+          const process = spawnChild(settings);
+          launched.push({ settings, child: children.at(-1)! });
+          return process;
+        },
+        logger: createLogger('silent'),
+        onStatus: () => {},
+        backoffMs: () => 50,
+      });
+      await relayed.start();
+      return Object.assign(relayed, { settings, logger: createLogger('silent') });
+    };
+    const backend = await createRestartableBackend(store.settings, launch);
+    try {
+      const events: string[] = [];
+      backend.subscribe((name) => events.push(name));
+      const t1 = await backend.issueLocalToken('maria', 600);
+      const onFirst = await backend.dispatch('listPlaces', { size: 50 }, t1);
+      expect(onFirst).toMatchObject({ ok: true });
+      const firstCount = onFirst.ok ? onFirst.value.items.length : -1;
+      expect(firstCount).toBeGreaterThan(0);
+
+      // The new settings: another store. The old process closes its store and exits 0.
+      const firstChild = launched[0]!.child;
+      const firstExit = new Promise((done) => firstChild.once('exit', (code) => done(code)));
+      await backend.restart(other.settings);
+      await expect(firstExit).resolves.toBe(0);
+      expect(launched).toHaveLength(2);
+      expect(backend.settings.SQLITE_PATH).toBe(other.settings.SQLITE_PATH);
+      const t2 = await backend.issueLocalToken('maria', 600);
+      await expect(
+        backend.dispatch('loadSampleData', { count: 3, seed: 9 }, t2),
+      ).resolves.toMatchObject({ ok: true, value: { inserted: 3 } });
+      // Subscribers carried over: the restart's own notice and the new process's events.
+      await vi.waitFor(() =>
+        expect(events.filter((name) => name === 'placesChanged').length).toBeGreaterThanOrEqual(2),
+      );
+      const file = new Database(other.settings.SQLITE_PATH!, { readonly: true });
+      try {
+        expect(file.prepare('SELECT count(*) AS n FROM places_staging').get()).toEqual({ n: 3 });
+      } finally {
+        file.close();
+      }
+
+      // Settings whose backend can't start (the shared store alone, on a PostgreSQL nobody
+      // listens on): the error is thrown and the previous settings run again, in a new process.
+      const broken: Settings = {
+        ...other.settings,
+        SQLITE_PATH: undefined,
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing',
+        DATABASE_CONNECT_TIMEOUT_SECONDS: 1,
+      };
+      await expect(backend.restart(broken)).rejects.toThrow(/127\.0\.0\.1:1|ECONNREFUSED|connect/i);
+      expect(launched.map((l) => l.settings.DATABASE_URL === undefined)).toEqual([
+        true,
+        true,
+        false,
+        true,
+      ]);
+      expect(backend.settings.SQLITE_PATH).toBe(other.settings.SQLITE_PATH);
+      expect(backend.settings.DATABASE_URL).toBeUndefined();
+      const after = await backend.dispatch(
+        'listPlaces',
+        { size: 50 },
+        await backend.issueLocalToken('maria', 600),
+      );
+      expect(after).toMatchObject({ ok: true });
+      expect(after.ok && after.value.items.length).toBe(3);
+    } finally {
+      await backend.close();
+      await other.dispose();
+    }
   });
 });
