@@ -47,6 +47,20 @@ async function launch(): Promise<ElectronApplication> {
   });
 }
 
+/** The pids of the backend's utility process (one while it runs). */
+async function backendPids(app: ElectronApplication): Promise<number[]> {
+  return app.evaluate(({ app: electronApp }) =>
+    electronApp
+      .getAppMetrics()
+      .filter(
+        (metric) =>
+          metric.type === 'Utility' &&
+          `${metric.serviceName ?? ''} ${metric.name ?? ''}`.includes('Staging Editor Backend'),
+      )
+      .map((metric) => metric.pid),
+  );
+}
+
 /** Quits as the menu's Quit does, and answers the process's exit code. */
 async function quit(app: ElectronApplication): Promise<number | null> {
   const child = app.process();
@@ -75,6 +89,21 @@ test('first launch: sample data, the grid, a status updated, a clean quit; the s
     .first()
     .innerText();
   const after = before === 'Maybe' ? 'Not a Fit' : 'Maybe';
+
+  // The backend runs in its own utility process, not in main; killed, it is started again by
+  // itself and the window keeps working.
+  const killed = await backendPids(first);
+  expect(killed).toHaveLength(1);
+  process.kill(killed[0]!, 'SIGKILL');
+  await expect
+    .poll(
+      async () => {
+        const pids = await backendPids(first);
+        return pids.length === 1 && pids[0] !== killed[0];
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 
   await firstCell.click();
   await window.getByLabel('New status').selectOption(after);
