@@ -6,12 +6,19 @@ import { parse } from 'yaml';
 
 /** What the release workflow must do on every runner; whether it passes is for those runners. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+interface Step {
+  run?: string;
+  uses?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
 const workflow = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8')) as {
   jobs: {
     installers: {
       strategy: { matrix: { os: string[] } };
-      steps: { run?: string; uses?: string; if?: string }[];
+      steps: Step[];
     };
+    'node-24': { steps: Step[] };
   };
 };
 const job = workflow.jobs.installers;
@@ -22,6 +29,15 @@ test('runs on Windows, macOS (Apple Silicon) and Linux', () => {
   expect(systems.some((os) => os.startsWith('windows-'))).toBe(true);
   expect(systems).toContain('macos-14');
   expect(systems.some((os) => os.startsWith('ubuntu-'))).toBe(true);
+});
+
+test('runs the whole suite on Node 24 LTS as well', () => {
+  const steps = workflow.jobs['node-24'].steps;
+  const setup = steps.find((step) => step.uses?.startsWith('actions/setup-node'));
+  expect(setup?.with?.['node-version']).toBe(24);
+  const commands = steps.map((step) => step.run ?? '');
+  expect(commands.indexOf('npm ci')).toBeGreaterThanOrEqual(0);
+  expect(commands.indexOf('npm test')).toBeGreaterThan(commands.indexOf('npm ci'));
 });
 
 test('installs, tests, builds the installers, launches them and runs the Electron smoke test, in that order', () => {
