@@ -26,13 +26,10 @@ export function storeKindsFrom(value: string | undefined): readonly StoreKind[] 
 }
 
 /**
- * Set by `npm run test:pgbouncer`: PG_ADMIN_URL is a transaction-mode PgBouncer. A test that
- * needs a session of its own on the server (a backend pid to terminate, a startup parameter)
- * skips with this reason.
+ * Set by `npm run test:pgbouncer`: PG_ADMIN_URL is a transaction-mode PgBouncer. The few tests
+ * of what a pooler can't pass on (startup parameters) skip then.
  */
 export const THROUGH_POOLER = process.env.TEST_THROUGH_POOLER === '1';
-export const NEEDS_DIRECT_SESSION =
-  'needs a direct PostgreSQL session (backend pids, startup parameters): runs in the direct pass';
 
 /** The test server; tests make their own databases on it and drop them afterwards. */
 export const PG_ADMIN_URL =
