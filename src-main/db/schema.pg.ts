@@ -153,7 +153,7 @@ export const scanCounters = pgTable('scan_counters', {
 });
 
 /**
- * Mirrors sql/pg/0010_place_counts.sql: deltas appended by statement triggers; the sum of `n`
+ * Mirrors sql/pg/0011_place_counts.sql: deltas appended by statement triggers; the sum of `n`
  * per (status, deep_scan_status) is the number of places with that pair (place-counts.ts).
  */
 export const placeCounts = pgTable('place_counts', {

@@ -151,7 +151,7 @@ export const scanCounters = sqliteTable('scan_counters', {
 });
 
 /**
- * Mirrors sql/sqlite/0010_place_counts.sql: one row per (status, deep_scan_status) pair, kept
+ * Mirrors sql/sqlite/0011_place_counts.sql: one row per (status, deep_scan_status) pair, kept
  * by row triggers; `n` is the number of places with that pair.
  */
 export const placeCounts = sqliteTable(

@@ -238,7 +238,7 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
     },
 
     async countByStatus() {
-      // The counts the triggers keep (sql/pg/0010), not a scan of the places.
+      // The counts the triggers keep (sql/pg/0011), not a scan of the places.
       const c = placeCounts;
       const rows = await db
         .select({

@@ -3,7 +3,7 @@ import type { PgStore } from '../db/store';
 import { placeCounts } from '../db/schema.pg';
 
 /**
- * PostgreSQL's place_counts holds deltas (sql/pg/0010_place_counts.sql): a reader sums them. When
+ * PostgreSQL's place_counts holds deltas (sql/pg/0011_place_counts.sql): a reader sums them. When
  * a read finds more than this many rows, they are folded into one row per pair, so the summary
  * stays a read of a few dozen rows however much is written.
  */
@@ -22,7 +22,7 @@ export async function foldPlaceCounts(db: PgStore['db']): Promise<void> {
     SELECT status, deep_scan_status, sum(n) FROM folded GROUP BY 1, 2 HAVING sum(n) <> 0`);
 }
 
-/** The triggers and functions of sql/pg and sql/sqlite 0010_place_counts.sql. */
+/** The triggers and functions of sql/pg and sql/sqlite 0011_place_counts.sql. */
 export const PLACE_COUNTS_OBJECTS = {
   postgres: {
     functions: ['place_counts_record'],

@@ -214,7 +214,7 @@ export function createSqlitePlacesRepository(
     },
 
     async countByStatus() {
-      // The counts the triggers keep (sql/sqlite/0010): 25 rows, not a scan of the places.
+      // The counts the triggers keep (sql/sqlite/0011): 25 rows, not a scan of the places.
       const c = placeCounts;
       return db
         .select({ status: c.status, deep_scan_status: c.deep_scan_status, n: c.n })

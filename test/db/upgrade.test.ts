@@ -369,7 +369,7 @@ describe.each(STORE_KINDS)('a populated %s database upgraded by the app', (kind)
         }
         const store = await handle.open();
         const places = createPlacesService(placesRepositoryFor(store));
-        // The places already there are counted (0010): the summary agrees with a GROUP BY.
+        // The places already there are counted (0011): the summary agrees with a GROUP BY.
         const byStatus = await after.query<{ status: string; n: number | string }>(
           'SELECT status, count(*) AS n FROM places_staging GROUP BY status',
         );

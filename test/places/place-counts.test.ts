@@ -14,7 +14,7 @@ import { rawStore, type RawStore } from '../db/stores-at-version';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
 
 /**
- * The summary reads the counts the database keeps (sql/*\/0010_place_counts.sql), never a scan
+ * The summary reads the counts the database keeps (sql/*\/0011_place_counts.sql), never a scan
  * of places_staging: after any mix of writes, by the app or by hand, they must equal what a
  * GROUP BY over the places says.
  */

@@ -1,5 +1,5 @@
--- Staging Editor, PostgreSQL schema 0010: the places counted by status and deep scan status.
--- Ready to run by hand: psql -1 -v ON_ERROR_STOP=1 -f sql/pg/0010_place_counts.sql "$DATABASE_URL"
+-- Staging Editor, PostgreSQL schema 0011: the places counted by status and deep scan status.
+-- Ready to run by hand: psql -1 -v ON_ERROR_STOP=1 -f sql/pg/0011_place_counts.sql "$DATABASE_URL"
 -- The app applies it on start-up (and `staging-editor migrate`) and records it in schema_migrations.
 -- Idempotent: running it again changes nothing. Never edit a shipped script; add a new one.
 --
@@ -74,7 +74,7 @@ BEGIN
 
   -- The places already there, counted once (the first run only: the script's transaction holds
   -- the new triggers, so nothing is counted twice).
-  IF NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = '0010') THEN
+  IF NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = '0011') THEN
     DELETE FROM place_counts;
     INSERT INTO place_counts (status, deep_scan_status, n)
       SELECT status, deep_scan_status, count(*) FROM places_staging GROUP BY 1, 2;
@@ -82,4 +82,4 @@ BEGIN
 END
 $create$;
 
-INSERT INTO schema_migrations (version) VALUES ('0010') ON CONFLICT (version) DO NOTHING;
+INSERT INTO schema_migrations (version) VALUES ('0011') ON CONFLICT (version) DO NOTHING;

@@ -1,9 +1,9 @@
--- Staging Editor, SQLite schema 0010: the places counted by status and deep scan status.
--- Ready to run by hand: sqlite3 -bail staging.sqlite < sql/sqlite/0010_place_counts.sql
+-- Staging Editor, SQLite schema 0011: the places counted by status and deep scan status.
+-- Ready to run by hand: sqlite3 -bail staging.sqlite < sql/sqlite/0011_place_counts.sql
 -- The app applies it on start-up (and `staging-editor migrate`) and records it in schema_migrations.
 -- Idempotent: running it again changes nothing. Never edit a shipped script; add a new one.
 --
--- The same logical table as sql/pg/0010: the sum of `n` per (status, deep_scan_status) is the
+-- The same logical table as sql/pg/0011: the sum of `n` per (status, deep_scan_status) is the
 -- number of places with that pair, so the summary never scans places_staging (a GROUP BY over
 -- 200,000 rows held the one connection for about a second). SQLite has one writer at a time,
 -- so there is no lock to spread: one row per pair, all 25 pairs the CHECK constraints allow,
@@ -55,4 +55,4 @@ BEGIN
   WHERE status = OLD.status AND deep_scan_status IS OLD.deep_scan_status;
 END;
 
-INSERT OR IGNORE INTO schema_migrations (version) VALUES ('0010');
+INSERT OR IGNORE INTO schema_migrations (version) VALUES ('0011');
