@@ -193,7 +193,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
       target: 1.3,
     });
 
-    // The summary reads the counts the triggers keep (sql 0010); the baseline is the GROUP BY
+    // The summary reads the counts the triggers keep (sql 0011); the baseline is the GROUP BY
     // over every place it replaced. Measured after the updates above left their deltas.
     process.stderr.write(`${kind}: summary...\n`);
     const groupBy = 'SELECT status, deep_scan_status, count(*) FROM places_staging GROUP BY 1, 2';
