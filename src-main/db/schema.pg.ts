@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   customType,
   doublePrecision,
@@ -149,6 +150,16 @@ export const scanWorkers = pgTable('scan_workers', {
 export const scanCounters = pgTable('scan_counters', {
   name: text('name').primaryKey(),
   value: integer('value').notNull().default(0),
+});
+
+/**
+ * Mirrors sql/pg/0011_place_counts.sql: deltas appended by statement triggers; the sum of `n`
+ * per (status, deep_scan_status) is the number of places with that pair (place-counts.ts).
+ */
+export const placeCounts = pgTable('place_counts', {
+  status: text('status').$type<PlaceStatus>().notNull(),
+  deep_scan_status: text('deep_scan_status').$type<DeepScanStatus>(),
+  n: bigint('n', { mode: 'number' }).notNull(),
 });
 
 /** Mirrors sql/pg/0003_status_undo.sql: each reviewer's last status update, for undo. */

@@ -150,6 +150,20 @@ export const scanCounters = sqliteTable('scan_counters', {
   value: integer('value').notNull().default(0),
 });
 
+/**
+ * Mirrors sql/sqlite/0011_place_counts.sql: one row per (status, deep_scan_status) pair, kept
+ * by row triggers; `n` is the number of places with that pair.
+ */
+export const placeCounts = sqliteTable(
+  'place_counts',
+  {
+    status: text('status').$type<PlaceStatus>().notNull(),
+    deep_scan_status: text('deep_scan_status').$type<DeepScanStatus>(),
+    n: integer('n').notNull(),
+  },
+  (table) => [uniqueIndex('place_counts_pair_idx').on(table.status, table.deep_scan_status)],
+);
+
 /** Mirrors sql/sqlite/0003_status_undo.sql: each reviewer's last status update, for undo. */
 export const statusUndo = sqliteTable(
   'status_undo',

@@ -3,11 +3,12 @@ import type { PlaceFilter } from '../../src-shared/contract';
 import type { PlaceStatus } from '../../src-shared/domain';
 import { randomUUID } from 'node:crypto';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { localBusinesses, placesStaging as t, statusUndo } from '../db/schema.pg';
+import { localBusinesses, placeCounts, placesStaging as t, statusUndo } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
 import { errorSummary } from '../error-summary';
 import { bulkInsertPlacesPg } from './bulk-insert';
+import { foldPlaceCounts, PLACE_COUNTS_FOLD_AT } from './place-counts';
 import {
   assignments,
   filterCondition,
@@ -237,10 +238,23 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
     },
 
     async countByStatus() {
-      return db
-        .select({ status: t.status, deep_scan_status: t.deep_scan_status, n: count() })
-        .from(t)
-        .groupBy(t.status, t.deep_scan_status);
+      // The counts the triggers keep (sql/pg/0011), not a scan of the places.
+      const c = placeCounts;
+      const rows = await db
+        .select({
+          status: c.status,
+          deep_scan_status: c.deep_scan_status,
+          n: sql<number>`sum(${c.n})::int`.mapWith(Number),
+          deltas: count(),
+        })
+        .from(c)
+        .groupBy(c.status, c.deep_scan_status);
+      if (rows.reduce((sum, row) => sum + row.deltas, 0) > PLACE_COUNTS_FOLD_AT) {
+        await foldPlaceCounts(db);
+      }
+      return rows
+        .filter((row) => row.n !== 0)
+        .map(({ status, deep_scan_status, n }) => ({ status, deep_scan_status, n }));
     },
 
     async insertPlaces(rows: NewPlaceRow[]) {

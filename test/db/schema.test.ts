@@ -12,6 +12,7 @@ import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/store';
 import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
+import { PLACE_COUNTS_OBJECTS } from '../../src-main/places/place-counts';
 import { CHANGE_FEED_OBJECTS } from '../../src-main/sync/change-feed';
 import { STATUS_REVISION_OBJECTS } from '../../src-main/sync/schema-objects';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
@@ -98,6 +99,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
         ...SEARCH_TEXT_OBJECTS.postgres.triggers,
         ...STATUS_REVISION_OBJECTS.postgres.triggers,
         ...CHANGE_FEED_OBJECTS.postgres.triggers,
+        ...PLACE_COUNTS_OBJECTS.postgres.triggers,
       ].sort(),
     );
     // Our own functions in public (not those of an extension such as pg_trgm).
@@ -111,6 +113,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
         ...SEARCH_TEXT_OBJECTS.postgres.functions,
         ...STATUS_REVISION_OBJECTS.postgres.functions,
         ...CHANGE_FEED_OBJECTS.postgres.functions,
+        ...PLACE_COUNTS_OBJECTS.postgres.functions,
       ].sort(),
     );
   });
@@ -198,7 +201,11 @@ describe('sql/sqlite scripts produce what the Drizzle schema expects', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
       .all() as { name: string }[];
     expect(triggers.map((r) => r.name)).toEqual(
-      [...SEARCH_TEXT_OBJECTS.sqlite.triggers, ...STATUS_REVISION_OBJECTS.sqlite.triggers].sort(),
+      [
+        ...SEARCH_TEXT_OBJECTS.sqlite.triggers,
+        ...STATUS_REVISION_OBJECTS.sqlite.triggers,
+        ...PLACE_COUNTS_OBJECTS.sqlite.triggers,
+      ].sort(),
     );
   });
 

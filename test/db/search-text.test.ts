@@ -325,7 +325,8 @@ describe.each(STORE_KINDS)('search_text kept by the database on %s', (kind) => {
 });
 
 describe('both engines', () => {
-  test('give the same rows for the same tricky queries', () => {
+  // Compares the two stores' answers: only when this run has both (not the PgBouncer pass).
+  test.skipIf(STORE_KINDS.length < 2)('give the same rows for the same tricky queries', () => {
     for (const [q, byKind] of Object.entries(searchResults)) {
       expect(byKind.sqlite, q).toBeDefined();
       expect(byKind.postgres, q).toEqual(byKind.sqlite);

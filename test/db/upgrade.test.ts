@@ -369,6 +369,17 @@ describe.each(STORE_KINDS)('a populated %s database upgraded by the app', (kind)
         }
         const store = await handle.open();
         const places = createPlacesService(placesRepositoryFor(store));
+        // The places already there are counted (0011): the summary agrees with a GROUP BY.
+        const byStatus = await after.query<{ status: string; n: number | string }>(
+          'SELECT status, count(*) AS n FROM places_staging GROUP BY status',
+        );
+        const summary = await places.summary();
+        expect(summary.total).toBe(fixture.places);
+        for (const { status, n } of byStatus) {
+          expect(summary.by_status[status as keyof typeof summary.by_status], status).toBe(
+            Number(n),
+          );
+        }
         const search = async (q: string) =>
           (await places.list(listPlacesInput.parse({ q, size: 1000 }))).items
             .map((i) => i.place_id)

@@ -45,6 +45,9 @@ describe('a connection lost in the middle of a status update on PostgreSQL', () 
       // The update's session is waiting for the row: end that session from outside.
       let pid: number | undefined;
       for (let i = 0; i < 1500 && pid === undefined; i++) {
+        // Inside a transaction pg_stat_activity is a snapshot taken at its first read: clear it,
+        // or an update that starts waiting after the first look is never seen.
+        await other.query('SELECT pg_stat_clear_snapshot()');
         const { rows } = await other.query<{ pid: number }>(
           `SELECT pid FROM pg_stat_activity
            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,

@@ -6,8 +6,30 @@ import pg from 'pg';
 import { loadSettings, type Settings } from '../../src-main/config';
 import { openStore, type Store } from '../../src-main/db/store';
 
-export const STORE_KINDS = ['sqlite', 'postgres'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
+const ALL_STORE_KINDS = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof ALL_STORE_KINDS)[number];
+
+/**
+ * The stores the parametrized suites run on: both, or those TEST_STORES names (`postgres` for
+ * the pass through PgBouncer, which has nothing to add to the SQLite runs).
+ */
+export const STORE_KINDS: readonly StoreKind[] = storeKindsFrom(process.env.TEST_STORES);
+
+export function storeKindsFrom(value: string | undefined): readonly StoreKind[] {
+  if (!value?.trim()) return ALL_STORE_KINDS;
+  const named = value.split(',').map((kind) => kind.trim());
+  const unknown = named.filter((kind) => !(ALL_STORE_KINDS as readonly string[]).includes(kind));
+  if (unknown.length) {
+    throw new Error(`TEST_STORES: unknown store ${unknown.join(', ')} (sqlite, postgres).`);
+  }
+  return ALL_STORE_KINDS.filter((kind) => named.includes(kind));
+}
+
+/**
+ * Set by `npm run test:pgbouncer`: PG_ADMIN_URL is a transaction-mode PgBouncer. The few tests
+ * of what a pooler can't pass on (startup parameters) skip then.
+ */
+export const THROUGH_POOLER = process.env.TEST_THROUGH_POOLER === '1';
 
 /** The test server; tests make their own databases on it and drop them afterwards. */
 export const PG_ADMIN_URL =
