@@ -1,11 +1,7 @@
 import { and, asc, desc, eq, isNull, not, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
-import {
-  DEEP_SCAN_FILTER_NONE,
-  normaliseSearchText,
-  type PlaceStatus,
-  type SortField,
-} from '../../src-shared/domain';
+import { DEEP_SCAN_FILTER_NONE, type PlaceStatus, type SortField } from '../../src-shared/domain';
+import { containsPattern, searchTerms } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
 import type * as sqliteSchema from '../db/schema.sqlite';
 import type { UpdateTarget } from './repository';
@@ -16,9 +12,17 @@ import type { UpdateTarget } from './repository';
  */
 export type PlacesTable = typeof pgSchema.placesStaging | typeof sqliteSchema.placesStaging;
 
-/** `LIKE` pattern for a folded search term: both engines compare the column the database folds. */
-export function searchPattern(q: string): string {
-  return `%${normaliseSearchText(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * The free-text search as SQL, the same on both engines: one `LIKE` per term of
+ * src-shared/search-query.ts on the column the database folds (`search_text`). PostgreSQL answers
+ * it from the trigram index on that column; SQLite reads the column, longest (rarest) term first.
+ */
+export function searchCondition(t: PlacesTable, q: string): SQL | undefined {
+  const terms = searchTerms(q);
+  if (terms.length === 0) return undefined;
+  return and(
+    ...terms.map((term) => sql`${t.search_text} LIKE ${containsPattern(term)} ESCAPE '\\'`),
+  );
 }
 
 export function filterCondition(t: PlacesTable, filter: PlaceFilter): SQL | undefined {
@@ -26,9 +30,8 @@ export function filterCondition(t: PlacesTable, filter: PlaceFilter): SQL | unde
   if (filter.status) parts.push(eq(t.status, filter.status));
   if (filter.deep_scan_status === DEEP_SCAN_FILTER_NONE) parts.push(isNull(t.deep_scan_status));
   else if (filter.deep_scan_status) parts.push(eq(t.deep_scan_status, filter.deep_scan_status));
-  if (filter.q && normaliseSearchText(filter.q) !== '') {
-    parts.push(sql`${t.search_text} LIKE ${searchPattern(filter.q)} ESCAPE '\\'`);
-  }
+  const search = filter.q ? searchCondition(t, filter.q) : undefined;
+  if (search) parts.push(search);
   return parts.length ? and(...parts) : undefined;
 }
 
