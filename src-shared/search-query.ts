@@ -41,6 +41,14 @@ export function searchTerms(q: string): string[] {
   );
 }
 
+/**
+ * Whether a trigram index can find the term: it has 3 characters or more (a trigram index knows
+ * nothing shorter). Shorter terms are checked by their LIKE alone.
+ */
+export function trigramIndexable(term: string): boolean {
+  return [...term].length >= 3;
+}
+
 /** A `LIKE ... ESCAPE '\'` pattern that finds the term anywhere, its wildcards taken literally. */
 export function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

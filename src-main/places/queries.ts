@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, isNull, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, is, isNull, not, sql, type SQL } from 'drizzle-orm';
+import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { PlaceFilter } from '../../src-shared/contract';
 import { DEEP_SCAN_FILTER_NONE, type PlaceStatus, type SortField } from '../../src-shared/domain';
-import { containsPattern, searchTerms } from '../../src-shared/search-query';
+import { containsPattern, searchTerms, trigramIndexable } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
+import { SEARCH_INDEX_OBJECTS } from '../db/search-index';
 import type * as sqliteSchema from '../db/schema.sqlite';
 import type { UpdateTarget } from './repository';
 
@@ -13,16 +15,31 @@ import type { UpdateTarget } from './repository';
 export type PlacesTable = typeof pgSchema.placesStaging | typeof sqliteSchema.placesStaging;
 
 /**
- * The free-text search as SQL, the same on both engines: one `LIKE` per term of
- * src-shared/search-query.ts on the column the database folds (`search_text`). PostgreSQL answers
- * it from the trigram index on that column; SQLite reads the column, longest (rarest) term first.
+ * The free-text search as SQL, the same rows on both engines: one `LIKE` per term of
+ * src-shared/search-query.ts on the column the database folds (`search_text`); the LIKEs alone
+ * decide. PostgreSQL answers them from the trigram GIN index on that column. SQLite can't use an
+ * index for a LIKE, so the places are first narrowed by its trigram index (places_search,
+ * sql/sqlite/0010) to those holding every term of 3 characters or more.
  */
 export function searchCondition(t: PlacesTable, q: string): SQL | undefined {
   const terms = searchTerms(q);
   if (terms.length === 0) return undefined;
-  return and(
-    ...terms.map((term) => sql`${t.search_text} LIKE ${containsPattern(term)} ESCAPE '\\'`),
+  const likes = terms.map(
+    (term) => sql`${t.search_text} LIKE ${containsPattern(term)} ESCAPE '\\'`,
   );
+  const indexed = terms.filter(trigramIndexable);
+  if (!is(t, SQLiteTable) || indexed.length === 0) return and(...likes);
+  return and(
+    sql`${t.id} IN (SELECT rowid FROM ${searchIndex} WHERE ${searchIndex} MATCH ${ftsPhrases(indexed)})`,
+    ...likes,
+  );
+}
+
+const searchIndex = sql.identifier(SEARCH_INDEX_OBJECTS.sqlite.table);
+
+/** An FTS5 query needing every term as a phrase: `"blue oak" "chicago"` (quotes doubled inside). */
+function ftsPhrases(terms: string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' ');
 }
 
 export function filterCondition(t: PlacesTable, filter: PlaceFilter): SQL | undefined {
