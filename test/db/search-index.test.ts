@@ -4,7 +4,8 @@ import { listPlacesInput } from '../../src-shared/contract';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import type { PgStore, SqliteStore } from '../../src-main/db/store';
-import { filterCondition } from '../../src-main/places/queries';
+import { filterCondition, listColumns, orderBy } from '../../src-main/places/queries';
+import { sqlitePagePlan } from '../../src-main/places/sqlite-search-plan';
 import { samplePlaces } from '../../src-main/places/sample-data';
 import {
   createPlacesService,
@@ -97,6 +98,36 @@ describe('SQLite: places_search', () => {
     };
     expect(plan('blue oak chicago')).toMatch(/places_search VIRTUAL TABLE INDEX/);
     expect(plan('st 2')).not.toMatch(/places_search/);
+  });
+  test('a page is the same with the index or without it; the cheaper way is chosen', () => {
+    const t = sqliteSchema.placesStaging;
+    const page = (q: string, sort: string, offset: number, sqliteIndex: boolean) =>
+      store.db
+        .select(listColumns(t))
+        .from(t)
+        .where(filterCondition(t, { q }, { sqliteIndex }))
+        .orderBy(...orderBy(t, sort))
+        .limit(50)
+        .offset(offset)
+        .all()
+        .map((r) => r.place_id);
+    for (const q of ['blue oak', 'usa', 'kitchen austin', '"main st" 2', 'st 1', 'zzz']) {
+      for (const sort of ['business_name', 'rating:desc', 'updated_at']) {
+        for (const offset of [0, 50]) {
+          expect(page(q, sort, offset, true), `${q} ${sort} ${offset}`).toEqual(
+            page(q, sort, offset, false),
+          );
+        }
+      }
+    }
+    // Every place holds "usa": the first row in name order is the first match.
+    expect(sqlitePagePlan(store.db, 'usa', 'business_name', 1)).toEqual({ sqliteIndex: false });
+    expect(sqlitePagePlan(store.db, 'plain bakery', 'business_name:desc', 100)).toEqual({
+      sqliteIndex: true,
+    });
+    // No index gives the rating order: the index narrows the rows to sort.
+    expect(sqlitePagePlan(store.db, 'usa', 'rating', 1)).toEqual({});
+    expect(sqlitePagePlan(store.db, 'st 1', 'business_name', 1)).toEqual({});
   });
 });
 
