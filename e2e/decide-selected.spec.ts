@@ -11,7 +11,7 @@ test('filter, select three rows, mark them Selected: both statuses and the revie
   await page.getByLabel('Status', { exact: true }).selectOption('New');
   await page.getByLabel('Search').fill('cafe');
   await grid.expectTotal(newCafes);
-  await expect(grid.cell(0, 'category')).toHaveText('cafe');
+  await expect(grid.cell(0, 'category')).toHaveText('Cafe');
   await expect(grid.cell(0, 'status')).toHaveText('New');
 
   // Select three rows: a click, then ctrl-clicks.

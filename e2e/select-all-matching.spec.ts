@@ -11,7 +11,7 @@ test('select all rows matching a filter, untick two, archive the rest', async ({
   expect(matching).toBeGreaterThan(3);
   await page.getByLabel('Search').fill('bakery');
   await grid.expectTotal(matching);
-  await expect(grid.cell(0, 'category')).toHaveText('bakery');
+  await expect(grid.cell(0, 'category')).toHaveText('Bakery');
 
   await page
     .getByRole('button', { name: `Select all ${matching} rows matching this filter` })

@@ -1,12 +1,10 @@
-import { and, asc, desc, eq, isNull, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, is, isNull, not, sql, type SQL } from 'drizzle-orm';
+import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { PlaceFilter } from '../../src-shared/contract';
-import {
-  DEEP_SCAN_FILTER_NONE,
-  normaliseSearchText,
-  type PlaceStatus,
-  type SortField,
-} from '../../src-shared/domain';
+import { DEEP_SCAN_FILTER_NONE, type PlaceStatus, type SortField } from '../../src-shared/domain';
+import { containsPattern, searchTerms, trigramIndexable } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
+import { SEARCH_INDEX_OBJECTS } from '../db/search-index';
 import type * as sqliteSchema from '../db/schema.sqlite';
 import type { UpdateTarget } from './repository';
 
@@ -16,19 +14,59 @@ import type { UpdateTarget } from './repository';
  */
 export type PlacesTable = typeof pgSchema.placesStaging | typeof sqliteSchema.placesStaging;
 
-/** `LIKE` pattern for a folded search term: both engines compare the column the database folds. */
-export function searchPattern(q: string): string {
-  return `%${normaliseSearchText(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** How a filter's search is to be answered (SQLite only; PostgreSQL's planner chooses itself). */
+export interface SearchPlan {
+  /**
+   * Narrow the rows through SQLite's trigram index first (the default). Without it SQLite reads the
+   * rows in the query's order and checks each, which is quicker for a page of a search that most
+   * rows match: see sqlite-search-plan.ts.
+   */
+  sqliteIndex?: boolean;
 }
 
-export function filterCondition(t: PlacesTable, filter: PlaceFilter): SQL | undefined {
+/**
+ * The free-text search as SQL, the same rows on both engines: one `LIKE` per term of
+ * src-shared/search-query.ts on the column the database folds (`search_text`); the LIKEs alone
+ * decide. PostgreSQL answers them from the trigram GIN index on that column. SQLite can't use an
+ * index for a LIKE, so the places are first narrowed by its trigram index (places_search,
+ * sql/sqlite/0010) to those holding every term of 3 characters or more.
+ */
+export function searchCondition(t: PlacesTable, q: string, plan: SearchPlan = {}): SQL | undefined {
+  const terms = searchTerms(q);
+  if (terms.length === 0) return undefined;
+  const likes = terms.map(
+    (term) => sql`${t.search_text} LIKE ${containsPattern(term)} ESCAPE '\\'`,
+  );
+  const match = indexMatch(q);
+  if (!is(t, SQLiteTable) || match === null || plan.sqliteIndex === false) return and(...likes);
+  return and(
+    sql`${t.id} IN (SELECT rowid FROM ${searchIndex} WHERE ${searchIndex} MATCH ${match})`,
+    ...likes,
+  );
+}
+
+const searchIndex = sql.identifier(SEARCH_INDEX_OBJECTS.sqlite.table);
+
+/**
+ * The FTS5 query of SQLite's trigram index for a search: every term of 3 characters or more as a
+ * phrase (`"blue oak" "chicago"`, quotes doubled inside); null when no term is that long.
+ */
+export function indexMatch(q: string): string | null {
+  const terms = searchTerms(q).filter(trigramIndexable);
+  return terms.length ? terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' ') : null;
+}
+
+export function filterCondition(
+  t: PlacesTable,
+  filter: PlaceFilter,
+  plan: SearchPlan = {},
+): SQL | undefined {
   const parts: SQL[] = [];
   if (filter.status) parts.push(eq(t.status, filter.status));
   if (filter.deep_scan_status === DEEP_SCAN_FILTER_NONE) parts.push(isNull(t.deep_scan_status));
   else if (filter.deep_scan_status) parts.push(eq(t.deep_scan_status, filter.deep_scan_status));
-  if (filter.q && normaliseSearchText(filter.q) !== '') {
-    parts.push(sql`${t.search_text} LIKE ${searchPattern(filter.q)} ESCAPE '\\'`);
-  }
+  const search = filter.q ? searchCondition(t, filter.q, plan) : undefined;
+  if (search) parts.push(search);
   return parts.length ? and(...parts) : undefined;
 }
 

@@ -23,6 +23,7 @@ import {
 } from './queries';
 import { readOutboxPlan, updateDecisions, writeOutboxPlan } from '../sync/outbox';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
+import { sqlitePagePlan } from './sqlite-search-plan';
 import { missingIds, queueResult, type PlacesRepository } from './repository';
 
 type Db = SqliteStore['db'];
@@ -113,7 +114,7 @@ export function createSqlitePlacesRepository(
       return db
         .select(listColumns(t))
         .from(t)
-        .where(filterCondition(t, filter))
+        .where(filterCondition(t, filter, sqlitePagePlan(db, filter.q, sort, offset + limit)))
         .orderBy(...orderBy(t, sort))
         .limit(limit)
         .offset(offset)

@@ -11,6 +11,7 @@ import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/store';
 import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
+import { SEARCH_INDEX_OBJECTS } from '../../src-main/db/search-index';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
 import { PLACE_COUNTS_OBJECTS } from '../../src-main/places/place-counts';
 import { CHANGE_FEED_OBJECTS } from '../../src-main/sync/change-feed';
@@ -203,6 +204,7 @@ describe('sql/sqlite scripts produce what the Drizzle schema expects', () => {
     expect(triggers.map((r) => r.name)).toEqual(
       [
         ...SEARCH_TEXT_OBJECTS.sqlite.triggers,
+        ...SEARCH_INDEX_OBJECTS.sqlite.triggers,
         ...STATUS_REVISION_OBJECTS.sqlite.triggers,
         ...PLACE_COUNTS_OBJECTS.sqlite.triggers,
       ].sort(),

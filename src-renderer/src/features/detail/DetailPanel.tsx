@@ -1,3 +1,9 @@
+import {
+  formatCategory,
+  formatPriceLevel,
+  formatRating,
+  formatWholeNumber,
+} from '../format/values';
 import { Fields, formatDate, formatValue, RawJson } from './Fields';
 import { LocalBusinessSection } from './LocalBusinessSection';
 import { usePlaceDetail } from './use-place-detail';
@@ -28,10 +34,10 @@ export function DetailPanel({ placeId }: { placeId: string | null }) {
               ['Scan attempts', String(detail.deep_scan_attempts)],
               ['Address', formatValue(detail.address)],
               ['Vicinity', formatValue(detail.vicinity)],
-              ['Category', formatValue(detail.category)],
-              ['Rating', formatValue(detail.rating)],
-              ['Reviews', formatValue(detail.reviews_count)],
-              ['Price level', formatValue(detail.price_level)],
+              ['Category', formatValue(formatCategory(detail.category))],
+              ['Rating', formatValue(formatRating(detail.rating))],
+              ['Reviews', formatValue(formatWholeNumber(detail.reviews_count))],
+              ['Price level', formatValue(formatPriceLevel(detail.price_level))],
               ['Search location', formatValue(detail.search_location)],
               ['Search query', formatValue(detail.search_query)],
               [

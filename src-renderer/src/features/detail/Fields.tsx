@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { formatDateTime } from '../format/values';
 
 export function formatValue(value: unknown): ReactNode {
   if (value === null || value === undefined || value === '')
@@ -12,11 +11,10 @@ export function formatValue(value: unknown): ReactNode {
 
 export function formatDate(value: string | null): ReactNode {
   if (!value) return formatValue(null);
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? (
+  return Number.isNaN(new Date(value).getTime()) ? (
     value
   ) : (
-    <time dateTime={value}>{dateTime.format(date)}</time>
+    <time dateTime={value}>{formatDateTime(value)}</time>
   );
 }
 

@@ -1,4 +1,10 @@
 import type { LocalBusinessOutput } from '../../../../src-shared/contract';
+import {
+  formatCategories,
+  formatCategory,
+  formatRating,
+  formatWholeNumber,
+} from '../format/values';
 import { Fields, formatDate, formatValue, RawJson } from './Fields';
 import { safeWebsiteHref, telHref } from './safe-url';
 
@@ -33,10 +39,10 @@ export function LocalBusinessSection({ business }: { business: LocalBusinessOutp
             ),
           ],
           ['Business status', formatValue(business.business_status)],
-          ['Main category', formatValue(business.main_category)],
-          ['Other categories', formatValue(business.extra_categories)],
-          ['Rating', formatValue(business.rating)],
-          ['Reviews', formatValue(business.reviews_count)],
+          ['Main category', formatValue(formatCategory(business.main_category))],
+          ['Other categories', formatValue(formatCategories(business.extra_categories))],
+          ['Rating', formatValue(formatRating(business.rating))],
+          ['Reviews', formatValue(formatWholeNumber(business.reviews_count))],
           ['Price', formatValue(business.price_text)],
         ]}
       />

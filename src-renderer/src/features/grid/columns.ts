@@ -1,19 +1,28 @@
 import type { ColDef, ITooltipParams, ValueFormatterParams } from 'ag-grid-community';
 import type { PlaceListItem } from '../../../../src-shared/contract';
+import {
+  formatCategory,
+  formatDateTime,
+  formatPriceLevel,
+  formatRating,
+  formatWholeNumber,
+} from '../format/values';
 import { DeepScanBadge } from './DeepScanBadge';
 import type { SortState } from './sort-param';
 
 type Formatter = (params: ValueFormatterParams<PlaceListItem>) => string;
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** A value shown as the detail panel shows it (features/format/values.ts); no value: an empty cell. */
+const shownAs =
+  <T>(format: (value: T | null | undefined) => string | null): Formatter =>
+  ({ value }) =>
+    format(value as T | null | undefined) ?? '';
 
-const localTime: Formatter = ({ value }) =>
-  typeof value === 'string' && value ? dateTime.format(new Date(value)) : '';
-const oneDecimal: Formatter = ({ value }) => (typeof value === 'number' ? value.toFixed(1) : '');
-const wholeNumber: Formatter = ({ value }) =>
-  typeof value === 'number' ? value.toLocaleString() : '';
-const priceLevel: Formatter = ({ value }) =>
-  typeof value !== 'number' ? '' : value === 0 ? 'Free' : '$'.repeat(value);
+const localTime = shownAs(formatDateTime);
+const oneDecimal = shownAs(formatRating);
+const wholeNumber = shownAs(formatWholeNumber);
+const priceLevel = shownAs(formatPriceLevel);
+const category = shownAs(formatCategory);
 
 const deepScanTooltip = ({ data }: ITooltipParams<PlaceListItem>) =>
   data?.deep_scan_status === 'Error' ? (data.deep_scan_error ?? 'The scan failed.') : undefined;
@@ -25,7 +34,7 @@ export function placeColumns(initialSort: SortState | null): ColDef<PlaceListIte
   const columns: ColDef<PlaceListItem>[] = [
     { field: 'business_name', headerName: 'Name', flex: 2, minWidth: 150 },
     { field: 'address', headerName: 'Address', flex: 2, minWidth: 150 },
-    { field: 'category', headerName: 'Category', flex: 1, minWidth: 100 },
+    { field: 'category', headerName: 'Category', flex: 1, minWidth: 100, valueFormatter: category },
     { field: 'search_location', headerName: 'Search location', flex: 1, minWidth: 120 },
     { field: 'rating', headerName: 'Rating', width: 100, valueFormatter: oneDecimal, ...numeric },
     {
