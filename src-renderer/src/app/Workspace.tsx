@@ -11,7 +11,9 @@ import { DetailPanel } from '../features/detail/DetailPanel';
 import { plainErrorText } from '../features/feedback/error-text';
 import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
+import { ColumnChooser } from '../features/grid/ColumnChooser';
 import { StagingGrid, type GridHandle } from '../features/grid/StagingGrid';
+import { PLACE_LAYOUT_COLUMNS, useGridLayout } from '../features/grid/use-grid-layout';
 import { EmptyState } from '../features/onboarding/EmptyState';
 import { SelectionBanner } from '../features/selection/SelectionBanner';
 import {
@@ -52,6 +54,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const sync = useSyncStatus(epoch);
   const [syncDialog, setSyncDialog] = useState<'conflicts' | 'receipts' | null>(null);
   const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
+  const { layout, update: updateLayout } = useGridLayout();
 
   const { filter } = desk.view;
   const filterKey = JSON.stringify(filter);
@@ -163,11 +166,18 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
       ) : (
         <main className="desk">
           <div className="desk-main">
-            <FilterBar
-              filter={filter}
-              total={total}
-              onChange={(update) => dispatch({ type: 'filter', update })}
-            />
+            <div className="filter-row">
+              <FilterBar
+                filter={filter}
+                total={total}
+                onChange={(update) => dispatch({ type: 'filter', update })}
+              />
+              <ColumnChooser
+                layout={layout}
+                columns={PLACE_LAYOUT_COLUMNS}
+                onChange={updateLayout}
+              />
+            </div>
             <div className="toolbar">
               <SelectionBanner
                 selection={desk.selection}
@@ -192,12 +202,24 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
               onTotal={onTotal}
               onFocusPlace={setFocusedId}
               onLoadError={onLoadError}
+              layout={layout}
+              onLayoutChange={updateLayout}
               handleRef={grid}
             />
           </div>
           <aside className="side-panel" aria-label="Details and summary">
             <DetailPanel placeId={focusedId} />
-            <SummaryPanel summary={summary} progress={progress} />
+            <SummaryPanel
+              summary={summary}
+              progress={progress}
+              collapsed={layout.summaryCollapsed}
+              onToggle={() =>
+                updateLayout((current) => ({
+                  ...current,
+                  summaryCollapsed: !current.summaryCollapsed,
+                }))
+              }
+            />
           </aside>
         </main>
       )}
