@@ -165,6 +165,15 @@ test('the toolbar keeps one line, clearing filters keeps the search box, toasts 
   await grid.cell(1, 'business_name').click({ modifiers: ['ControlOrMeta'] });
   await expect(page.getByRole('button', { name: 'Update 2 Selected' })).toBeEnabled();
   expect((await box(toolbar)).height).toBe(oneLine);
+  // Nothing that matters is squeezed out: the count reads whole, the buttons lie inside.
+  const count = toolbar.getByText('2 selected.');
+  expect(await count.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const bar = await box(toolbar);
+  for (const name of ['Clear selection', 'Update 2 Selected', 'Keyboard shortcuts (?)']) {
+    const button = await box(toolbar.getByRole('button', { name }));
+    expect(button.x).toBeGreaterThanOrEqual(bar.x);
+    expect(button.x + button.width).toBeLessThanOrEqual(bar.x + bar.width);
+  }
   await page.getByRole('button', { name: /^Select all .* rows matching this filter$/ }).click();
   await expect(page.getByText(/rows matching this filter are selected/)).toBeVisible();
   expect((await box(toolbar)).height).toBe(oneLine);

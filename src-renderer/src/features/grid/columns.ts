@@ -87,7 +87,7 @@ export function placeColumns(initialSort: SortState | null): ColDef<PlaceListIte
     {
       field: 'updated_at',
       headerName: 'Updated at',
-      width: 165,
+      width: 185,
       minWidth: 100,
       valueFormatter: localTime,
       ...wholeText,
