@@ -76,3 +76,30 @@ test('Try now reconnects at once; the banner is reachable by keyboard', async ({
   await attempt;
   await expect(banner).not.toContainText(OFFLINE);
 });
+
+test('an error about loading the rows goes away by itself once rows load', async ({
+  page,
+  grid,
+  server,
+}) => {
+  await grid.waitForRows();
+  // One answer from a busy server: the reviewer's next filter can't be read.
+  let refused = false;
+  await page.route('**/api/v3/places/staging?*', async (route) => {
+    if (refused) return route.continue();
+    refused = true;
+    await route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ status: 'error', type: 'unavailable', detail: 'The store is busy.' }),
+    });
+  });
+  await page.getByLabel('Status', { exact: true }).selectOption('Maybe');
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText('The store is busy. Loading the places did not happen.');
+
+  // The next read works: the error is no longer true, so it is no longer shown.
+  await page.getByLabel('Status', { exact: true }).selectOption('New');
+  await grid.expectTotal(await server.db.count("status = 'New'"));
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
