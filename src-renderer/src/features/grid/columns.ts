@@ -87,7 +87,7 @@ export function placeColumns(initialSort: SortState | null): ColDef<PlaceListIte
     {
       field: 'updated_at',
       headerName: 'Updated at',
-      width: 185,
+      width: 205,
       minWidth: 100,
       valueFormatter: localTime,
       ...wholeText,
