@@ -52,7 +52,7 @@ test('a later batch is refused: the toast says what was saved, Retry sends only 
   const alert = page.getByRole('alert').filter({ hasText: 'batches were saved' });
   await expect(alert).toHaveText(
     'Only 1 of 3 batches were saved (2 updated). The rest failed: The server is busy. ' +
-      '(the rest did not happen.) Retry sends only the 3 places not saved.',
+      'The rest did not happen. Retry sends only the 3 places not saved.',
   );
   // The store has exactly the first batch; the grid re-read it (two rows left the "New" filter).
   const statusOf = async () =>
@@ -113,7 +113,7 @@ test('the server dies before a later batch: Retry once it is back saves only the
   await expect(alert).toHaveText(
     'Only 1 of 2 batches were saved (2 updated). The rest failed: Cannot reach the Staging ' +
       'Editor server. Check that it is running and that this computer is online, then try again. ' +
-      '(the rest did not happen.) Retry sends only the 1 place not saved.',
+      'The rest did not happen. Retry sends only the 1 place not saved.',
   );
   const rows = async () =>
     Object.fromEntries(

@@ -25,7 +25,7 @@ test('the server stops mid-update: a plain error, nothing lost, and a retry once
   // A plain-words alert that says nothing happened, not a stack trace or "Failed to fetch".
   const alert = page.getByRole('alert').filter({ hasText: 'the change to Maybe' });
   await expect(alert).toHaveText(
-    'Cannot reach the Staging Editor server. Check that it is running and that this computer is online, then try again. (the change to Maybe did not happen.)',
+    'Cannot reach the Staging Editor server. Check that it is running and that this computer is online, then try again. The change to Maybe did not happen.',
   );
   expect(killed).toBe(true);
   await page.unroute('**/api/v3/places/staging/status');

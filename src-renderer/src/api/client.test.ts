@@ -94,4 +94,28 @@ describe('the contract client over the preload bridge', () => {
     emit('backendStatus', { state: 'failed', detail: 'gave up' });
     expect(client.connection()).toBe(false);
   });
+
+  it('the banner hears what main said: restarting, then given up on; Try now is not offered', () => {
+    const { bridge, emit } = fakeBridge(() => undefined);
+    const client = new ApiClient(createIpcTransport(bridge));
+    expect(client.connectionStatus().state).toBe('live');
+    expect(client.canReconnectNow).toBe(false);
+    emit('backendStatus', { state: 'lost', detail: 'The backend stopped; restarting.' });
+    const lost = client.connectionStatus();
+    expect(lost).toEqual({
+      state: 'reconnecting',
+      retryAt: null,
+      detail: 'The backend stopped; restarting.',
+    });
+    // The same object while nothing changes (React's useSyncExternalStore relies on it).
+    expect(client.connectionStatus()).toBe(lost);
+    emit('backendStatus', { state: 'failed', detail: 'It kept stopping.' });
+    expect(client.connectionStatus()).toEqual({
+      state: 'failed',
+      retryAt: null,
+      detail: 'It kept stopping.',
+    });
+    emit('backendStatus', { state: 'restored', detail: 'running' });
+    expect(client.connectionStatus().state).toBe('live');
+  });
 });

@@ -8,7 +8,13 @@ import {
   type OperationOutput,
 } from '../../../src-shared/contract';
 import { AppError } from '../../../src-shared/errors';
-import type { Transport } from './transport';
+import {
+  LIVE_CONNECTION,
+  LOST_CONNECTION,
+  UNKNOWN_CONNECTION,
+  type ConnectionStatus,
+  type Transport,
+} from './transport';
 
 /**
  * The renderer's one way to the backend, typed by the contract: `call` resolves to the
@@ -63,6 +69,23 @@ export class ApiClient {
 
   onConnectionChange(listener: () => void): () => void {
     return this.transport.onConnectionChange(listener);
+  }
+
+  /** The connection as the banner shows it (a stable object between changes). */
+  connectionStatus(): ConnectionStatus {
+    const status = this.transport.connectionStatus?.();
+    if (status) return status;
+    const connected = this.transport.connection();
+    return connected === null ? UNKNOWN_CONNECTION : connected ? LIVE_CONNECTION : LOST_CONNECTION;
+  }
+
+  /** Whether "Try now" means anything: the desktop's backend is restarted by main, not by us. */
+  get canReconnectNow(): boolean {
+    return typeof this.transport.reconnectNow === 'function';
+  }
+
+  reconnectNow(): void {
+    this.transport.reconnectNow?.();
   }
 
   /** Any call (or the event stream) refused the token: the sign-in gate listens here. */

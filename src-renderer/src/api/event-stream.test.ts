@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openEventStream } from './event-stream';
+import { RECONNECT_BACKOFF } from './backoff';
+import { openEventStream, type EventStreamHandle } from './event-stream';
 import type { ServerSentEvent } from './sse-parser';
 import { createTokenStore } from './token-store';
 
@@ -46,8 +47,9 @@ function fakeFetch() {
 
 describe('the HTTP event stream', () => {
   let server: ReturnType<typeof fakeFetch>;
-  let stop: () => void;
+  let stream: EventStreamHandle | undefined;
   const changes: boolean[] = [];
+  const retries: (number | null)[] = [];
   const events: ServerSentEvent[] = [];
   let reconnects = 0;
 
@@ -56,11 +58,12 @@ describe('the HTTP event stream', () => {
     server = fakeFetch();
     vi.stubGlobal('fetch', server.fetch);
     changes.length = 0;
+    retries.length = 0;
     events.length = 0;
     reconnects = 0;
   });
   afterEach(() => {
-    stop?.();
+    stream?.close();
     vi.unstubAllGlobals();
     vi.useRealTimers();
   });
@@ -73,12 +76,15 @@ describe('the HTTP event stream', () => {
       removeItem: (k) => void storage.delete(k),
     });
     store.set('token-1');
-    stop = openEventStream({
+    stream = openEventStream({
       tokens: store,
       onEvent: (event) => events.push(event),
       onReconnect: () => reconnects++,
       onUnauthorized: () => {},
       onConnectionChange: (connected) => changes.push(connected),
+      onRetryScheduled: (at) => retries.push(at === null ? null : at - Date.now()),
+      // No spread: 500 ms, 1 s, 2 s, 4 s, 4 s...
+      backoff: { ...RECONNECT_BACKOFF, random: () => 0.5 },
       idleTimeoutMs,
     });
   };
@@ -96,13 +102,13 @@ describe('the HTTP event stream', () => {
     first.end();
     await vi.advanceTimersByTimeAsync(0);
     expect(changes).toEqual([true, false]);
-    await vi.advanceTimersByTimeAsync(1_300); // first retry, refused
+    await vi.advanceTimersByTimeAsync(500); // first retry, refused
     expect(server.calls()).toBe(2);
     expect(changes).toEqual([true, false]);
 
     // It is back: the next retry connects; the caller re-reads what it shows.
     const second = server.openNext();
-    await vi.advanceTimersByTimeAsync(2_500);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(server.calls()).toBe(3);
     expect(changes).toEqual([true, false, true]);
     expect(reconnects).toBe(1);
@@ -128,8 +134,35 @@ describe('the HTTP event stream', () => {
     server.openNext();
     await vi.advanceTimersByTimeAsync(1_000); // silence reaches 60 s: dropped
     expect(changes).toEqual([true, false]);
-    await vi.advanceTimersByTimeAsync(1_300); // the retry connects
+    await vi.advanceTimersByTimeAsync(500); // the retry connects
     expect(changes).toEqual([true, false, true]);
     expect(server.calls()).toBe(2);
+  });
+
+  it('waits at most 4 s between attempts however long the server is away, and says when', async () => {
+    open();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(4_000);
+    const waits = retries.filter((wait): wait is number => wait !== null);
+    expect(waits.slice(0, 6)).toEqual([500, 1_000, 2_000, 4_000, 4_000, 4_000]);
+    // Between two waits the attempt itself is under way (null: "trying now").
+    expect(retries.slice(0, 4)).toEqual([500, null, 1_000, null]);
+  });
+
+  it('reconnectNow skips the wait: the server is back as soon as anyone knows it', async () => {
+    open();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const step of [500, 1_000, 2_000]) await vi.advanceTimersByTimeAsync(step);
+    expect(server.calls()).toBe(4);
+    expect(changes).toEqual([false]);
+    server.openNext();
+    stream!.reconnectNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.calls()).toBe(5);
+    expect(changes).toEqual([false, true]);
+    // Asking while connected does nothing.
+    stream!.reconnectNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.calls()).toBe(5);
   });
 });

@@ -1,5 +1,6 @@
 import { EVENTS_HTTP_PATH } from '../../../src-shared/contract';
-import { reconnectDelayMs, SseParser, type ServerSentEvent } from './sse-parser';
+import { backoffDelayMs, RECONNECT_BACKOFF, type BackoffOptions } from './backoff';
+import { SseParser, type ServerSentEvent } from './sse-parser';
 import type { TokenStore } from './token-store';
 
 export interface EventStreamOptions {
@@ -11,6 +12,10 @@ export interface EventStreamOptions {
   onUnauthorized(): void;
   /** The stream is up (true), or broke or could not connect and is retrying (false). */
   onConnectionChange?(connected: boolean): void;
+  /** While lost: when the next attempt starts (epoch ms), or null while one is under way. */
+  onRetryScheduled?(retryAt: number | null): void;
+  /** The waits between attempts (tests pass a seeded `random`). */
+  backoff?: BackoffOptions;
   /**
    * Silence longer than this counts as a dropped connection (the server sends a comment every
    * 25 s, so a stream that hears nothing for a minute has lost its server without being told).
@@ -20,17 +25,38 @@ export interface EventStreamOptions {
 
 const IDLE_TIMEOUT_MS = 60_000;
 
-/**
- * The HTTP event stream: `fetch` (so the bearer header can be sent, which EventSource can't do)
- * read chunk by chunk, reconnecting with backoff. Returns a function that stops it for good.
- */
-export function openEventStream(options: EventStreamOptions): () => void {
-  const controller = new AbortController();
-  void runStream(options, controller.signal);
-  return () => controller.abort();
+export interface EventStreamHandle {
+  /** Stops it for good. */
+  close(): void;
+  /** Skips the wait before the next attempt (the server answered a call, the user asked). */
+  reconnectNow(): void;
 }
 
-async function runStream(options: EventStreamOptions, signal: AbortSignal): Promise<void> {
+/**
+ * The HTTP event stream: `fetch` (so the bearer header can be sent, which EventSource can't do)
+ * read chunk by chunk, reconnecting with a capped backoff.
+ */
+export function openEventStream(options: EventStreamOptions): EventStreamHandle {
+  const controller = new AbortController();
+  const waiting: Waiting = { wake: null };
+  void runStream(options, controller.signal, waiting);
+  return {
+    close: () => controller.abort(),
+    reconnectNow: () => waiting.wake?.(),
+  };
+}
+
+interface Waiting {
+  /** Set while the stream waits to retry: ends the wait at once. */
+  wake: (() => void) | null;
+}
+
+async function runStream(
+  options: EventStreamOptions,
+  signal: AbortSignal,
+  waiting: Waiting,
+): Promise<void> {
+  const backoff = options.backoff ?? RECONNECT_BACKOFF;
   let failures = 0;
   let connectedBefore = false;
   let connected: boolean | null = null;
@@ -77,7 +103,11 @@ async function runStream(options: EventStreamOptions, signal: AbortSignal): Prom
       connection.abort();
     }
     setConnected(false);
-    await sleep(reconnectDelayMs(failures++), signal);
+    const delay = backoffDelayMs(failures++, backoff);
+    options.onRetryScheduled?.(Date.now() + delay);
+    const woken = await sleep(delay, signal, waiting);
+    if (woken) failures = 0; // asked to try now: a fresh start if this attempt fails too
+    if (!signal.aborted) options.onRetryScheduled?.(null);
   }
 }
 
@@ -125,14 +155,18 @@ function nextToken(tokens: TokenStore, signal: AbortSignal, current?: string): P
   });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if stopped or woken; resolves true when woken. */
+function sleep(ms: number, signal: AbortSignal, waiting: Waiting): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
+    const timer = setTimeout(() => done(false), ms);
+    const onAbort = () => done(false);
+    function done(woken: boolean) {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
+      signal.removeEventListener('abort', onAbort);
+      waiting.wake = null;
+      resolve(woken);
     }
-    signal.addEventListener('abort', done);
+    waiting.wake = () => done(true);
+    signal.addEventListener('abort', onAbort);
   });
 }

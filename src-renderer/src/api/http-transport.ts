@@ -1,9 +1,15 @@
 import type { EventName, OperationName } from '../../../src-shared/contract';
 import { AppError } from '../../../src-shared/errors';
-import { openEventStream } from './event-stream';
+import { openEventStream, type EventStreamHandle } from './event-stream';
 import { buildHttpRequest, readHttpResponse, UNREACHABLE_DETAIL } from './http-request';
 import type { TokenStore } from './token-store';
-import type { Transport } from './transport';
+import {
+  LIVE_CONNECTION,
+  LOST_CONNECTION,
+  UNKNOWN_CONNECTION,
+  type ConnectionStatus,
+  type Transport,
+} from './transport';
 
 const STREAM_DELAY_MAX_MS = 2000;
 
@@ -13,8 +19,18 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
   const reconnectListeners = new Set<() => void>();
   const connectionListeners = new Set<() => void>();
   let connected: boolean | null = null;
-  let closeStream: (() => void) | null = null;
+  let status: ConnectionStatus = UNKNOWN_CONNECTION;
+  let stream: EventStreamHandle | null = null;
   let streamPending = false;
+  const setStatus = (next: ConnectionStatus) => {
+    status = next;
+    connectionListeners.forEach((listener) => listener());
+  };
+  // The server is back as soon as anything answers: the stream needn't sit out its wait.
+  const serverAnswered = () => {
+    if (connected === false) stream?.reconnectNow();
+  };
+  if (typeof window !== 'undefined') window.addEventListener('online', serverAnswered);
 
   // Opening the stream makes the server read the scan counts, which on a big SQLite store blocks
   // it for a moment: connect once the first answer (the grid's first page) is in, not before.
@@ -23,7 +39,7 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
   setTimeout(() => firstAnswerIn(), STREAM_DELAY_MAX_MS);
 
   const ensureStream = () => {
-    if (closeStream || streamPending) return;
+    if (stream || streamPending) return;
     streamPending = true;
     void firstAnswer.then(() => {
       streamPending = false;
@@ -32,13 +48,16 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
   };
   const hasListeners = () => [...listeners.values()].some((set) => set.size > 0);
   const openStream = () => {
-    closeStream ??= openEventStream({
+    stream ??= openEventStream({
       tokens,
       onUnauthorized,
       onReconnect: () => reconnectListeners.forEach((listener) => listener()),
       onConnectionChange: (value) => {
         connected = value;
-        connectionListeners.forEach((listener) => listener());
+        setStatus(value ? LIVE_CONNECTION : LOST_CONNECTION);
+      },
+      onRetryScheduled: (retryAt) => {
+        if (connected === false) setStatus({ ...LOST_CONNECTION, retryAt });
       },
       onEvent: ({ event, data }) => {
         const targets = listeners.get(event as EventName);
@@ -56,10 +75,10 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
   };
   const closeStreamIfIdle = () => {
     if (hasListeners()) return;
-    closeStream?.();
-    closeStream = null;
+    stream?.close();
+    stream = null;
     connected = null;
-    connectionListeners.forEach((listener) => listener());
+    setStatus(UNKNOWN_CONNECTION);
   };
 
   return {
@@ -76,6 +95,7 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
       } finally {
         firstAnswerIn();
       }
+      serverAnswered();
       return readHttpResponse(response.status, text);
     },
     subscribe(event, listener) {
@@ -97,5 +117,7 @@ export function createHttpTransport(tokens: TokenStore, onUnauthorized: () => vo
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
     },
+    connectionStatus: () => status,
+    reconnectNow: () => stream?.reconnectNow(),
   };
 }

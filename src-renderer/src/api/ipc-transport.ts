@@ -1,25 +1,30 @@
 import type { EventName, OperationName } from '../../../src-shared/contract';
 import { AppError } from '../../../src-shared/errors';
 import type { StagingEditorBridge } from './bridge';
-import type { Transport } from './transport';
+import { LIVE_CONNECTION, type ConnectionStatus, type Transport } from './transport';
 
 /**
  * The desktop app: the preload bridge carries calls and events; main attaches the user's token.
  * When the backend process stops, main says so (`backendStatus`): the connection counts as lost
- * (ConnectionNotice shows it) until it is restored, and then the views re-read as after an event
+ * (the connection banner shows it, with main's sentence) until it is restored, and then the views re-read as after an event
  * stream reconnect, since events may have been missed meanwhile.
  */
 export function createIpcTransport(bridge: StagingEditorBridge): Transport {
   let connected = true;
+  let status: ConnectionStatus = LIVE_CONNECTION;
   const connectionListeners = new Set<() => void>();
   const reconnectListeners = new Set<() => void>();
   bridge.on('backendStatus', (payload) => {
-    const state = (payload as { state?: unknown } | null)?.state;
+    const { state, detail } = (payload ?? {}) as { state?: unknown; detail?: unknown };
     const next = state === 'restored';
-    if (next === connected) return;
+    const sentence = typeof detail === 'string' && detail ? detail : null;
+    const wasConnected = connected;
     connected = next;
+    status = next
+      ? LIVE_CONNECTION
+      : { state: state === 'failed' ? 'failed' : 'reconnecting', retryAt: null, detail: sentence };
     connectionListeners.forEach((listener) => listener());
-    if (connected) reconnectListeners.forEach((listener) => listener());
+    if (connected && !wasConnected) reconnectListeners.forEach((listener) => listener());
   });
   return {
     kind: 'ipc',
@@ -36,6 +41,7 @@ export function createIpcTransport(bridge: StagingEditorBridge): Transport {
       return () => reconnectListeners.delete(listener);
     },
     connection: () => connected,
+    connectionStatus: () => status,
     onConnectionChange(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);

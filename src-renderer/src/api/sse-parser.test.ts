@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelayMs, SseParser } from './sse-parser';
+import { SseParser } from './sse-parser';
 
 describe('server-sent events parser', () => {
   it('reads named events split across chunks', () => {
@@ -22,12 +22,5 @@ describe('server-sent events parser', () => {
     const parser = new SseParser();
     expect(parser.feed('data: x\r')).toEqual([]);
     expect(parser.feed('\n\r\n')).toEqual([{ event: 'message', data: 'x' }]);
-  });
-
-  it('backs off from one second to at most thirty, with jitter', () => {
-    expect(reconnectDelayMs(0, () => 0)).toBe(1000);
-    expect(reconnectDelayMs(3, () => 0)).toBe(8000);
-    expect(reconnectDelayMs(20, () => 0)).toBe(30000);
-    expect(reconnectDelayMs(20, () => 1)).toBe(36000);
   });
 });

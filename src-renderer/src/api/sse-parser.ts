@@ -46,9 +46,3 @@ export class SseParser {
     return null;
   }
 }
-
-/** Reconnection delay: doubles from 1 s up to 30 s, with up to 20% jitter so clients spread out. */
-export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt));
-  return Math.round(base * (1 + 0.2 * random()));
-}

@@ -6,12 +6,14 @@ import { DecideBar } from '../features/decide/DecideBar';
 import { ShortcutOverlay } from '../features/decide/ShortcutOverlay';
 import { useShortcutKeys } from '../features/decide/use-shortcut-keys';
 import { useStatusUpdate } from '../features/decide/use-status-update';
-import { ConnectionNotice } from '../features/connection/ConnectionNotice';
+import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { DetailPanel } from '../features/detail/DetailPanel';
 import { plainErrorText } from '../features/feedback/error-text';
 import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
+import { ColumnChooser } from '../features/grid/ColumnChooser';
 import { StagingGrid, type GridHandle } from '../features/grid/StagingGrid';
+import { PLACE_LAYOUT_COLUMNS, useGridLayout } from '../features/grid/use-grid-layout';
 import { EmptyState } from '../features/onboarding/EmptyState';
 import { SelectionBanner } from '../features/selection/SelectionBanner';
 import {
@@ -29,6 +31,8 @@ import { useSummary } from '../features/summary/use-summary';
 import type { DeskAction, DeskState } from './desk-state';
 import { useLiveGridRefresh } from './use-live-grid-refresh';
 
+const LOAD_ERROR_TOPIC = 'grid-load';
+
 interface WorkspaceProps {
   desk: DeskState;
   dispatch: Dispatch<DeskAction>;
@@ -40,7 +44,7 @@ interface WorkspaceProps {
 
 export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const client = useClient();
-  const { notify } = useToasts();
+  const { notify, dismissTopic } = useToasts();
   const grid = useRef<GridHandle>(null);
   const [counted, setCounted] = useState<{ filterKey: string; total: number } | null>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
@@ -52,6 +56,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const sync = useSyncStatus(epoch);
   const [syncDialog, setSyncDialog] = useState<'conflicts' | 'receipts' | null>(null);
   const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
+  const { layout, update: updateLayout } = useGridLayout();
 
   const { filter } = desk.view;
   const filterKey = JSON.stringify(filter);
@@ -72,26 +77,37 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     if (epoch > 0) grid.current?.refresh();
   }, [epoch]);
 
+  // A failure to read the rows stops being true once they load (or the server is back).
+  useEffect(() => client.onReconnect(() => dismissTopic(LOAD_ERROR_TOPIC)), [client, dismissTopic]);
+
   const onTotal = useCallback(
     (count: number, key: string) => {
       setCounted({ filterKey: key, total: count });
       setGridAnswered(true);
       select({ type: 'totalChanged', total: count });
+      dismissTopic(LOAD_ERROR_TOPIC);
     },
-    [select],
+    [select, dismissTopic],
   );
 
   const onLoadError = useCallback(
     (error: AppError) => {
       setGridAnswered(true);
       if (error.type === 'unauthorized') return; // the sign-in screen says it
+      // Offline: the connection banner already says so, and the grid reloads when it is back.
+      if (error.type === 'unavailable' && client.connection() === false) return;
       const message = plainErrorText(error, 'loading the places');
       const last = lastLoadError.current;
       if (last.message === message && Date.now() - last.at < 5000) return;
       lastLoadError.current = { message, at: Date.now() };
-      notify('error', message, { label: 'Retry', run: () => grid.current?.refresh() });
+      notify(
+        'error',
+        message,
+        { label: 'Retry', run: () => grid.current?.refresh() },
+        LOAD_ERROR_TOPIC,
+      );
     },
-    [notify],
+    [notify, client],
   );
 
   const decide = (status: PlaceStatus) => {
@@ -139,7 +155,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
       >
         <h1>Staging Editor</h1>
         <p className="muted">{client.transportKind === 'http' ? 'Browser mode' : 'Desktop'}</p>
-        <ConnectionNotice client={client} />
+        <ConnectionBanner client={client} />
         <SyncIndicator
           status={sync.status}
           announcement={sync.announcement}
@@ -163,11 +179,18 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
       ) : (
         <main className="desk">
           <div className="desk-main">
-            <FilterBar
-              filter={filter}
-              total={total}
-              onChange={(update) => dispatch({ type: 'filter', update })}
-            />
+            <div className="filter-row">
+              <FilterBar
+                filter={filter}
+                total={total}
+                onChange={(update) => dispatch({ type: 'filter', update })}
+              />
+              <ColumnChooser
+                layout={layout}
+                columns={PLACE_LAYOUT_COLUMNS}
+                onChange={updateLayout}
+              />
+            </div>
             <div className="toolbar">
               <SelectionBanner
                 selection={desk.selection}
@@ -192,12 +215,24 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
               onTotal={onTotal}
               onFocusPlace={setFocusedId}
               onLoadError={onLoadError}
+              layout={layout}
+              onLayoutChange={updateLayout}
               handleRef={grid}
             />
           </div>
           <aside className="side-panel" aria-label="Details and summary">
             <DetailPanel placeId={focusedId} />
-            <SummaryPanel summary={summary} progress={progress} />
+            <SummaryPanel
+              summary={summary}
+              progress={progress}
+              collapsed={layout.summaryCollapsed}
+              onToggle={() =>
+                updateLayout((current) => ({
+                  ...current,
+                  summaryCollapsed: !current.summaryCollapsed,
+                }))
+              }
+            />
           </aside>
         </main>
       )}

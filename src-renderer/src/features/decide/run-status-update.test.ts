@@ -123,7 +123,7 @@ describe('a status update sent in batches', () => {
       kind: 'error',
       message:
         'Only 1 of 3 batches were saved (10 updated). The rest failed: Cannot reach the server. ' +
-        '(the rest did not happen.) Retry sends only the 15 places not saved.',
+        'The rest did not happen. Retry sends only the 15 places not saved.',
     });
     // The grid and summary re-read what the first batch saved.
     expect(h.saved()).toBe(1);
@@ -176,7 +176,7 @@ describe('a status update sent in batches', () => {
 
     await runStatusUpdate(h.deps, 'Maybe', selectionOf(ids));
     expect(h.toasts.at(-1)?.message).toBe(
-      'Cannot reach the server. (the change to Maybe did not happen.)',
+      'Cannot reach the server. The change to Maybe did not happen.',
     );
     expect(h.saved()).toBe(0);
     await h.click('Retry');

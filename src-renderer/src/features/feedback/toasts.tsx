@@ -18,10 +18,14 @@ export interface Toast {
   kind: 'success' | 'error';
   message: string;
   action?: ToastAction;
+  /** What the toast is about: a newer toast on the same topic replaces it, and dismissTopic ends it. */
+  topic?: string;
 }
 
 export interface ToastApi {
-  notify(kind: Toast['kind'], message: string, action?: ToastAction): void;
+  notify(kind: Toast['kind'], message: string, action?: ToastAction, topic?: string): void;
+  /** The toasts on this topic stopped being true (the rows loaded after all): take them away. */
+  dismissTopic(topic: string): void;
 }
 
 const SUCCESS_VISIBLE_MS = 8000;
@@ -49,16 +53,24 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const api = useMemo<ToastApi>(
     () => ({
-      notify(kind, message, action) {
+      notify(kind, message, action, topic) {
         const id = nextId.current++;
         // A new success replaces the previous one: only the latest counts are worth reading.
         setToasts((current) => [
           ...current
             .filter((toast) => kind === 'error' || toast.kind === 'error')
+            .filter((toast) => topic === undefined || toast.topic !== topic)
             .slice(-(MAX_TOASTS - 1)),
-          { id, kind, message, action },
+          { id, kind, message, action, topic },
         ]);
         if (kind === 'success') setTimeout(() => dismiss(id), SUCCESS_VISIBLE_MS);
+      },
+      dismissTopic(topic) {
+        setToasts((current) =>
+          current.some((toast) => toast.topic === topic)
+            ? current.filter((toast) => toast.topic !== topic)
+            : current,
+        );
       },
     }),
     [dismiss],

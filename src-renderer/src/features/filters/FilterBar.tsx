@@ -99,11 +99,15 @@ export function FilterBar({ filter, onChange, total }: FilterBarProps) {
       <p className="filter-count" aria-live="polite">
         {total === null ? 'Counting…' : `${formatCount(total)} ${total === 1 ? 'place' : 'places'}`}
       </p>
-      {isFilterActive(filter) || text ? (
-        <button type="button" className="link-button" onClick={clearAll}>
-          Clear filters
-        </button>
-      ) : null}
+      {/* Always laid out (hidden while there is nothing to clear) so the search box keeps its width. */}
+      <button
+        type="button"
+        className="link-button clear-filters"
+        data-active={isFilterActive(filter) || text ? 'yes' : 'no'}
+        onClick={clearAll}
+      >
+        Clear filters
+      </button>
     </search>
   );
 }

@@ -19,8 +19,17 @@ import { applySelectionToGrid, USER_SELECTION_SOURCES } from '../selection/grid-
 import type { Selection, SelectionAction } from '../selection/selection';
 import { placeColumns } from './columns';
 import { darkGridTheme, lightGridTheme } from './grid-setup';
+import {
+  arrangeColumns,
+  ROW_HEIGHTS,
+  sameColumns,
+  toColumnState,
+  withColumnState,
+  type GridLayout,
+} from './layout';
 import { BLOCK_SIZE, createPlacesDatasource } from './places-datasource';
 import { sortStateFromModel, type SortState } from './sort-param';
+import { PLACE_LAYOUT_COLUMNS } from './use-grid-layout';
 
 /** What the rest of the workspace may ask of the grid. */
 export interface GridHandle {
@@ -41,6 +50,9 @@ interface StagingGridProps {
   onTotal(total: number, filterKey: string): void;
   onFocusPlace(placeId: string | null): void;
   onLoadError(error: AppError): void;
+  /** Column order, widths, visibility and density (the reviewer's, remembered). */
+  layout: GridLayout;
+  onLayoutChange(change: (layout: GridLayout) => GridLayout): void;
   handleRef: Ref<GridHandle>;
 }
 
@@ -53,7 +65,10 @@ const rowSelection: RowSelectionOptions = {
   enableClickSelection: false,
 };
 
-const defaultColDef = { sortable: true, resizable: true };
+// Every header shows its full name on hover, however narrow its column.
+const defaultColDef = { sortable: true, resizable: true, headerTooltip: true };
+// The tick boxes stay with the pinned name when the other columns scroll.
+const selectionColumnDef = { pinned: 'left' as const, lockPinned: true };
 
 const getRowId = ({ data }: { data: PlaceListItem }) => data.place_id;
 
@@ -63,7 +78,9 @@ export function StagingGrid(props: StagingGridProps) {
   const anchorRowIndex = useRef<number | null>(null);
   const latest = useLatest(props);
   const dark = usePrefersDark();
-  const [columnDefs] = useState(() => placeColumns(props.initialSort));
+  const [columnDefs] = useState(() =>
+    arrangeColumns(placeColumns(props.initialSort), props.layout),
+  );
 
   const filterKey = JSON.stringify(props.filter);
   const datasource = useMemo(
@@ -74,6 +91,24 @@ export function StagingGrid(props: StagingGridProps) {
   useEffect(() => {
     if (apiRef.current) applySelectionToGrid(apiRef.current, props.selection);
   }, [props.selection]);
+
+  // The chooser (or a reset) changed the layout: move the grid's columns to match.
+  useEffect(() => {
+    const api = apiRef.current;
+    if (!api) return;
+    const shown = withColumnState(props.layout, api.getColumnState(), PLACE_LAYOUT_COLUMNS);
+    if (!sameColumns(shown.columns, props.layout.columns)) {
+      api.applyColumnState({ state: toColumnState(props.layout), applyOrder: true });
+    }
+  }, [props.layout]);
+
+  // The reviewer moved, resized or hid a column in the grid: remember it (once it settles).
+  const onColumnLayoutEvent = (event: { api: GridApi<PlaceListItem>; finished?: boolean }) => {
+    if (event.finished === false) return;
+    const state = event.api.getColumnState();
+    props.onLayoutChange((layout) => withColumnState(layout, state, PLACE_LAYOUT_COLUMNS));
+  };
+  const heights = ROW_HEIGHTS[props.layout.density];
 
   useImperativeHandle(
     props.handleRef,
@@ -147,6 +182,9 @@ export function StagingGrid(props: StagingGridProps) {
         theme={dark ? darkGridTheme : lightGridTheme}
         columnDefs={columnDefs}
         defaultColDef={defaultColDef}
+        selectionColumnDef={selectionColumnDef}
+        rowHeight={heights.row}
+        headerHeight={heights.header}
         rowModelType="infinite"
         datasource={datasource}
         cacheBlockSize={BLOCK_SIZE}
@@ -166,6 +204,9 @@ export function StagingGrid(props: StagingGridProps) {
         onSelectionChanged={onSelectionChanged}
         onCellClicked={onCellClicked}
         onCellFocused={onCellFocused}
+        onColumnResized={onColumnLayoutEvent}
+        onColumnMoved={onColumnLayoutEvent}
+        onColumnVisible={onColumnLayoutEvent}
         onSortChanged={(event) =>
           props.onSortChange(sortStateFromModel(event.api.getColumnState()))
         }

@@ -29,32 +29,86 @@ const deepScanTooltip = ({ data }: ITooltipParams<PlaceListItem>) =>
 
 const numeric = { cellClass: 'cell-number', headerClass: 'header-number' };
 
-/** The columns of workflow.md step 1; every column id is its API sort field. */
+/** Full text on hover, for cells the column is too narrow to show whole. */
+const wholeText = { tooltip: true } as const;
+/** The columns a reviewer decides by: always shown, never scrolled away (issue 10, item 7). */
+const decisionColumn = { lockVisible: true, lockPinned: true, pinned: 'right' } as const;
+
+/**
+ * The columns of workflow.md step 1; every column id is its API sort field. Widths fit a
+ * 1366 px screen: Name pinned left, Status and Deep scan pinned right, the rest scrolls between.
+ */
 export function placeColumns(initialSort: SortState | null): ColDef<PlaceListItem>[] {
   const columns: ColDef<PlaceListItem>[] = [
-    { field: 'business_name', headerName: 'Name', flex: 2, minWidth: 150 },
-    { field: 'address', headerName: 'Address', flex: 2, minWidth: 150 },
-    { field: 'category', headerName: 'Category', flex: 1, minWidth: 100, valueFormatter: category },
-    { field: 'search_location', headerName: 'Search location', flex: 1, minWidth: 120 },
-    { field: 'rating', headerName: 'Rating', width: 100, valueFormatter: oneDecimal, ...numeric },
+    {
+      field: 'business_name',
+      headerName: 'Name',
+      width: 230,
+      minWidth: 120,
+      maxWidth: 420,
+      pinned: 'left',
+      lockPinned: true,
+      lockVisible: true,
+      ...wholeText,
+    },
+    { field: 'address', headerName: 'Address', width: 250, minWidth: 100, ...wholeText },
+    {
+      field: 'category',
+      headerName: 'Category',
+      width: 130,
+      minWidth: 90,
+      valueFormatter: category,
+      ...wholeText,
+    },
+    {
+      field: 'search_location',
+      headerName: 'Search location',
+      width: 170,
+      minWidth: 90,
+      ...wholeText,
+    },
+    {
+      field: 'rating',
+      headerName: 'Rating',
+      width: 90,
+      minWidth: 70,
+      valueFormatter: oneDecimal,
+      ...numeric,
+    },
     {
       field: 'reviews_count',
       headerName: 'Reviews',
       width: 100,
+      minWidth: 70,
       valueFormatter: wholeNumber,
       ...numeric,
     },
-    { field: 'price_level', headerName: 'Price level', width: 110, valueFormatter: priceLevel },
-    { field: 'status', headerName: 'Status', width: 110 },
+    {
+      field: 'price_level',
+      headerName: 'Price level',
+      width: 115,
+      minWidth: 80,
+      valueFormatter: priceLevel,
+    },
+    { field: 'status', headerName: 'Status', width: 100, minWidth: 90, ...decisionColumn },
     {
       field: 'deep_scan_status',
       headerName: 'Deep scan',
-      width: 130,
+      width: 140,
+      minWidth: 110,
       cellRenderer: DeepScanBadge,
       tooltipValueGetter: deepScanTooltip,
+      ...decisionColumn,
     },
-    { field: 'updated_at', headerName: 'Updated at', width: 165, valueFormatter: localTime },
-    { field: 'updated_by', headerName: 'Updated by', width: 130 },
+    {
+      field: 'updated_at',
+      headerName: 'Updated at',
+      width: 205,
+      minWidth: 100,
+      valueFormatter: localTime,
+      ...wholeText,
+    },
+    { field: 'updated_by', headerName: 'Updated by', width: 130, minWidth: 90, ...wholeText },
   ];
   if (!initialSort) return columns;
   return columns.map((column) =>
