@@ -111,12 +111,14 @@ test('keys typed faster than the server answers: each decides the next row, in k
     await expect(page.locator(`.ag-row[row-id="${ids[i]}"]`).first()).toHaveClass(/row-pending/);
   }
   await expect(grid.cell(5, 'business_name')).toBeFocused();
+  await expect(page.locator('.decide-pending')).toHaveText('Saving 5…');
   await expect.poll(() => sent.length).toBe(1);
   expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(0);
 
   // Let the batches through: the first carried the first key, the next the four typed meanwhile.
   release();
   await expect(page.locator('.row-pending')).toHaveCount(0);
+  await expect(page.locator('.decide-pending')).toHaveText('');
 
   const rows = new Map((await server.db.places(ids)).map((r) => [r.place_id, r]));
   expect(ids.map((id) => rows.get(id)!.status)).toEqual([...statuses, 'New']);

@@ -128,9 +128,11 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
         'success',
         decisions.length === 1 ? counts : `${decisions.length} decisions saved: ${counts}`,
       );
-      onSaved();
+      // The rows already show what was stored: re-read them (and the summary) once the keys stop,
+      // not after every batch of a burst (each re-read competes with the next batch).
+      if (queue.size === 0) onSaved();
     },
-    [client, overlay, stack, tokens, grid, changePending, stackChanged, notify, onSaved],
+    [client, overlay, stack, tokens, grid, changePending, stackChanged, notify, onSaved, queue],
   );
 
   const sendUndo = useCallback(
