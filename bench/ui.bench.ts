@@ -575,19 +575,31 @@ async function keyboardDecisions(browser: Browser, server: TestServer, token: st
   const keystrokes = expected.length;
 
   // Done when every row shows its status and nothing is waiting for the store.
-  const doneAt = await page.waitForFunction(
-    (n) => {
-      const g = globalThis as unknown as {
-        __shownAt: number[];
-        document: { querySelector(s: string): { textContent: string | null } | null };
-      };
-      const shown = g.__shownAt.filter((t) => t > 0).length;
-      const saving = g.document.querySelector('.decide-pending')?.textContent ?? '';
-      return shown === n && saving === '' ? performance.now() : 0;
-    },
-    expected.length,
-    { polling: 'raf', timeout: 300_000 },
-  );
+  const doneAt = await page
+    .waitForFunction(
+      (n) => {
+        const g = globalThis as unknown as {
+          __shownAt: number[];
+          document: { querySelector(s: string): { textContent: string | null } | null };
+        };
+        const shown = g.__shownAt.filter((t) => t > 0).length;
+        const saving = g.document.querySelector('.decide-pending')?.textContent ?? '';
+        return shown === n && saving === '' ? performance.now() : 0;
+      },
+      expected.length,
+      { polling: 'raf', timeout: 300_000 },
+    )
+    .catch(async (error: unknown) => {
+      const state = (await page.evaluate(`({
+        keys: globalThis.__keyAt.length,
+        shown: globalThis.__shownAt.filter((t) => t > 0).length,
+        firstNotShown: globalThis.__expected.findIndex((_, i) => !(globalThis.__shownAt[i] > 0)),
+        saving: document.querySelector('.decide-pending')?.textContent,
+        focused: document.activeElement?.closest('.ag-row')?.getAttribute('row-index'),
+      })`)) as object;
+      console.error('The keyboard decisions never finished:', JSON.stringify(state));
+      throw error;
+    });
   const storedAt = (await doneAt.jsonValue()) as number;
   const { keyAt, shownAt } = (await page.evaluate(
     '({ keyAt: globalThis.__keyAt, shownAt: globalThis.__shownAt })',

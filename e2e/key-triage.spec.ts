@@ -155,3 +155,57 @@ test('a refused decision goes back to what the row showed, with an alert', async
   await expect(page.locator('.row-pending')).toHaveCount(0);
   expect((await server.db.places([id]))[0]?.status).toBe('New');
 });
+
+test('keys typed on a row whose rows are still loading wait for them, in order, none lost', async ({
+  page,
+  grid,
+  server,
+}) => {
+  // Hold the second block of rows (100-199), and every decision, until the keys are typed: no
+  // refresh after a stored decision can wake the waiting keys, only the block arriving.
+  let releaseRows: () => void = () => {};
+  const rowsReleased = new Promise<void>((resolve) => (releaseRows = resolve));
+  let releaseBatch: () => void = () => {};
+  const batchReleased = new Promise<void>((resolve) => (releaseBatch = resolve));
+  let asked = false;
+  await page.route(
+    (url) => url.pathname === '/api/v3/places/staging' && url.searchParams.get('page') === '2',
+    async (route) => {
+      asked = true;
+      await rowsReleased;
+      await route.continue();
+    },
+  );
+  await page.route(BATCH, async (route) => {
+    await batchReleased;
+    await route.continue();
+  });
+  const expected = await server.db.rows<{ place_id: string; status: string }>(
+    'SELECT place_id, status FROM places_staging ORDER BY name ASC, id ASC LIMIT 3 OFFSET 99',
+  );
+  const next = (status: string) => (status === 'Maybe' ? 'Archived' : 'Maybe');
+  // Row 99, the last of the first block: j until there.
+  await grid.cell(0, 'business_name').click();
+  await page.keyboard.press('Escape');
+  for (let i = 0; i < 99; i++) await page.keyboard.press('j');
+  await expect(grid.cell(99, 'business_name')).toBeFocused();
+  await expect(grid.cellOf(expected[0]!.place_id, 'status')).toBeVisible();
+  expect(asked).toBe(true);
+
+  // Three keys: row 99 at once; rows 100 and 101 wait for their block, then show theirs.
+  for (const row of expected) await page.keyboard.press(next(row.status) === 'Maybe' ? '3' : '5');
+  await expect(grid.cellOf(expected[0]!.place_id, 'status')).toHaveText(next(expected[0]!.status));
+  releaseRows();
+  for (const row of expected) {
+    await expect(grid.cellOf(row.place_id, 'status')).toHaveText(next(row.status));
+  }
+  await expect(grid.cell(102, 'business_name')).toBeFocused();
+
+  releaseBatch();
+  for (const row of expected) {
+    await expect
+      .poll(async () => (await server.db.places([row.place_id]))[0]?.status)
+      .toBe(next(row.status));
+  }
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(3);
+});

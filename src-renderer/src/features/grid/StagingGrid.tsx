@@ -111,6 +111,7 @@ export function StagingGrid(props: StagingGridProps) {
         return {
           onTotal,
           onLoadError,
+          onRowsLoaded: () => latest.current.onRowsChanged?.(),
           decorateRows: rowOverlay
             ? (rows: PlaceListItem[], askedAt: number) =>
                 rows.map((row) => {

@@ -18,6 +18,11 @@ interface Callbacks {
   onLoadError(error: AppError): void;
   /** Rows read from the server (asked at page time `askedAt`), before the grid shows them. */
   decorateRows?(rows: PlaceListItem[], askedAt: number): PlaceListItem[];
+  /**
+   * A block's rows are in the grid. The grid fires modelUpdated only when the row count changes,
+   * not for a block loaded into a known count.
+   */
+  onRowsLoaded?(): void;
 }
 
 /**
@@ -66,6 +71,7 @@ export function createPlacesDatasource(
               page.items.length < size ? params.startRow + page.items.length : undefined;
             const rows = callbacks.current.decorateRows?.(page.items, askedAt) ?? page.items;
             params.successCallback(rows, total ?? endOfData ?? -1);
+            queueMicrotask(() => callbacks.current.onRowsLoaded?.());
           },
           (error: unknown) => {
             if (includeTotal) recount = true;
