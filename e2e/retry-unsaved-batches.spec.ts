@@ -19,7 +19,8 @@ test('a later batch is refused: the toast says what was saved, Retry sends only 
   for (const index of [1, 2, 3, 4]) {
     await grid.cell(index, 'business_name').click({ modifiers: ['ControlOrMeta'] });
   }
-  await expect(page.getByRole('button', { name: 'Update 5 Selected' })).toBeEnabled();
+  // No status is chosen yet (no default): the count says the rows are selected.
+  await expect(page.getByRole('button', { name: 'Update 5 Selected' })).toBeVisible();
   const chosen = await Promise.all([0, 1, 2, 3, 4].map((index) => grid.rowId(index)));
   expect(await grid.selectedRowIds()).toEqual([...chosen].sort());
   const before = await server.db.places(chosen);
@@ -95,7 +96,8 @@ test('the server dies before a later batch: Retry once it is back saves only the
   for (const index of [1, 2]) {
     await grid.cell(index, 'business_name').click({ modifiers: ['ControlOrMeta'] });
   }
-  await expect(page.getByRole('button', { name: 'Update 3 Selected' })).toBeEnabled();
+  // No status is chosen yet (no default): the count says the rows are selected.
+  await expect(page.getByRole('button', { name: 'Update 3 Selected' })).toBeVisible();
   const chosen = await Promise.all([0, 1, 2].map((index) => grid.rowId(index)));
 
   // The first batch goes through; the server is killed (a crash) as the second one leaves.
@@ -149,7 +151,8 @@ test('a batch saved by the server whose answer is lost: Retry writes nothing twi
   for (const index of [1, 2]) {
     await grid.cell(index, 'business_name').click({ modifiers: ['ControlOrMeta'] });
   }
-  await expect(page.getByRole('button', { name: 'Update 3 Selected' })).toBeEnabled();
+  // No status is chosen yet (no default): the count says the rows are selected.
+  await expect(page.getByRole('button', { name: 'Update 3 Selected' })).toBeVisible();
   const chosen = await Promise.all([0, 1, 2].map((index) => grid.rowId(index)));
 
   // The second batch reaches the server and is saved; its answer never reaches the page.

@@ -35,6 +35,17 @@ export const MAX_PLACE_IDS_PER_REQUEST = 10_000;
 /** How long after a status update its undo is offered (the UI offers it for a few seconds). */
 export const UNDO_WINDOW_SECONDS = 60;
 
+/**
+ * Undoable updates kept per reviewer (within the window): the app's undo stack goes back this
+ * far, one update at a time. The server keeps twice as many, so a batch of decisions that ties
+ * on its time at the far end of the journal never cuts into what the app may still undo.
+ */
+export const UNDO_STACK_DEPTH = 100;
+export const UNDO_JOURNAL_DEPTH = 2 * UNDO_STACK_DEPTH;
+
+/** Key decisions per batch request (each one is its own update, in order, in one transaction). */
+export const MAX_DECISIONS_PER_BATCH = 100;
+
 /** The grid's columns that can be sorted, by their API name. */
 export const SORTABLE_FIELDS = [
   'place_id',

@@ -10,6 +10,7 @@ export const BRIDGE_OPERATION_NAMES = [
   'listPlaces',
   'getPlace',
   'updateStatus',
+  'updateStatuses',
   'undoStatusUpdate',
   'queueDeepScan',
   'placesSummary',

@@ -16,6 +16,7 @@ import {
   listColumns,
   orderBy,
   queueable,
+  retiredUndoEntries,
   statusUpdate,
   statusUpdateCounts,
   statusUpdateResult,
@@ -28,6 +29,7 @@ import {
   type JournalRow,
 } from './queries';
 import {
+  missingIds,
   queueResult,
   type FoundPlace,
   type PlacesRepository,
@@ -152,11 +154,12 @@ export async function updateStatusInTransaction(
     WHERE ${touched}`;
   let undoToken: string | null = null;
   if (options.journal !== false && wantsUndo(c, status)) {
-    // One statement: the user's previous undo entry goes, the journal reads the rows
-    // before the update (every part of a statement sees the same snapshot), the update.
+    // One statement: the user's retired undo entries go (past the window, or beyond the stack's
+    // depth), the journal reads the rows before the update (every part of a statement sees the
+    // same snapshot), the update.
     undoToken = randomUUID();
     await tx.execute(sql`
-      WITH previous AS (DELETE FROM ${statusUndo} WHERE ${statusUndo.user_id} = ${userId}),
+      WITH previous AS (DELETE FROM ${statusUndo} WHERE ${retiredUndoEntries(statusUndo, userId, now)}),
            journal AS (${journalSql(undoToken, userId, status, now, touched)})
       ${update}`);
   } else if (c.touched.length > 0) await tx.execute(update);
@@ -194,6 +197,29 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
 
     async updateStatus(target, status: PlaceStatus, userId, now): Promise<StatusUpdateResult> {
       return withRetry(db, (tx) => updateStatusInTransaction(tx, target, status, userId, now));
+    },
+
+    async updateStatuses(decisions, userId, now) {
+      return withRetry(db, async (tx) => {
+        const results: StatusUpdateResult[] = [];
+        for (const d of decisions) {
+          results.push(await updateStatusInTransaction(tx, d.target, d.status, userId, now));
+        }
+        return results;
+      });
+    },
+
+    async previewStatusUpdate(target, status) {
+      const match = targetCondition(t, target, idIn);
+      const [c] = await db.select(statusUpdateCounts(t, status)).from(t).where(match);
+      const notFound =
+        target.kind === 'ids' && c!.matched < target.ids.length
+          ? missingIds(
+              target.ids,
+              (await foundPlaces(db, target.ids)).map((p) => p.place_id),
+            )
+          : [];
+      return statusUpdateResult(c!, status, notFound, null);
     },
 
     async undoStatusUpdate(token, userId, now, notBefore) {

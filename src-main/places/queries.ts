@@ -1,7 +1,13 @@
 import { and, asc, desc, eq, is, isNull, not, sql, type SQL } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { PlaceFilter } from '../../src-shared/contract';
-import { DEEP_SCAN_FILTER_NONE, type PlaceStatus, type SortField } from '../../src-shared/domain';
+import {
+  DEEP_SCAN_FILTER_NONE,
+  UNDO_JOURNAL_DEPTH,
+  UNDO_WINDOW_SECONDS,
+  type PlaceStatus,
+  type SortField,
+} from '../../src-shared/domain';
 import { containsPattern, searchTerms, trigramIndexable } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
 import { SEARCH_INDEX_OBJECTS } from '../db/search-index';
@@ -241,6 +247,20 @@ export function statusUpdateResult(
     not_found: notFound,
     undo_token: undoToken,
   };
+}
+
+export type UndoTable = typeof pgSchema.statusUndo | typeof sqliteSchema.statusUndo;
+
+/**
+ * The reviewer's journal entries a new update retires: those past the undo window, and all but
+ * the newest UNDO_JOURNAL_DEPTH - 1 (the new entry makes it full). The rest stay undoable, each
+ * once, newest first or in any order: an undo skips rows a later update changed.
+ */
+export function retiredUndoEntries(u: UndoTable, userId: string, now: Date): SQL {
+  const notBefore = sql.param(new Date(now.getTime() - UNDO_WINDOW_SECONDS * 1000), u.applied_at);
+  return sql`${u.user_id} = ${userId} AND (${u.applied_at} < ${notBefore} OR ${u.token} NOT IN (
+    SELECT kept.token FROM ${u} AS kept WHERE kept.user_id = ${userId}
+    ORDER BY kept.applied_at DESC LIMIT ${sql.raw(String(UNDO_JOURNAL_DEPTH - 1))}))`;
 }
 
 /** Whether an update with these counts changes anything worth an undo journal. */

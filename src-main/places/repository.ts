@@ -71,9 +71,17 @@ export interface PlacesRepository {
     userId: string,
     now: Date,
   ): Promise<StatusUpdateResult>;
+  /** Several updates, each as updateStatus would apply it, in order, in one transaction. */
+  updateStatuses(
+    decisions: readonly { target: UpdateTarget; status: PlaceStatus }[],
+    userId: string,
+    now: Date,
+  ): Promise<StatusUpdateResult[]>;
+  /** What updateStatus would count for this target, without writing anything (no undo token). */
+  previewStatusUpdate(target: UpdateTarget, status: PlaceStatus): Promise<StatusUpdateResult>;
   /**
-   * Puts back the reviewer's status on the rows of the user's last update (by its undo token)
-   * that are still as it left them, with step 6's scan rule (see undoSet in queries.ts); null
+   * Puts back the reviewer's status on the rows of one of the user's recent updates (by its
+   * undo token; the journal keeps UNDO_JOURNAL_DEPTH per user) that are still as it left them, with step 6's scan rule (see undoSet in queries.ts); null
    * when there is no such update to undo, or it was applied before `notBefore`.
    */
   undoStatusUpdate(

@@ -7,6 +7,8 @@ import type {
   UndoStatusUpdateOutput,
   UpdateStatusInput,
   UpdateStatusOutput,
+  UpdateStatusesInput,
+  UpdateStatusesOutput,
 } from '../../src-shared/contract';
 import { PLACE_STATUSES, UNDO_WINDOW_SECONDS, type PlaceStatus } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
@@ -18,7 +20,7 @@ import {
 import type { NewPlaceRow } from '../db/rows';
 import type { Store } from '../db/store';
 import { createPgPlacesRepository } from './pg-repository';
-import type { PlacesRepository, UpdateTarget } from './repository';
+import type { PlacesRepository, StatusUpdateResult, UpdateTarget } from './repository';
 import { createSqlitePlacesRepository } from './sqlite-repository';
 import { toListItem, toPlaceDetail } from './to-output';
 
@@ -44,6 +46,19 @@ export function createPlacesService(
   clock: () => Date = () => new Date(),
   options: PlacesServiceOptions = {},
 ) {
+  const withMessage = (
+    status: PlaceStatus,
+    result: StatusUpdateResult,
+    dryRun = false,
+  ): UpdateStatusOutput => {
+    const message = describeStatusUpdate(
+      status,
+      { ...result, not_found_count: result.not_found.length },
+      { offline: options.offline },
+    );
+    return { message: dryRun ? `Not saved (a dry run): ${message}` : message, ...result };
+  };
+
   return {
     async list(input: ListPlacesInput): Promise<ListPlacesOutput> {
       const filter = { status: input.status, deep_scan_status: input.deep_scan_status, q: input.q };
@@ -75,15 +90,26 @@ export function createPlacesService(
             filter: input.filter ?? {},
             excludeIds: [...new Set(input.exclude_ids ?? [])],
           };
-      const result = await repo.updateStatus(target, input.status, userId, clock());
-      return {
-        message: describeStatusUpdate(
-          input.status,
-          { ...result, not_found_count: result.not_found.length },
-          { offline: options.offline },
-        ),
-        ...result,
-      };
+      const result = input.dry_run
+        ? await repo.previewStatusUpdate(target, input.status)
+        : await repo.updateStatus(target, input.status, userId, clock());
+      return withMessage(input.status, result, input.dry_run);
+    },
+
+    /** Typed-ahead decisions: each its own update (and undo), in order, in one transaction. */
+    async updateStatuses(
+      input: UpdateStatusesInput,
+      userId: string,
+    ): Promise<UpdateStatusesOutput> {
+      const results = await repo.updateStatuses(
+        input.decisions.map((d) => ({
+          target: { kind: 'ids', ids: [...new Set(d.place_ids)] },
+          status: d.status,
+        })),
+        userId,
+        clock(),
+      );
+      return { results: results.map((r, i) => withMessage(input.decisions[i]!.status, r)) };
     },
 
     async undoStatusUpdate(token: string, userId: string): Promise<UndoStatusUpdateOutput> {
@@ -97,7 +123,7 @@ export function createPlacesService(
       if (!result) {
         throw new AppError(
           'conflict',
-          `Nothing to undo: only your last update can be undone, within ${UNDO_WINDOW_SECONDS} seconds, once.`,
+          `Nothing to undo: an update can be undone once, by the reviewer who made it, within ${UNDO_WINDOW_SECONDS} seconds.`,
         );
       }
       return { message: describeUndo(result), ...result };

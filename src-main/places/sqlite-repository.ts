@@ -12,6 +12,7 @@ import {
   listColumns,
   orderBy,
   queueable,
+  retiredUndoEntries,
   statusUpdate,
   statusUpdateCounts,
   statusUpdateResult,
@@ -24,9 +25,16 @@ import {
 import { readOutboxPlan, updateDecisions, writeOutboxPlan } from '../sync/outbox';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
 import { sqlitePagePlan } from './sqlite-search-plan';
-import { missingIds, queueResult, type PlacesRepository } from './repository';
+import {
+  missingIds,
+  queueResult,
+  type PlacesRepository,
+  type StatusUpdateResult,
+  type UpdateTarget,
+} from './repository';
 
 type Db = SqliteStore['db'];
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** One JSON parameter, never one placeholder per id (SQLite allows 32,766). */
 const idIn = (ids: string[]): SQL =>
@@ -109,6 +117,36 @@ export function createSqlitePlacesRepository(
   options: SqlitePlacesRepositoryOptions = {},
 ): PlacesRepository {
   const outbox = options.outbox ?? false;
+
+  /** Step 6 inside the caller's (immediate) transaction, with its undo journal entry. */
+  function updateInTransaction(
+    tx: Tx,
+    target: UpdateTarget,
+    status: PlaceStatus,
+    userId: string,
+    now: Date,
+  ): StatusUpdateResult {
+    const match = targetCondition(t, target, idIn);
+    const c = tx.select(statusUpdateCounts(t, status)).from(t).where(match).get()!;
+    const { set, touch } = statusUpdate(t, status, userId, now);
+    let undoToken: string | null = null;
+    if (wantsUndo(c, status)) {
+      undoToken = randomUUID();
+      tx.delete(statusUndo)
+        .where(retiredUndoEntries(statusUndo, userId, now))
+        .run();
+      tx.run(journalSql(undoToken, userId, status, now, and(match, touch)!));
+    }
+    const plan = outbox ? readOutboxPlan(tx, updateDecisions(match, status)) : null;
+    tx.update(t).set(set).where(and(match, touch)).run();
+    if (plan) writeOutboxPlan(tx, plan, userId, now);
+    const notFound =
+      target.kind === 'ids' && c.matched < target.ids.length
+        ? missingIds(target.ids, foundIds(tx as unknown as Db, target.ids))
+        : [];
+    return statusUpdateResult(c, status, notFound, undoToken);
+  }
+
   return {
     async listPage(filter, sort, limit, offset) {
       return db
@@ -137,30 +175,31 @@ export function createSqlitePlacesRepository(
     },
 
     async updateStatus(target, status: PlaceStatus, userId, now) {
-      const match = targetCondition(t, target, idIn);
       // better-sqlite3 runs this synchronously under BEGIN IMMEDIATE: nothing can change the
       // rows between the count and the update, and any throw rolls everything back.
+      return db.transaction((tx) => updateInTransaction(tx, target, status, userId, now), {
+        behavior: 'immediate',
+      });
+    },
+
+    async updateStatuses(decisions, userId, now) {
       return db.transaction(
-        (tx) => {
-          const c = tx.select(statusUpdateCounts(t, status)).from(t).where(match).get()!;
-          const { set, touch } = statusUpdate(t, status, userId, now);
-          let undoToken: string | null = null;
-          if (wantsUndo(c, status)) {
-            undoToken = randomUUID();
-            tx.delete(statusUndo).where(eq(statusUndo.user_id, userId)).run();
-            tx.run(journalSql(undoToken, userId, status, now, and(match, touch)!));
-          }
-          const plan = outbox ? readOutboxPlan(tx, updateDecisions(match, status)) : null;
-          tx.update(t).set(set).where(and(match, touch)).run();
-          if (plan) writeOutboxPlan(tx, plan, userId, now);
-          const notFound =
-            target.kind === 'ids' && c.matched < target.ids.length
-              ? missingIds(target.ids, foundIds(tx as unknown as Db, target.ids))
-              : [];
-          return statusUpdateResult(c, status, notFound, undoToken);
-        },
+        (tx) => decisions.map((d) => updateInTransaction(tx, d.target, d.status, userId, now)),
         { behavior: 'immediate' },
       );
+    },
+
+    async previewStatusUpdate(target, status) {
+      const c = db
+        .select(statusUpdateCounts(t, status))
+        .from(t)
+        .where(targetCondition(t, target, idIn))
+        .get()!;
+      const notFound =
+        target.kind === 'ids' && c.matched < target.ids.length
+          ? missingIds(target.ids, foundIds(db, target.ids))
+          : [];
+      return statusUpdateResult(c, status, notFound, null);
     },
 
     async undoStatusUpdate(token, userId, now, notBefore) {

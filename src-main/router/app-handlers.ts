@@ -30,7 +30,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     getPlace: (input) => places.get(input.place_id),
     updateStatus: async (input, ctx) => {
       const result = await places.updateStatus(input, ctx.userId!);
+      if (input.dry_run) return result;
       events.emit('placesChanged', { place_ids: input.place_ids ?? null, reason: 'status' });
+      return result;
+    },
+    updateStatuses: async (input, ctx) => {
+      const result = await places.updateStatuses(input, ctx.userId!);
+      const ids = [...new Set(input.decisions.flatMap((d) => d.place_ids))];
+      events.emit('placesChanged', { place_ids: ids, reason: 'status' });
       return result;
     },
     undoStatusUpdate: async (input, ctx) => {

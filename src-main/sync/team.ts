@@ -77,6 +77,7 @@ export function createTeamPlaces(
     get: read('get') as PlacesService['get'],
     summary: read('summary') as PlacesService['summary'],
     updateStatus: write('updateStatus') as PlacesService['updateStatus'],
+    updateStatuses: write('updateStatuses') as PlacesService['updateStatuses'],
     undoStatusUpdate: write('undoStatusUpdate') as PlacesService['undoStatusUpdate'],
     queueDeepScan: async (placeIds, userId) => {
       if (!shared()) {

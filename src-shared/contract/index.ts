@@ -10,6 +10,8 @@ import {
   undoStatusUpdateOutput,
   updateStatusInput,
   updateStatusOutput,
+  updateStatusesInput,
+  updateStatusesOutput,
 } from './places';
 
 import { deepScanCountsSchema, scanProgressSchema } from './events';
@@ -111,6 +113,17 @@ export const contract = {
     http: {
       method: 'PUT',
       path: '/api/v3/places/staging/status',
+      source: 'body',
+      successStatus: 200,
+    },
+    auth: true,
+  }),
+  updateStatuses: op({
+    input: updateStatusesInput,
+    output: updateStatusesOutput,
+    http: {
+      method: 'POST',
+      path: '/api/v3/places/staging/status/batch',
       source: 'body',
       successStatus: 200,
     },

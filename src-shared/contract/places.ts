@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DEEP_SCAN_STATUSES,
+  MAX_DECISIONS_PER_BATCH,
   MAX_PLACE_IDS_PER_REQUEST,
   PLACE_STATUSES,
   SORTABLE_FIELDS,
@@ -147,6 +148,8 @@ export const updateStatusInput = z
       .array(placeIdSchema, { error: 'must be an array of place id strings' })
       .optional(),
     status: placeStatusSchema,
+    /** Count what the update would do (to ask before queueing many paid scans); write nothing. */
+    dry_run: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .superRefine((value, ctx) => {
     if ((value.place_ids === undefined) === (value.filter === undefined)) {
@@ -182,6 +185,40 @@ export const updateStatusOutput = z.object({
   undo_token: z.string().nullable(),
 });
 export type UpdateStatusOutput = z.infer<typeof updateStatusOutput>;
+
+/**
+ * Decisions typed ahead (one key each), applied in their order in one transaction: each is its
+ * own update with its own undo token, exactly as if sent one by one.
+ */
+export const updateStatusesInput = z
+  .strictObject({
+    decisions: z
+      .array(z.strictObject({ place_ids: placeIdListSchema, status: placeStatusSchema }), {
+        error: 'must be an array of {place_ids, status}',
+      })
+      .min(1, 'must contain at least one decision')
+      .max(
+        MAX_DECISIONS_PER_BATCH,
+        `must contain at most ${MAX_DECISIONS_PER_BATCH} decisions; send the rest in another batch`,
+      ),
+  })
+  .superRefine((value, ctx) => {
+    const ids = value.decisions.reduce((n, d) => n + d.place_ids.length, 0);
+    if (ids > MAX_PLACE_IDS_PER_REQUEST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['decisions'],
+        message: `must name at most ${MAX_PLACE_IDS_PER_REQUEST} place ids in all; use the filter form for larger selections`,
+      });
+    }
+  });
+export type UpdateStatusesInput = z.infer<typeof updateStatusesInput>;
+
+export const updateStatusesOutput = z.object({
+  /** One per decision, in the order sent. */
+  results: z.array(updateStatusOutput),
+});
+export type UpdateStatusesOutput = z.infer<typeof updateStatusesOutput>;
 
 export const undoStatusUpdateInput = z.strictObject({
   undo_token: idSchema(100, 'must be the undo_token of a status update'),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { UNDO_WINDOW_SECONDS } from '../../src-shared/domain';
+import { UNDO_JOURNAL_DEPTH, UNDO_WINDOW_SECONDS } from '../../src-shared/domain';
 import type { Store } from '../../src-main/db/store';
 import {
   createPlacesService,
@@ -11,7 +11,7 @@ import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/s
 
 const IDS = ['u-1', 'u-2', 'u-3'];
 
-describe.each(STORE_KINDS)('undo of the last status update on %s', (kind) => {
+describe.each(STORE_KINDS)('undo of recent status updates on %s', (kind) => {
   let handle: TestStoreHandle;
   let store: Store;
   let places: PlacesService;
@@ -69,17 +69,13 @@ describe.each(STORE_KINDS)('undo of the last status update on %s', (kind) => {
     expect(rows.get(ids[2]!)!.deep_scan_error).toBe('HTTP 404');
   });
 
-  test('works once, only for the same user, only for their last update, only within the window', async () => {
+  test('works once, only for the same user, only within the window', async () => {
     const first = await places.updateStatus({ place_ids: [ids[0]!], status: 'Maybe' }, 'rev-a');
     await expect(places.undoStatusUpdate(first.undo_token!, 'rev-other')).rejects.toMatchObject({
       type: 'conflict',
     });
-    const second = await places.updateStatus({ place_ids: [ids[1]!], status: 'Maybe' }, 'rev-a');
+    await places.undoStatusUpdate(first.undo_token!, 'rev-a');
     await expect(places.undoStatusUpdate(first.undo_token!, 'rev-a')).rejects.toMatchObject({
-      type: 'conflict',
-    });
-    await places.undoStatusUpdate(second.undo_token!, 'rev-a');
-    await expect(places.undoStatusUpdate(second.undo_token!, 'rev-a')).rejects.toMatchObject({
       type: 'conflict',
     });
 
@@ -89,6 +85,61 @@ describe.each(STORE_KINDS)('undo of the last status update on %s', (kind) => {
       type: 'conflict',
     });
     expect((await readPlaces(store, [ids[2]!])).get(ids[2]!)!.status).toBe('Archived');
+  });
+
+  test('a stack: the last updates undo one by one, newest first, back to where they started', async () => {
+    const before = await readPlaces(store, ids);
+    const tokens: string[] = [];
+    // The same place decided twice, then the others: five updates, one after another.
+    for (const [id, status] of [
+      [ids[0]!, 'Maybe'],
+      [ids[0]!, 'Archived'],
+      [ids[1]!, 'Not a Fit'],
+      [ids[2]!, 'Selected'],
+      [ids[1]!, 'Maybe'],
+    ] as const) {
+      now = new Date(now.getTime() + 10);
+      tokens.push((await places.updateStatus({ place_ids: [id], status }, 'rev-a')).undo_token!);
+    }
+    now = new Date(now.getTime() + 10);
+    const restored: number[] = [];
+    for (const token of tokens.reverse()) {
+      restored.push((await places.undoStatusUpdate(token, 'rev-a')).restored_count);
+    }
+    expect(restored).toEqual([1, 1, 1, 1, 1]);
+    expect(await readPlaces(store, ids)).toEqual(before);
+  });
+
+  test('an older update undone before a newer one leaves the rows the newer one changed', async () => {
+    const older = await places.updateStatus(
+      { place_ids: [ids[0]!, ids[1]!], status: 'Maybe' },
+      'rev-a',
+    );
+    now = new Date(now.getTime() + 10);
+    await places.updateStatus({ place_ids: [ids[1]!], status: 'Archived' }, 'rev-a');
+    const undo = await places.undoStatusUpdate(older.undo_token!, 'rev-a');
+    expect([undo.restored_count, undo.skipped_count]).toEqual([1, 1]);
+    const rows = await readPlaces(store, ids);
+    expect([rows.get(ids[0]!)!.status, rows.get(ids[1]!)!.status]).toEqual(['New', 'Archived']);
+  });
+
+  test(`keeps the last ${UNDO_JOURNAL_DEPTH} updates undoable, not more`, async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i <= UNDO_JOURNAL_DEPTH; i++) {
+      const status = i % 2 === 0 ? 'Maybe' : 'Archived';
+      tokens.push(
+        (await places.updateStatus({ place_ids: [ids[0]!], status }, 'rev-d')).undo_token!,
+      );
+      now = new Date(now.getTime() + 1);
+    }
+    // The oldest went when the journal was full; every later one is still there.
+    await expect(places.undoStatusUpdate(tokens[0]!, 'rev-d')).rejects.toMatchObject({
+      type: 'conflict',
+    });
+    const newest = await places.undoStatusUpdate(tokens.at(-1)!, 'rev-d');
+    expect(newest.restored_count).toBe(1);
+    const oldestKept = await places.undoStatusUpdate(tokens[1]!, 'rev-d');
+    expect(oldestKept.skipped_count).toBe(1);
   });
 
   test('an update that changes nothing offers no undo', async () => {

@@ -1,12 +1,18 @@
-import { useCallback, useEffect, useRef, useState, type Dispatch } from 'react';
-import type { PlaceStatus } from '../../../src-shared/domain';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch } from 'react';
+import { MAX_PLACE_IDS_PER_REQUEST, type PlaceStatus } from '../../../src-shared/domain';
 import type { AppError } from '../../../src-shared/errors';
 import { useClient } from '../api/client-context';
+import { ConfirmScansDialog, SCANS_WITHOUT_ASKING } from '../features/decide/ConfirmScansDialog';
 import { DecideBar } from '../features/decide/DecideBar';
+import { keyTarget } from '../features/decide/key-target';
 import { ShortcutOverlay } from '../features/decide/ShortcutOverlay';
+import type { KeyAction } from '../features/decide/shortcuts';
+import { buildUpdateRequests } from '../features/decide/update-requests';
+import { useDecisionLoop } from '../features/decide/use-decision-loop';
 import { useShortcutKeys } from '../features/decide/use-shortcut-keys';
 import { useStatusUpdate } from '../features/decide/use-status-update';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
+import { toAppError } from '../api/client';
 import { DetailPanel } from '../features/detail/DetailPanel';
 import { plainErrorText } from '../features/feedback/error-text';
 import { useToasts } from '../features/feedback/toasts';
@@ -17,6 +23,7 @@ import { PLACE_LAYOUT_COLUMNS, useGridLayout } from '../features/grid/use-grid-l
 import { EmptyState } from '../features/onboarding/EmptyState';
 import { SelectionBanner } from '../features/selection/SelectionBanner';
 import {
+  EMPTY_SELECTION,
   selectedCount,
   type Selection,
   type SelectionAction,
@@ -70,7 +77,58 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     grid.current?.refresh();
     reloadSummary();
   }, [reloadSummary]);
-  const { apply, busy, undoLast } = useStatusUpdate(onSaved);
+  const loop = useDecisionLoop(grid, onSaved);
+  const { apply, busy } = useStatusUpdate(onSaved, loop.pushUpdate);
+
+  // The selection as keys see it: a key typed before React re-renders must already see the
+  // checks the previous key cleared, or it would decide those rows again.
+  const liveSelection = useRef(desk.selection);
+  useLayoutEffect(() => {
+    liveSelection.current = desk.selection;
+  }, [desk.selection]);
+  const clearChecks = useCallback(() => {
+    liveSelection.current = EMPTY_SELECTION;
+    select({ type: 'clear' });
+  }, [select]);
+
+  // More than SCANS_WITHOUT_ASKING paid scans: ask first (the server counts them, writing nothing).
+  const [scanQuestion, setScanQuestion] = useState<{ scans: number; places: number } | null>(null);
+  const answerScans = useRef<((queue: boolean) => void) | null>(null);
+  const askBeforeScans = useCallback(
+    async (status: PlaceStatus, target: Selection): Promise<boolean> => {
+      const places = selectedCount(target);
+      if (status !== 'Selected' || places <= SCANS_WITHOUT_ASKING) return true;
+      let scans = 0;
+      try {
+        for (const request of buildUpdateRequests(target, status)) {
+          scans += (await client.call('updateStatus', { ...request, dry_run: true })).queued_count;
+        }
+      } catch (thrown) {
+        notify('error', plainErrorText(toAppError(thrown), 'the change to Selected'));
+        return false;
+      }
+      if (scans <= SCANS_WITHOUT_ASKING) return true;
+      return new Promise<boolean>((resolve) => {
+        answerScans.current = resolve;
+        setScanQuestion({ scans, places });
+      });
+    },
+    [client, notify],
+  );
+  const onScanAnswer = useCallback((queue: boolean) => {
+    const answer = answerScans.current;
+    answerScans.current = null;
+    setScanQuestion(null);
+    answer?.(queue);
+  }, []);
+
+  /** The Update button, or a key on rows checked beyond what a key batch carries. */
+  const updateChecked = async (status: PlaceStatus, target: Selection) => {
+    if (!(await askBeforeScans(status, target))) return;
+    // Stored: the checks go, so a stray key can't decide those rows again. Refused: they stay,
+    // for a retry.
+    if ((await apply(status, target)) && liveSelection.current === target) clearChecks();
+  };
 
   useLiveGridRefresh(client, grid);
   useEffect(() => {
@@ -110,29 +168,93 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     [notify, client],
   );
 
-  const decide = (status: PlaceStatus) => {
-    if (selectedCount(desk.selection) > 0) {
-      void apply(status, desk.selection);
+  // Keys typed on a row whose block is still loading wait for it, in order (none is lost).
+  const waitingKeys = useRef<PlaceStatus[]>([]);
+
+  /** A status key: the checked rows, or the focused row and then the next one. */
+  const decideByKey = (status: PlaceStatus): void => {
+    if (waitingKeys.current.length > 0) {
+      waitingKeys.current.push(status);
       return;
     }
-    const focused = grid.current?.focusedPlaceId();
-    if (!focused) {
-      notify(
-        'error',
-        'Select some rows, or move to a row with the arrow keys, before choosing a status.',
-      );
+    const focused = grid.current?.focusedRow() ?? null;
+    const target = keyTarget(liveSelection.current, focused?.placeId ?? null);
+    if (target.kind === 'checked') {
+      const checked = target.selection;
+      const small = checked.mode === 'ids' && checked.ids.size <= MAX_PLACE_IDS_PER_REQUEST;
+      const manyScans = status === 'Selected' && selectedCount(checked) > SCANS_WITHOUT_ASKING;
+      if (small && !manyScans) {
+        clearChecks();
+        loop.decide([...checked.ids], status);
+      } else void updateChecked(status, checked);
       return;
     }
-    const target: Selection = { mode: 'ids', ids: new Set([focused]) };
-    void apply(status, target);
+    if (target.kind === 'focused' && focused) {
+      if (selectedCount(liveSelection.current) > 0) clearChecks();
+      loop.decide([target.placeId], status);
+      grid.current?.focusRow(focused.index + 1);
+      return;
+    }
+    if (focused) {
+      waitingKeys.current.push(status);
+      return;
+    }
+    notify(
+      'error',
+      'Select some rows, or move to a row with the arrow keys, before choosing a status.',
+    );
   };
 
-  useShortcutKeys({
-    enabled: !inert,
-    onStatusKey: decide,
-    onHelp: () => setHelpOpen(true),
-    onUndo: undoLast,
-  });
+  const onRowsChanged = () => {
+    const waiting = waitingKeys.current;
+    while (waiting.length > 0 && grid.current?.focusedRow()?.placeId) {
+      const status = waiting.shift()!;
+      const held = waiting.splice(0);
+      decideByKey(status);
+      waiting.push(...held);
+    }
+  };
+
+  const onKey = (action: KeyAction): boolean => {
+    switch (action.kind) {
+      case 'status':
+        decideByKey(action.status);
+        return true;
+      case 'undo':
+        loop.undo();
+        return true;
+      case 'help':
+        setHelpOpen(true);
+        return true;
+      case 'search': {
+        const search = document.querySelector<HTMLInputElement>('.filter-bar input[type="search"]');
+        search?.focus();
+        search?.select();
+        return search !== null;
+      }
+      case 'move': {
+        const row = grid.current?.focusedRow();
+        grid.current?.focusRow(row ? row.index + action.delta : 0);
+        return true;
+      }
+      case 'selectAll':
+        if (total === null || total === 0) return false;
+        select({ type: 'selectAllMatching', filter, total });
+        return true;
+      case 'clear':
+        if (selectedCount(liveSelection.current) === 0) return false;
+        clearChecks();
+        return true;
+    }
+  };
+
+  useShortcutKeys({ enabled: !inert, onKey });
+
+  /** The banner's buttons disappear once used: focus goes back to the grid, not the page. */
+  const selectFromBanner = (action: SelectionAction) => {
+    select(action);
+    grid.current?.focus();
+  };
 
   // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop apps.
   useEffect(() => {
@@ -196,13 +318,20 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
                 selection={desk.selection}
                 filter={filter}
                 total={total}
-                onSelect={select}
+                onSelect={selectFromBanner}
               />
               <DecideBar
                 count={selectedCount(desk.selection)}
                 busy={busy}
-                onUpdate={(status) => void apply(status, desk.selection)}
+                onUpdate={(status) => void updateChecked(status, desk.selection)}
                 onShowShortcuts={() => setHelpOpen(true)}
+                canUndo={loop.canUndo}
+                undoing={loop.undoing}
+                pending={loop.pending}
+                onUndo={() => {
+                  loop.undo();
+                  grid.current?.focus();
+                }}
               />
             </div>
             {total === 0 ? <p className="no-match">No places match this filter.</p> : null}
@@ -217,6 +346,8 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
               onLoadError={onLoadError}
               layout={layout}
               onLayoutChange={updateLayout}
+              onRowsChanged={onRowsChanged}
+              rowOverlay={loop.overlay}
               handleRef={grid}
             />
           </div>
@@ -237,6 +368,11 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         </main>
       )}
       <ShortcutOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <ConfirmScansDialog
+        scans={scanQuestion?.scans ?? null}
+        places={scanQuestion?.places ?? 0}
+        onAnswer={onScanAnswer}
+      />
       <ConflictsInbox
         open={syncDialog === 'conflicts'}
         onClose={closeSyncDialog}

@@ -7,11 +7,20 @@ interface DecideBarProps {
   busy: boolean;
   onUpdate(status: PlaceStatus): void;
   onShowShortcuts(): void;
+  canUndo: boolean;
+  undoing: boolean;
+  onUndo(): void;
+  /** Key decisions typed but not yet stored. */
+  pending: number;
 }
 
-/** The reviewer's decision for the selected rows: pick a status, apply it. */
-export function DecideBar({ count, busy, onUpdate, onShowShortcuts }: DecideBarProps) {
-  const [status, setStatus] = useState<PlaceStatus>('Selected');
+/**
+ * The reviewer's decision for the selected rows: pick a status, apply it. No status is picked
+ * to begin with: Selected queues paid deep scans, so it must be a choice, never a default.
+ */
+export function DecideBar(props: DecideBarProps) {
+  const { count, busy, onUpdate, onShowShortcuts, canUndo, undoing, onUndo, pending } = props;
+  const [status, setStatus] = useState<PlaceStatus | ''>('');
   const pickerId = useId();
   return (
     <div className="decide-bar">
@@ -19,8 +28,11 @@ export function DecideBar({ count, busy, onUpdate, onShowShortcuts }: DecideBarP
       <select
         id={pickerId}
         value={status}
-        onChange={(e) => setStatus(e.target.value as PlaceStatus)}
+        onChange={(e) => setStatus(e.target.value as PlaceStatus | '')}
       >
+        <option value="" disabled>
+          Choose…
+        </option>
         {PLACE_STATUSES.map((s) => (
           <option key={s} value={s}>
             {s}
@@ -30,12 +42,28 @@ export function DecideBar({ count, busy, onUpdate, onShowShortcuts }: DecideBarP
       <button
         type="button"
         className="primary"
-        disabled={count === 0 || busy}
+        disabled={count === 0 || busy || status === ''}
         aria-busy={busy}
-        onClick={() => onUpdate(status)}
+        title={status === '' ? 'Choose a new status first' : undefined}
+        onClick={() => {
+          if (status !== '') onUpdate(status);
+        }}
       >
         Update {formatCount(count)} Selected
       </button>
+      <button
+        type="button"
+        className="undo-button"
+        disabled={!canUndo}
+        aria-busy={undoing}
+        aria-keyshortcuts="z Control+Z Meta+Z"
+        onClick={onUndo}
+      >
+        {undoing ? 'Undoing…' : 'Undo'}
+      </button>
+      <span className="decide-pending" aria-live="polite">
+        {pending > 0 ? `Saving ${formatCount(pending)}…` : ''}
+      </span>
       <button type="button" className="link-button" aria-keyshortcuts="?" onClick={onShowShortcuts}>
         Keyboard shortcuts (?)
       </button>

@@ -1,19 +1,10 @@
-import { UNDO_WINDOW_SECONDS } from '../../../../src-shared/domain';
 import { ModalDialog } from '../feedback/ModalDialog';
-import { HELP_KEY, STATUS_SHORTCUTS, UNDO_KEYS } from './shortcuts';
+import { SHORTCUT_LIST, SHORTCUT_RULE } from './shortcuts';
 
 interface ShortcutOverlayProps {
   open: boolean;
   onClose(): void;
 }
-
-const GRID_KEYS: [keys: string, what: string][] = [
-  ['↑ ↓ ← →', 'Move between rows and cells'],
-  ['Space', 'Tick or untick the focused row'],
-  ['Click', 'Select only that row'],
-  ['Ctrl/⌘ + click', 'Add or remove one row'],
-  ['Shift + click', 'Select the range from the last row you touched'],
-];
 
 /** The shortcut list, in a modal dialog: Escape closes it and focus goes back where it was. */
 export function ShortcutOverlay({ open, onClose }: ShortcutOverlayProps) {
@@ -25,43 +16,28 @@ export function ShortcutOverlay({ open, onClose }: ShortcutOverlayProps) {
       className="shortcut-overlay"
     >
       <h2 id="shortcut-title">Keyboard shortcuts</h2>
-      <p>Status keys apply to the selected rows, or to the focused row when none is selected.</p>
+      <p>{SHORTCUT_RULE}</p>
       <table>
-        <tbody>
-          {STATUS_SHORTCUTS.map(({ key, status }) => (
-            <tr key={key}>
-              <td>
-                <kbd>{key}</kbd>
-              </td>
-              <td>Set status to {status}</td>
-            </tr>
-          ))}
+        <thead>
           <tr>
-            <td>
-              <kbd>{UNDO_KEYS}</kbd>
-            </td>
-            <td>Undo your last status update (within {UNDO_WINDOW_SECONDS} seconds)</td>
+            <th scope="col">Keys</th>
+            <th scope="col">What it does</th>
           </tr>
-          {GRID_KEYS.map(([keys, what]) => (
+        </thead>
+        <tbody>
+          {SHORTCUT_LIST.map(({ keys, what }) => (
             <tr key={keys}>
               <td>
-                <kbd>{keys}</kbd>
+                {keys.split(', ').map((key, i) => (
+                  <span key={key}>
+                    {i > 0 ? ' or ' : null}
+                    <kbd>{key}</kbd>
+                  </span>
+                ))}
               </td>
               <td>{what}</td>
             </tr>
           ))}
-          <tr>
-            <td>
-              <kbd>{HELP_KEY}</kbd>
-            </td>
-            <td>Show this list</td>
-          </tr>
-          <tr>
-            <td>
-              <kbd>Esc</kbd>
-            </td>
-            <td>Close this list</td>
-          </tr>
         </tbody>
       </table>
       <form method="dialog">

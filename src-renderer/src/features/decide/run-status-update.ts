@@ -29,12 +29,16 @@ export interface UpdateDeps {
   notify: ToastApi['notify'];
   /** Something was written: re-read the grid and the summary. */
   onSaved(): void;
-  /** Runs a follow-up the reviewer started from a toast (Retry, Undo) as busy work. */
+  /** Runs a follow-up the reviewer started from a toast (Retry) as busy work. */
   track(task: () => Promise<void>): void;
   /** Place ids per request (default: the contract's limit). */
   maxIds?: number;
-  /** The undo of the latest update (for Ctrl/⌘+Z), or null once there is none to offer. */
-  onUndoable?(undo: (() => void) | null): void;
+  /**
+   * The update was stored: its undo token for the undo stack (z, Ctrl/⌘+Z, the Undo button), or
+   * null when it went in several requests and can't be undone as one. Not called when it
+   * changed nothing.
+   */
+  onUndoable?(undoToken: string | null, count: number): void;
 }
 
 /** Where a decision stands: what its earlier attempts saved, out of how many batches. */
@@ -51,14 +55,13 @@ interface Progress {
  * another; if one fails, the toast says what was saved and offers to retry the unsaved batches
  * only (each batch is all or nothing on the server, so none is ever sent twice after a success).
  */
+/** Answers whether every batch was stored. */
 export function runStatusUpdate(
   deps: UpdateDeps,
   status: PlaceStatus,
   target: Selection,
-): Promise<void> {
+): Promise<boolean> {
   const requests = buildUpdateRequests(target, status, deps.maxIds);
-  // Ctrl/⌘+Z from now on means this update, or nothing: never one before it.
-  deps.onUndoable?.(null);
   return sendBatches(deps, status, requests, {
     totals: NO_UPDATES,
     batchesDone: 0,
@@ -72,7 +75,7 @@ async function sendBatches(
   status: PlaceStatus,
   requests: readonly UpdateRequest[],
   before: Progress,
-): Promise<void> {
+): Promise<boolean> {
   let totals = before.totals;
   let offline = before.offline;
   let undoToken: string | null = null;
@@ -87,23 +90,16 @@ async function sendBatches(
     }
     // Undo covers one request: a decision sent in several batches (over 10,000 ids, or finished
     // by a retry after a partial failure) offers none, rather than undoing only its last part.
-    const token = undoToken;
-    const undo =
-      token && before.batchesTotal === 1
-        ? {
-            label: 'Undo',
-            run: () => {
-              deps.onUndoable?.(null);
-              deps.track(() => undoStatusUpdate(deps, token));
-            },
-          }
-        : undefined;
-    deps.onUndoable?.(undo?.run ?? null);
+    // The stack holds it (z, Ctrl/⌘+Z, the Undo button), not the toast: a later toast replaces
+    // this one, and the undo must outlive it.
+    if (before.batchesTotal > 1) deps.onUndoable?.(null, totals.matched_count);
+    else if (undoToken) deps.onUndoable?.(undoToken, totals.matched_count);
     const message =
       before.batchesDone > 0
         ? describeCompletedRetry(totals, status, before.batchesTotal, { offline })
         : describeUpdate(totals, status, { offline });
-    deps.notify('success', message, undo);
+    deps.notify('success', message);
+    return true;
   } catch (thrown) {
     const error = toAppError(thrown);
     const unsent = requests.slice(sent);
@@ -116,7 +112,10 @@ async function sendBatches(
     const retry = RETRYABLE.has(error.type)
       ? {
           label: 'Retry',
-          run: () => deps.track(() => sendBatches(deps, status, unsent, progress)),
+          run: () =>
+            deps.track(async () => {
+              await sendBatches(deps, status, unsent, progress);
+            }),
         }
       : undefined;
     const message =
@@ -132,18 +131,8 @@ async function sendBatches(
             { offline },
           );
     deps.notify('error', message, retry);
+    return false;
   } finally {
     if (sent > 0) deps.onSaved();
-  }
-}
-
-/** Puts back what the last update changed, where no scan has started (the server decides). */
-async function undoStatusUpdate(deps: UpdateDeps, undoToken: string): Promise<void> {
-  try {
-    const result = await deps.client.call('undoStatusUpdate', { undo_token: undoToken });
-    deps.notify('success', result.message);
-    deps.onSaved();
-  } catch (thrown) {
-    deps.notify('error', plainErrorText(toAppError(thrown), 'the undo'));
   }
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { PLACE_STATUSES } from '../../../../src-shared/domain';
-import { isHelpKey, isUndoKey, STATUS_SHORTCUTS, statusForKey } from './shortcuts';
+import readme from '../../../../README.md?raw';
+import {
+  isHelpKey,
+  isUndoKey,
+  keyAction,
+  SHORTCUT_LIST,
+  SHORTCUT_RULE,
+  STATUS_SHORTCUTS,
+  statusForKey,
+} from './shortcuts';
 
 const press = (
   key: string,
@@ -37,15 +46,62 @@ describe('status shortcuts', () => {
 
   it('? opens the help', () => {
     expect(isHelpKey(press('?'))).toBe(true);
+    expect(isHelpKey(press('?', { shiftKey: true }))).toBe(true);
     expect(isHelpKey(press('/'))).toBe(false);
   });
 
-  it('Ctrl+Z or ⌘Z undoes; Z alone, Ctrl+Shift+Z and Ctrl+Alt+Z do not', () => {
+  it('z, Ctrl+Z or ⌘Z undoes; Ctrl+Shift+Z, Shift+Z and Ctrl+Alt+Z do not', () => {
     expect(isUndoKey(press('z', { ctrlKey: true }))).toBe(true);
     expect(isUndoKey(press('z', { metaKey: true }))).toBe(true);
     expect(isUndoKey(press('Z', { ctrlKey: true }))).toBe(true);
-    expect(isUndoKey(press('z'))).toBe(false);
+    expect(isUndoKey(press('z'))).toBe(true);
+    expect(isUndoKey(press('Z', { shiftKey: true }))).toBe(false);
     expect(isUndoKey(press('z', { ctrlKey: true, shiftKey: true }))).toBe(false);
     expect(isUndoKey(press('z', { ctrlKey: true, altKey: true }))).toBe(false);
+  });
+
+  it('the keyboard path: / searches, j and k move, Ctrl/⌘+A selects all matching, Esc clears', () => {
+    expect(keyAction(press('/'))).toEqual({ kind: 'search' });
+    expect(keyAction(press('j'))).toEqual({ kind: 'move', delta: 1 });
+    expect(keyAction(press('k'))).toEqual({ kind: 'move', delta: -1 });
+    expect(keyAction(press('a', { ctrlKey: true }))).toEqual({ kind: 'selectAll' });
+    expect(keyAction(press('a', { metaKey: true }))).toEqual({ kind: 'selectAll' });
+    expect(keyAction(press('Escape'))).toEqual({ kind: 'clear' });
+    expect(keyAction(press('a'))).toBeNull();
+    expect(keyAction(press('j', { ctrlKey: true }))).toBeNull();
+    expect(keyAction(press('c', { ctrlKey: true }))).toBeNull();
+  });
+});
+
+describe('the shortcut list', () => {
+  /** The rows of the README's table between its shortcut markers, cells trimmed, no backticks. */
+  function readmeRows(): { keys: string; what: string }[] {
+    const start = readme.indexOf('<!-- shortcuts:start -->');
+    const end = readme.indexOf('<!-- shortcuts:end -->');
+    expect(start, 'README has the shortcut markers').toBeGreaterThan(0);
+    return readme
+      .slice(start, end)
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .slice(2)
+      .map((line) => {
+        const [keys, what] = line
+          .slice(1, -1)
+          .split(' | ')
+          .map((cell) => cell.trim().replace(/`/g, ''));
+        return { keys: keys!, what: what! };
+      });
+  }
+
+  it('the README lists exactly the shortcuts the ? overlay shows, in the same order', () => {
+    expect(readmeRows()).toEqual(SHORTCUT_LIST.map(({ keys, what }) => ({ keys, what })));
+    expect(readme).toContain(SHORTCUT_RULE);
+  });
+
+  it('every action the keys map to is in the list', () => {
+    const listed = SHORTCUT_LIST.map((s) => s.keys).join(' ');
+    for (const key of ['z', 'j', 'k', '/', '?', 'Esc', 'Space', 'Shift+↓', 'Ctrl+A', '1', '5']) {
+      expect(listed).toContain(key);
+    }
   });
 });

@@ -1,13 +1,11 @@
 import { useEffect } from 'react';
-import type { PlaceStatus } from '../../../../src-shared/domain';
 import { useLatest } from '../../app/use-latest';
-import { isHelpKey, isUndoKey, statusForKey } from './shortcuts';
+import { keyAction, type KeyAction } from './shortcuts';
 
 interface ShortcutHandlers {
   enabled: boolean;
-  onStatusKey(status: PlaceStatus): void;
-  onHelp(): void;
-  onUndo(): void;
+  /** Answers whether it used the key (false: the key goes on to the page). */
+  onKey(action: KeyAction): boolean;
 }
 
 /** Keys typed into a field, or while a dialog is open, are not shortcuts. */
@@ -23,30 +21,25 @@ function isTypingOrModal(event: KeyboardEvent): boolean {
   );
 }
 
-/** One key per status, Ctrl/⌘+Z to undo and `?` for the list, anywhere in the workspace. */
+/**
+ * The desk's keys (shortcuts.ts), anywhere in the workspace but in text fields and dialogs.
+ * Listened to in the capture phase, before the grid sees them: Ctrl/⌘+A and Escape mean the
+ * app's selection, not the grid's, and a status key must be read before anything moves focus.
+ * A held j or k keeps moving; a held status key or z acts once (a decision per press, never per
+ * auto-repeat).
+ */
 export function useShortcutKeys(handlers: ShortcutHandlers): void {
   const latest = useLatest(handlers);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      const { enabled, onStatusKey, onHelp, onUndo } = latest.current;
-      if (!enabled || event.defaultPrevented || event.repeat || isTypingOrModal(event)) return;
-      if (isUndoKey(event)) {
-        event.preventDefault();
-        onUndo();
-        return;
-      }
-      if (isHelpKey(event)) {
-        event.preventDefault();
-        onHelp();
-        return;
-      }
-      const status = statusForKey(event);
-      if (status) {
-        event.preventDefault();
-        onStatusKey(status);
-      }
+      const { enabled, onKey } = latest.current;
+      if (!enabled || event.defaultPrevented || isTypingOrModal(event)) return;
+      const action = keyAction(event);
+      if (!action || (event.repeat && action.kind !== 'move') || !onKey(action)) return;
+      event.preventDefault();
+      event.stopPropagation();
     };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
+    window.addEventListener('keydown', onKeyDown, { capture: true });
+    return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
   }, [latest]);
 }

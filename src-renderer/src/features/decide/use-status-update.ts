@@ -1,20 +1,23 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { UNDO_WINDOW_SECONDS, type PlaceStatus } from '../../../../src-shared/domain';
+import type { PlaceStatus } from '../../../../src-shared/domain';
 import { useClient } from '../../api/client-context';
 import { maxIdsPerRequest } from '../../app/test-hooks';
 import { useToasts } from '../feedback/toasts';
 import { selectedCount, type Selection } from '../selection/selection';
 import { runStatusUpdate, type UpdateDeps } from './run-status-update';
 
-export function useStatusUpdate(onSaved: () => void) {
+/** Updates from the Update button (and keys on every row matching a filter): any size. */
+export function useStatusUpdate(
+  onSaved: () => void,
+  onUndoable: (undoToken: string | null, count: number) => void,
+) {
   const client = useClient();
   const { notify } = useToasts();
   const [busy, setBusy] = useState(false);
   const running = useRef(0);
-  const lastUndo = useRef<(() => void) | null>(null);
 
-  // Updates, retries and undos all count as busy: the Update button waits for every one of them.
-  const track = useCallback((task: () => Promise<void>): Promise<void> => {
+  // Updates and retries both count as busy: the Update button waits for every one of them.
+  const track = useCallback(<T>(task: () => Promise<T>): Promise<T> => {
     running.current++;
     setBusy(true);
     return task().finally(() => {
@@ -30,31 +33,19 @@ export function useStatusUpdate(onSaved: () => void) {
       onSaved,
       track: (task) => void track(task),
       maxIds: maxIdsPerRequest(),
-      onUndoable: (undo) => {
-        lastUndo.current = undo;
-      },
+      onUndoable,
     }),
-    [client, notify, onSaved, track],
+    [client, notify, onSaved, track, onUndoable],
   );
 
   const apply = useCallback(
-    async (status: PlaceStatus, target: Selection): Promise<void> => {
-      if (selectedCount(target) === 0) return;
-      await track(() => runStatusUpdate(deps, status, target));
+    /** Answers whether the whole update was stored. */
+    async (status: PlaceStatus, target: Selection): Promise<boolean> => {
+      if (selectedCount(target) === 0) return false;
+      return track(() => runStatusUpdate(deps, status, target));
     },
     [deps, track],
   );
 
-  /** Ctrl/⌘+Z: the same as the latest toast's Undo; the server still checks the window. */
-  const undoLast = useCallback(() => {
-    const undo = lastUndo.current;
-    if (undo) undo();
-    else
-      notify(
-        'error',
-        `Nothing to undo: only your last status update can be undone, within ${UNDO_WINDOW_SECONDS} seconds, once.`,
-      );
-  }, [notify]);
-
-  return { apply, busy, undoLast };
+  return { apply, busy };
 }

@@ -3,6 +3,9 @@ import type {
   CellFocusedEvent,
   GridApi,
   GridReadyEvent,
+  ModelUpdatedEvent,
+  NavigateToNextCellParams,
+  RowClassRules,
   RowSelectedEvent,
   RowSelectionOptions,
   SelectionChangedEvent,
@@ -11,10 +14,18 @@ import { SELECTION_COLUMN_ID } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract';
+import type { PlaceStatus } from '../../../../src-shared/domain';
 import type { AppError } from '../../../../src-shared/errors';
 import { useClient } from '../../api/client-context';
 import { useLatest } from '../../app/use-latest';
 import { usePrefersDark } from '../../app/use-prefers-dark';
+import {
+  focusedRow,
+  focusRowAt,
+  followCursor,
+  gridHasFocus,
+  type FocusedRow,
+} from '../decide/grid-cursor';
 import { applySelectionToGrid, USER_SELECTION_SOURCES } from '../selection/grid-selection-sync';
 import type { Selection, SelectionAction } from '../selection/selection';
 import { placeColumns } from './columns';
@@ -38,6 +49,24 @@ export interface GridHandle {
   /** Re-reads only if one of these places is on screen (null: any change). */
   refreshIfShown(placeIds: readonly string[] | null): void;
   focusedPlaceId(): string | null;
+  /** The focused row (its place null until its block loads), or null when no row has focus. */
+  focusedRow(): FocusedRow | null;
+  /** Puts the keyboard focus on a row (clamped), keeping the column; answers the row index. */
+  focusRow(index: number): number | null;
+  /** Puts the keyboard focus back in the grid: on the focused row, else the first. */
+  focus(): void;
+  /** The statuses the grid shows for those of these places it has loaded. */
+  shownStatuses(placeIds: readonly string[]): Map<string, PlaceStatus>;
+  /** Shows these statuses at once (an optimistic decision, or its roll-back); redraws the rows. */
+  showStatuses(statuses: ReadonlyMap<string, PlaceStatus>): void;
+  /** Redraws these rows (their pending mark changed). */
+  redrawRows(placeIds: readonly string[]): void;
+}
+
+/** Statuses shown before the server stored them (features/decide/optimistic-statuses). */
+export interface RowOverlay {
+  shown(placeId: string, read: PlaceStatus, askedAt: number): PlaceStatus;
+  isPending(placeId: string): boolean;
 }
 
 interface StagingGridProps {
@@ -53,6 +82,9 @@ interface StagingGridProps {
   /** Column order, widths, visibility and density (the reviewer's, remembered). */
   layout: GridLayout;
   onLayoutChange(change: (layout: GridLayout) => GridLayout): void;
+  /** Rows were (re)loaded: keys waiting for a row's data may go now. */
+  onRowsChanged?(): void;
+  rowOverlay?: RowOverlay;
   handleRef: Ref<GridHandle>;
 }
 
@@ -70,12 +102,18 @@ const defaultColDef = { sortable: true, resizable: true, headerTooltip: true };
 // The tick boxes stay with the pinned name when the other columns scroll.
 const selectionColumnDef = { pinned: 'left' as const, lockPinned: true };
 
+/** One tab stop: Tab leaves the grid instead of walking every cell (and headers take none). */
+const leaveOnTab = () => false as const;
+
 const getRowId = ({ data }: { data: PlaceListItem }) => data.place_id;
 
 export function StagingGrid(props: StagingGridProps) {
   const client = useClient();
   const apiRef = useRef<GridApi<PlaceListItem> | null>(null);
   const anchorRowIndex = useRef<number | null>(null);
+  const hostRef = useRef<HTMLElement>(null);
+  /** The place the reviewer is on, so focus follows it when rows above leave the view. */
+  const cursorPlaceId = useRef<string | null>(null);
   const latest = useLatest(props);
   const dark = usePrefersDark();
   const [columnDefs] = useState(() =>
@@ -83,10 +121,34 @@ export function StagingGrid(props: StagingGridProps) {
   );
 
   const filterKey = JSON.stringify(props.filter);
-  const datasource = useMemo(
-    () => createPlacesDatasource(client, filterKey, latest),
-    [client, filterKey, latest],
+  const callbacks = useMemo(
+    () => ({
+      get current() {
+        const { onTotal, onLoadError, rowOverlay } = latest.current;
+        return {
+          onTotal,
+          onLoadError,
+          onRowsLoaded: () => latest.current.onRowsChanged?.(),
+          decorateRows: rowOverlay
+            ? (rows: PlaceListItem[], askedAt: number) =>
+                rows.map((row) => {
+                  const status = rowOverlay.shown(row.place_id, row.status, askedAt);
+                  return status === row.status ? row : { ...row, status };
+                })
+            : undefined,
+        };
+      },
+    }),
+    [latest],
   );
+  const datasource = useMemo(
+    () => createPlacesDatasource(client, filterKey, callbacks),
+    [client, filterKey, callbacks],
+  );
+  const [rowClassRules] = useState<RowClassRules<PlaceListItem>>(() => ({
+    'row-pending': ({ data }) =>
+      data ? (latest.current.rowOverlay?.isPending(data.place_id) ?? false) : false,
+  }));
 
   useEffect(() => {
     if (apiRef.current) applySelectionToGrid(apiRef.current, props.selection);
@@ -127,13 +189,70 @@ export function StagingGrid(props: StagingGridProps) {
       },
       focusedPlaceId() {
         const api = apiRef.current;
-        const cell = api?.getFocusedCell();
-        if (!api || !cell) return null;
-        return api.getDisplayedRowAtIndex(cell.rowIndex)?.data?.place_id ?? null;
+        return api ? (focusedRow(api)?.placeId ?? null) : null;
+      },
+      focusedRow() {
+        const api = apiRef.current;
+        return api ? focusedRow(api) : null;
+      },
+      focusRow(index) {
+        const api = apiRef.current;
+        if (!api) return null;
+        const target = focusRowAt(api, index);
+        if (target !== null) {
+          cursorPlaceId.current = api.getDisplayedRowAtIndex(target)?.data?.place_id ?? null;
+        }
+        return target;
+      },
+      focus() {
+        const api = apiRef.current;
+        if (api) focusRowAt(api, api.getFocusedCell()?.rowIndex ?? 0);
+      },
+      shownStatuses(placeIds) {
+        const shown = new Map<string, PlaceStatus>();
+        for (const id of placeIds) {
+          const status = apiRef.current?.getRowNode(id)?.data?.status;
+          if (status) shown.set(id, status);
+        }
+        return shown;
+      },
+      showStatuses(statuses) {
+        for (const [id, status] of statuses) {
+          const node = apiRef.current?.getRowNode(id);
+          if (node?.data) node.setData({ ...node.data, status });
+        }
+      },
+      redrawRows(placeIds) {
+        const api = apiRef.current;
+        const rowNodes = placeIds.flatMap((id) => api?.getRowNode(id) ?? []);
+        if (api && rowNodes.length) api.redrawRows({ rowNodes });
       },
     }),
     [datasource],
   );
+
+  /** Shift+↑/↓ extends the check from the row left to the row reached, as in a list. */
+  const navigateToNextCell = (params: NavigateToNextCellParams<PlaceListItem>) => {
+    const next = params.nextCellPosition;
+    const vertical = params.key === 'ArrowDown' || params.key === 'ArrowUp';
+    if (next && vertical && params.event?.shiftKey) {
+      const ids = [params.previousCellPosition.rowIndex, next.rowIndex].flatMap(
+        (index) => params.api.getDisplayedRowAtIndex(index)?.data?.place_id ?? [],
+      );
+      if (ids.length) props.onSelect({ type: 'add', ids });
+    }
+    return next;
+  };
+
+  const onModelUpdated = (event: ModelUpdatedEvent<PlaceListItem>) => {
+    applySelectionToGrid(event.api, latest.current.selection);
+    // Rows above the reviewer's row may have left the filtered view: focus stays on their row,
+    // and the detail panel shows whatever row has the focus now.
+    const focused = followCursor(event.api, cursorPlaceId.current, gridHasFocus(hostRef.current));
+    if (focused?.placeId) cursorPlaceId.current = focused.placeId;
+    if (focused) latest.current.onFocusPlace(focused.placeId);
+    latest.current.onRowsChanged?.();
+  };
 
   const onRowSelected = (event: RowSelectedEvent<PlaceListItem>) => {
     const id = event.node.id;
@@ -173,11 +292,12 @@ export function StagingGrid(props: StagingGridProps) {
   const onCellFocused = (event: CellFocusedEvent<PlaceListItem>) => {
     const index = event.rowIndex;
     const id = index === null ? null : event.api.getDisplayedRowAtIndex(index)?.data?.place_id;
+    cursorPlaceId.current = id ?? null;
     props.onFocusPlace(id ?? null);
   };
 
   return (
-    <section className="grid-host" aria-label="Staging places">
+    <section className="grid-host" aria-label="Staging places" ref={hostRef}>
       <AgGridReact<PlaceListItem>
         theme={dark ? darkGridTheme : lightGridTheme}
         columnDefs={columnDefs}
@@ -194,12 +314,16 @@ export function StagingGrid(props: StagingGridProps) {
         infiniteInitialRowCount={1}
         getRowId={getRowId}
         rowSelection={rowSelection}
+        rowClassRules={rowClassRules}
+        suppressHeaderFocus
+        tabToNextCell={leaveOnTab}
+        navigateToNextCell={navigateToNextCell}
         suppressNoRowsOverlay
         tooltipShowDelay={250}
         onGridReady={(event: GridReadyEvent<PlaceListItem>) => {
           apiRef.current = event.api;
         }}
-        onModelUpdated={(event) => applySelectionToGrid(event.api, latest.current.selection)}
+        onModelUpdated={onModelUpdated}
         onRowSelected={onRowSelected}
         onSelectionChanged={onSelectionChanged}
         onCellClicked={onCellClicked}

@@ -7,6 +7,8 @@ import {
   ModuleRegistry,
   RowApiModule,
   RowSelectionModule,
+  RowStyleModule,
+  ScrollApiModule,
   themeQuartz,
   TooltipModule,
   ValidationModule,
@@ -21,6 +23,9 @@ ModuleRegistry.registerModules([
   // forEachNode / getRowNode / getDisplayedRowAtIndex, and getColumnState for the sort.
   RowApiModule,
   ColumnApiModule,
+  // The key decision loop: ensureIndexVisible when focus advances, rowClassRules for pending rows.
+  ScrollApiModule,
+  RowStyleModule,
   ...(import.meta.env.DEV ? [ValidationModule] : []),
 ]);
 

@@ -1,5 +1,5 @@
 import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
-import type { PlaceFilter } from '../../../../src-shared/contract';
+import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract';
 import type { AppError } from '../../../../src-shared/errors';
 import type { ApiClient } from '../../api/client';
 import { toAppError } from '../../api/client';
@@ -16,6 +16,13 @@ export interface PlacesDatasource extends IDatasource {
 interface Callbacks {
   onTotal(total: number, filterKey: string): void;
   onLoadError(error: AppError): void;
+  /** Rows read from the server (asked at page time `askedAt`), before the grid shows them. */
+  decorateRows?(rows: PlaceListItem[], askedAt: number): PlaceListItem[];
+  /**
+   * A block's rows are in the grid. The grid fires modelUpdated only when the row count changes,
+   * not for a block loaded into a known count.
+   */
+  onRowsLoaded?(): void;
 }
 
 /**
@@ -42,6 +49,7 @@ export function createPlacesDatasource(
     },
     getRows(params: IGetRowsParams) {
       const size = params.endRow - params.startRow;
+      const askedAt = performance.now();
       const includeTotal = params.startRow === 0 && (recount || total === null);
       if (includeTotal) recount = false;
       client
@@ -61,7 +69,9 @@ export function createPlacesDatasource(
             }
             const endOfData =
               page.items.length < size ? params.startRow + page.items.length : undefined;
-            params.successCallback(page.items, total ?? endOfData ?? -1);
+            const rows = callbacks.current.decorateRows?.(page.items, askedAt) ?? page.items;
+            params.successCallback(rows, total ?? endOfData ?? -1);
+            queueMicrotask(() => callbacks.current.onRowsLoaded?.());
           },
           (error: unknown) => {
             if (includeTotal) recount = true;

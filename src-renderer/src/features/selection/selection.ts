@@ -6,7 +6,16 @@ import type { PlaceFilter } from '../../../../src-shared/contract';
  * rows it has loaded, so "all matching" can't live in the grid.
  */
 export type Selection =
-  | { mode: 'ids'; ids: ReadonlySet<string> }
+  | {
+      mode: 'ids';
+      ids: ReadonlySet<string>;
+      /**
+       * The reviewer ticked these rows on purpose (a checkbox, Space, ctrl/cmd- or shift-click,
+       * Shift+arrows). A plain click ticks its row too, but only as a pointer: a status key then
+       * decides the focused row, not the row clicked before moving on (see decide/key-target).
+       */
+      explicit: boolean;
+    }
   | { mode: 'matching'; filter: PlaceFilter; total: number; excluded: ReadonlySet<string> };
 
 export type SelectionAction =
@@ -22,7 +31,7 @@ export type SelectionAction =
   | { type: 'totalChanged'; total: number }
   | { type: 'clear' };
 
-export const EMPTY_SELECTION: Selection = { mode: 'ids', ids: new Set() };
+export const EMPTY_SELECTION: Selection = { mode: 'ids', ids: new Set(), explicit: false };
 
 export function isSelected(selection: Selection, id: string): boolean {
   return selection.mode === 'ids' ? selection.ids.has(id) : !selection.excluded.has(id);
@@ -41,7 +50,7 @@ export function selectionReducer(selection: Selection, action: SelectionAction):
     case 'toggle':
       return setOne(selection, action.id, !isSelected(selection, action.id));
     case 'only':
-      return { mode: 'ids', ids: new Set([action.id]) };
+      return { mode: 'ids', ids: new Set([action.id]), explicit: false };
     case 'add':
       return addAll(selection, action.ids);
     case 'selectAllMatching':
@@ -61,7 +70,7 @@ function setOne(selection: Selection, id: string, selected: boolean): Selection 
     const ids = new Set(selection.ids);
     if (selected) ids.add(id);
     else ids.delete(id);
-    return { mode: 'ids', ids };
+    return { mode: 'ids', ids, explicit: true };
   }
   const excluded = new Set(selection.excluded);
   if (selected) excluded.delete(id);
@@ -71,8 +80,14 @@ function setOne(selection: Selection, id: string, selected: boolean): Selection 
 
 /** One copy of the set for the whole range (a copy per id is quadratic in the range's size). */
 function addAll(selection: Selection, ids: readonly string[]): Selection {
-  if (ids.every((id) => isSelected(selection, id))) return selection;
-  if (selection.mode === 'ids') return { mode: 'ids', ids: new Set([...selection.ids, ...ids]) };
+  if (ids.every((id) => isSelected(selection, id))) {
+    return selection.mode === 'ids' && !selection.explicit
+      ? { ...selection, explicit: true }
+      : selection;
+  }
+  if (selection.mode === 'ids') {
+    return { mode: 'ids', ids: new Set([...selection.ids, ...ids]), explicit: true };
+  }
   const excluded = new Set(selection.excluded);
   for (const id of ids) excluded.delete(id);
   return { ...selection, excluded };

@@ -1,0 +1,71 @@
+import { expect, REVIEWER, test } from './support/fixtures';
+
+test('no status is picked to begin with: the Update button waits for a choice', async ({
+  page,
+  grid,
+}) => {
+  await grid.selectFirstTwo();
+  const picker = page.getByLabel('New status');
+  await expect(picker).toHaveValue('');
+  await expect(page.getByRole('button', { name: 'Update 2 Selected' })).toBeDisabled();
+  await picker.selectOption('Maybe');
+  await expect(page.getByRole('button', { name: 'Update 2 Selected' })).toBeEnabled();
+});
+
+test('an update that would queue more than 100 deep scans asks first, naming the number', async ({
+  page,
+  grid,
+  server,
+}) => {
+  const total = await server.db.count('1 = 1');
+  // Some places already scanned or queued: the question counts only the scans it would start.
+  await server.db.run(
+    `UPDATE places_staging SET status = 'Selected', deep_scan_status = 'Completed'
+     WHERE place_id IN (SELECT place_id FROM places_staging ORDER BY place_id LIMIT 20)`,
+  );
+  const scans = await server.db.count("deep_scan_status IS NULL OR deep_scan_status = 'Error'");
+  expect(scans).toBeGreaterThan(100);
+  await page.reload();
+  await grid.expectTotal(total);
+
+  await page.getByRole('button', { name: `Select all ${total} rows matching this filter` }).click();
+  await page.getByLabel('New status').selectOption('Selected');
+  await page.getByRole('button', { name: `Update ${total} Selected` }).click();
+
+  const dialog = page.getByRole('dialog', { name: `Queue ${scans} deep scans?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(`queues ${scans} deep scans`);
+  // Cancel has the focus: Enter by reflex changes nothing.
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(0);
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(0);
+  // Still selected, to decide otherwise.
+  await expect(
+    page.getByText(`All ${total} rows matching this filter are selected.`),
+  ).toBeVisible();
+
+  await page.getByRole('button', { name: `Update ${total} Selected` }).click();
+  await dialog.getByRole('button', { name: `Queue ${scans} scans` }).click();
+  await expect(page.getByRole('status')).toContainText(`${scans} queued for deep scan`);
+  expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(scans);
+  // The selection clears after the update: a stray key can't change those rows again.
+  await expect(page.getByText('No rows selected.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Update 0 Selected' })).toBeDisabled();
+});
+
+test('100 scans or fewer go without a question', async ({ page, grid, server }) => {
+  const matching = await server.db.count("search_text LIKE '%bakery%'");
+  expect(matching).toBeLessThanOrEqual(100);
+  await page.getByLabel('Search').fill('bakery');
+  await grid.expectTotal(matching);
+  await page
+    .getByRole('button', { name: `Select all ${matching} rows matching this filter` })
+    .click();
+  await page.getByLabel('New status').selectOption('Selected');
+  await page.getByRole('button', { name: `Update ${matching} Selected` }).click();
+  await expect(page.getByRole('status')).toContainText('queued for deep scan');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(matching);
+});
