@@ -163,6 +163,8 @@ test('the toolbar keeps one line, clearing filters keeps the search box, toasts 
 
   await grid.cell(0, 'business_name').click();
   await grid.cell(1, 'business_name').click({ modifiers: ['ControlOrMeta'] });
+  // No status is picked to begin with (bulk safety): the button waits for one.
+  await page.getByLabel('New status').selectOption('Maybe');
   await expect(page.getByRole('button', { name: 'Update 2 Selected' })).toBeEnabled();
   expect((await box(toolbar)).height).toBe(oneLine);
   // Nothing that matters is squeezed out: the count reads whole, the buttons lie inside.
