@@ -64,8 +64,16 @@ export function DecideBar(props: DecideBarProps) {
       <span className="decide-pending" aria-live="polite">
         {pending > 0 ? `Saving ${formatCount(pending)}…` : ''}
       </span>
-      <button type="button" className="link-button" aria-keyshortcuts="?" onClick={onShowShortcuts}>
-        Keyboard shortcuts (?)
+      {/* Short on screen so the toolbar keeps one line at 1366 px; its name stays whole. */}
+      <button
+        type="button"
+        className="link-button"
+        aria-keyshortcuts="?"
+        aria-label="Keyboard shortcuts (?)"
+        title="Keyboard shortcuts (?)"
+        onClick={onShowShortcuts}
+      >
+        Shortcuts (?)
       </button>
     </div>
   );

@@ -14,17 +14,17 @@ interface SelectionBannerProps {
 export function SelectionBanner({ selection, filter, total, onSelect }: SelectionBannerProps) {
   const count = selectedCount(selection);
   const canSelectAll = selection.mode === 'ids' && total !== null && total > count;
+  const text =
+    selection.mode === 'matching'
+      ? `All ${formatCount(count)} rows matching this filter are selected` +
+        (selection.excluded.size > 0 ? ` (${formatCount(selection.excluded.size)} unticked).` : '.')
+      : count === 0
+        ? 'No rows selected.'
+        : `${formatCount(count)} selected.`;
   return (
     <div className="selection-banner" data-mode={selection.mode}>
-      <p aria-live="polite">
-        {selection.mode === 'matching'
-          ? `All ${formatCount(count)} rows matching this filter are selected` +
-            (selection.excluded.size > 0
-              ? ` (${formatCount(selection.excluded.size)} unticked).`
-              : '.')
-          : count === 0
-            ? 'No rows selected.'
-            : `${formatCount(count)} selected.`}
+      <p aria-live="polite" title={text}>
+        {text}
       </p>
       {canSelectAll ? (
         <button
