@@ -161,6 +161,9 @@ test('keys typed on a row whose rows are still loading wait for them, in order, 
   grid,
   server,
 }) => {
+  // 99 key presses to reach the block boundary, each re-rendering the page: on a loaded 2-core
+  // machine that alone can take most of the default minute (it did once in CI).
+  test.setTimeout(120_000);
   // Hold the second block of rows (100-199), and every decision, until the keys are typed: no
   // refresh after a stored decision can wake the waiting keys, only the block arriving.
   let releaseRows: () => void = () => {};
