@@ -1,4 +1,4 @@
-import { seededRandom } from '../src-main/seeded-random';
+import { seededRandom } from '../src-shared/random';
 import { performance } from 'node:perf_hooks';
 
 /**

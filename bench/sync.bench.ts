@@ -26,7 +26,7 @@ import { PLACE_STATUSES, type PlaceStatus } from '../src-shared/domain';
 import { openPostgres, type PgStore, type SqliteStore } from '../src-main/db/store';
 import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
-import { seededRandom } from '../src-main/seeded-random';
+import { seededRandom } from '../src-shared/random';
 import { pullChanges } from '../src-main/sync/pull';
 import { PUSH_BATCH_SIZE, pushOutbox } from '../src-main/sync/push';
 import { createTestStore, PG_ADMIN_URL, type TestStoreHandle } from '../test/support/stores';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { NewPlaceRow } from '../db/rows';
-import { seededRandom } from '../seeded-random';
+import { seededRandom } from '../../src-shared/random';
 
 /** Realistic, deterministic sample places: the same seed and index always give the same place. */
 

@@ -20,8 +20,3 @@ export function retryDelayMs(
   const exponential = baseMs * 2 ** Math.max(0, attempt - 1);
   return Math.round(Math.min(maxMs, exponential) * (0.75 + 0.5 * random()));
 }
-
-/** `ms` +-`spread` (a fraction), so many idle workers do not poll in step. */
-export function jittered(ms: number, spread = 0.2, random: () => number = Math.random): number {
-  return Math.max(0, Math.round(ms * (1 - spread + 2 * spread * random())));
-}

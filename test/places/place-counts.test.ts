@@ -9,7 +9,7 @@ import {
   placesRepositoryFor,
   type PlacesService,
 } from '../../src-main/places/service';
-import { seededRandom } from '../../src-main/seeded-random';
+import { seededRandom } from '../../src-shared/random';
 import { rawStore, type RawStore } from '../db/stores-at-version';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src-main/config';
-import { jittered, MAX_TIMER_MS, retryDelayMs, timerDelay } from '../../src-main/scan/backoff';
+import { MAX_TIMER_MS, retryDelayMs, timerDelay } from '../../src-main/scan/backoff';
+import { jittered } from '../../src-shared/random';
 import { scanConfig } from '../../src-main/scan/config';
 import { outcomeOfFailure } from '../../src-main/scan/outcome';
 import { PlacesApiError } from '../../src-main/scan/places-api/client';

@@ -6,7 +6,7 @@ import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { setScanState } from '../support/places';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { appliedRows, insertPlaces, mutation, placeStates, revisionOf } from './support';
-import { seededRandom } from '../../src-main/seeded-random';
+import { seededRandom } from '../../src-shared/random';
 
 describe('applying offline decisions to PostgreSQL', () => {
   let handle: TestStoreHandle;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { SyncMutation } from '../../src-shared/contract/sync';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { PgStore } from '../../src-main/db/store';
-import { seededRandom } from '../../src-main/seeded-random';
+import { seededRandom } from '../../src-shared/random';
 import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { waitFor } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';

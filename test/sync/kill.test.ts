@@ -12,7 +12,7 @@ import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { waitFor } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { appliedRows, insertPlaces, mutation, placeStates, seededUuid } from './support';
-import { seededRandom } from '../../src-main/seeded-random';
+import { seededRandom } from '../../src-shared/random';
 
 const ENTRY = fileURLToPath(new URL('./apply-entry.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -8,7 +8,7 @@ import { applyMutations } from '../../src-main/sync/apply-mutations';
 import { setStatus } from '../scan/support/stores';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { insertPlaces, mutation } from './support';
-import { seededRandom } from '../../src-main/seeded-random';
+import { seededRandom } from '../../src-shared/random';
 
 const PLACES = 4000;
 const DECISIONS = 1000;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PLACE_STATUSES, type PlaceStatus } from '../../src-shared/domain';
 import { openSqlite, type PgStore, type SqliteStore } from '../../src-main/db/store';
-import { seededRandom } from '../../src-main/seeded-random';
+import { seededRandom } from '../../src-shared/random';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { unansweredCount } from '../../src-main/sync/push';
 import { outboxRows } from './outbox-support';

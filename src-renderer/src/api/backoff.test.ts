@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, RECONNECT_BACKOFF, seededRandom } from './backoff';
+import { seededRandom } from '../../../src-shared/random';
+import { backoffDelayMs, RECONNECT_BACKOFF } from './backoff';
 
 const exact = { ...RECONNECT_BACKOFF, random: () => 0.5 }; // no spread
 

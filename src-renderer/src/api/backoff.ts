@@ -1,3 +1,5 @@
+import { jittered } from '../../../src-shared/random';
+
 /**
  * How long to wait before trying the server again: doubling from `initialMs` up to `maxMs`, each
  * delay spread by +/- `jitter` so many browsers don't all come back in the same instant. The cap
@@ -25,18 +27,5 @@ export function backoffDelayMs(
   options: BackoffOptions = RECONNECT_BACKOFF,
 ): number {
   const step = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, Math.floor(attempt)));
-  const spread = 1 + options.jitter * (2 * options.random() - 1);
-  return Math.round(step * spread);
-}
-
-/** A small deterministic generator (mulberry32): the same seed gives the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return jittered(step, options.jitter, options.random);
 }
