@@ -118,6 +118,20 @@ export function createSqlitePlacesRepository(
 ): PlacesRepository {
   const outbox = options.outbox ?? false;
 
+  /** What step 6 would count for a target, and the requested ids that are not there. */
+  function countTarget(q: Db | Tx, target: UpdateTarget, status: PlaceStatus) {
+    const c = q
+      .select(statusUpdateCounts(t, status))
+      .from(t)
+      .where(targetCondition(t, target, idIn))
+      .get()!;
+    const notFound =
+      target.kind === 'ids' && c.matched < target.ids.length
+        ? missingIds(target.ids, foundIds(q as Db, target.ids))
+        : [];
+    return { c, notFound };
+  }
+
   /** Step 6 inside the caller's (immediate) transaction, with its undo journal entry. */
   function updateInTransaction(
     tx: Tx,
@@ -127,7 +141,7 @@ export function createSqlitePlacesRepository(
     now: Date,
   ): StatusUpdateResult {
     const match = targetCondition(t, target, idIn);
-    const c = tx.select(statusUpdateCounts(t, status)).from(t).where(match).get()!;
+    const { c, notFound } = countTarget(tx, target, status);
     const { set, touch } = statusUpdate(t, status, userId, now);
     let undoToken: string | null = null;
     if (wantsUndo(c, status)) {
@@ -140,10 +154,6 @@ export function createSqlitePlacesRepository(
     const plan = outbox ? readOutboxPlan(tx, updateDecisions(match, status)) : null;
     tx.update(t).set(set).where(and(match, touch)).run();
     if (plan) writeOutboxPlan(tx, plan, userId, now);
-    const notFound =
-      target.kind === 'ids' && c.matched < target.ids.length
-        ? missingIds(target.ids, foundIds(tx as unknown as Db, target.ids))
-        : [];
     return statusUpdateResult(c, status, notFound, undoToken);
   }
 
@@ -190,15 +200,7 @@ export function createSqlitePlacesRepository(
     },
 
     async previewStatusUpdate(target, status) {
-      const c = db
-        .select(statusUpdateCounts(t, status))
-        .from(t)
-        .where(targetCondition(t, target, idIn))
-        .get()!;
-      const notFound =
-        target.kind === 'ids' && c.matched < target.ids.length
-          ? missingIds(target.ids, foundIds(db, target.ids))
-          : [];
+      const { c, notFound } = countTarget(db, target, status);
       return statusUpdateResult(c, status, notFound, null);
     },
 
