@@ -4,6 +4,7 @@
  * `npx electron-vite build` first) on a SQLite store seeded with 200,000 places. Prints a Markdown table. A script, not a timed test.
  *
  *   npm run bench:ui -- --rows 200000 --runs 3 --passes 5 --scroll-step 1000 --update-rows 100000 --decisions 1000
+ *   npm run bench:ui -- --only decisions   (parts: first-rows, grid, decisions)
  *
  * Key triage (issue 10): --decisions keyboard decisions on the grid's first rows, one status key
  * per row (the key differs from the row's status, so every key changes its row), pressed through
@@ -31,6 +32,8 @@ const SCROLL_STEP = Number(argValue('scroll-step', '1000'));
 const UPDATE_ROWS = Number(argValue('update-rows', String(Math.min(100_000, ROWS / 2))));
 const JUMP_TO = Number(argValue('jump-to', String(Math.min(150_000, ROWS - 1))));
 const DECISIONS = Number(argValue('decisions', '1000'));
+/** --only first-rows,grid,decisions: the parts to run (all by default). */
+const ONLY = new Set(argValue('only', 'first-rows,grid,decisions').split(','));
 const USER = 'bench-reviewer';
 const VIEWPORT = { width: 1440, height: 900 };
 const NAME_CELL = (row: number) => `.ag-row[row-index="${row}"] .ag-cell[col-id="business_name"]`;
@@ -113,15 +116,17 @@ async function main() {
   try {
     await arrangeUpdateTarget(server);
     const token = await server.tokenFor(USER);
-    await firstRows(browser, server, token);
-    const page = await openDesk(browser, server, token);
-    await startRowSampler(page);
-    await jumps(page);
-    await heapAfterScrolling(page);
-    await stopRowSampler(page);
-    await updateAllMatching(page);
-    await page.context().close();
-    await keyboardDecisions(browser, server, token);
+    if (ONLY.has('first-rows')) await firstRows(browser, server, token);
+    if (ONLY.has('grid')) {
+      const page = await openDesk(browser, server, token);
+      await startRowSampler(page);
+      await jumps(page);
+      await heapAfterScrolling(page);
+      await stopRowSampler(page);
+      await updateAllMatching(page);
+      await page.context().close();
+    }
+    if (ONLY.has('decisions')) await keyboardDecisions(browser, server, token);
   } finally {
     await browser.close();
     await server.dispose();
