@@ -212,3 +212,64 @@ test('keys typed on a row whose rows are still loading wait for them, in order, 
   }
   expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(3);
 });
+
+test('keys typed ahead across a block of rows: every key decides its own row, in order, none lost', async ({
+  page,
+  grid,
+  server,
+}) => {
+  // 130 keys from the first row, typed as fast as the page takes them: the focus crosses the
+  // end of the first block of 100 rows while most decisions are still on their way.
+  const rows = await server.db.rows<{ place_id: string; status: string }>(
+    'SELECT place_id, status FROM places_staging ORDER BY name ASC, id ASC LIMIT 130',
+  );
+  const keyFor = (status: string) => (status === 'Maybe' ? '5' : '3');
+  const statusFor = (status: string) => (status === 'Maybe' ? 'Archived' : 'Maybe');
+  // Every row must show its new status at once (before the server answers): the page notes
+  // each row whose Status cell was seen with it.
+  await page.evaluate(
+    (wanted) => {
+      const seen = new Set<string>();
+      (globalThis as unknown as { __seen: Set<string> }).__seen = seen;
+      const check = () => {
+        for (const [id, status] of wanted) {
+          if (seen.has(id)) continue;
+          const cell = document.querySelector(`.ag-row[row-id="${id}"] .ag-cell[col-id="status"]`);
+          if (cell?.textContent?.trim() === status) seen.add(id);
+        }
+      };
+      new MutationObserver(check).observe(document.querySelector('.grid-host')!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    },
+    rows.map((r) => [r.place_id, statusFor(r.status)] as const),
+  );
+  await grid.cell(0, 'business_name').click();
+  await page.keyboard.press('Escape');
+  // A slow laptop: keys queue up before the grid's own (late) focus events are delivered.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  for (const row of rows) await page.keyboard.press(keyFor(row.status));
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+
+  await expect(page.locator('.decide-pending')).toHaveText('');
+  await expect(grid.cell(130, 'business_name')).toBeFocused();
+  await expect
+    .poll(() => server.db.count('updated_by = ?', REVIEWER), { timeout: 30_000 })
+    .toBe(rows.length);
+  const stored = new Map(
+    (await server.db.places(rows.map((r) => r.place_id))).map((r) => [r.place_id, r.status]),
+  );
+  expect(rows.map((r) => stored.get(r.place_id))).toEqual(rows.map((r) => statusFor(r.status)));
+  // Each row showed its new status (the rows past the block's end too), and still does.
+  const unseen = await page.evaluate(
+    (ids) => ids.filter((id) => !(globalThis as unknown as { __seen: Set<string> }).__seen.has(id)),
+    rows.map((r) => r.place_id),
+  );
+  expect(unseen.map((id) => rows.findIndex((r) => r.place_id === id))).toEqual([]);
+  for (const row of rows.slice(120, 130)) {
+    await expect(grid.cellOf(row.place_id, 'status')).toHaveText(statusFor(row.status));
+  }
+});

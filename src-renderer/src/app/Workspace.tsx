@@ -19,6 +19,7 @@ import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
 import { ColumnChooser } from '../features/grid/ColumnChooser';
 import { StagingGrid, type GridHandle } from '../features/grid/StagingGrid';
+import type { SortState } from '../features/grid/sort-param';
 import { PLACE_LAYOUT_COLUMNS, useGridLayout } from '../features/grid/use-grid-layout';
 import { EmptyState } from '../features/onboarding/EmptyState';
 import { SelectionBanner } from '../features/selection/SelectionBanner';
@@ -205,15 +206,24 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     );
   };
 
-  const onRowsChanged = () => {
+  const decideByKeyRef = useRef(decideByKey);
+  useLayoutEffect(() => {
+    decideByKeyRef.current = decideByKey;
+  });
+  // Stable (the grid is memoised): reads the latest decideByKey through its ref.
+  const onRowsChanged = useCallback(() => {
     const waiting = waitingKeys.current;
     while (waiting.length > 0 && grid.current?.focusedRow()?.placeId) {
       const status = waiting.shift()!;
       const held = waiting.splice(0);
-      decideByKey(status);
+      decideByKeyRef.current(status);
       waiting.push(...held);
     }
-  };
+  }, []);
+  const onSortChange = useCallback(
+    (sort: SortState | null) => dispatch({ type: 'sort', sort }),
+    [dispatch],
+  );
 
   const onKey = (action: KeyAction): boolean => {
     switch (action.kind) {
@@ -340,7 +350,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
               initialSort={desk.view.sort}
               selection={desk.selection}
               onSelect={select}
-              onSortChange={(sort) => dispatch({ type: 'sort', sort })}
+              onSortChange={onSortChange}
               onTotal={onTotal}
               onFocusPlace={setFocusedId}
               onLoadError={onLoadError}

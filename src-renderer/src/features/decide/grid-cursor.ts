@@ -34,21 +34,59 @@ export function focusRowAt(api: GridApi<PlaceListItem>, index: number): number |
 }
 
 /**
- * After the rows were re-read: if the row the reviewer was on moved (rows above it left the
- * filtered view), focus follows it instead of staying on an index a different row slid under.
- * Answers the focused row as it is now.
+ * Where the cursor (the row the reviewer is on) is after the rows changed (re-read, rows above
+ * left the filtered view): if another row slid under the focused index, the focus goes after
+ * the cursor's row (`moveTo`). The grid reports focus changes late (its events are async), so a
+ * focus on another index than the cursor's means the reviewer moved on: the cursor takes it, and
+ * nothing pulls the focus back.
+ */
+export function cursorAfterRowsChanged(
+  cursor: FocusedRow | null,
+  focused: FocusedRow,
+  indexOf: (placeId: string) => number | null,
+): { cursor: FocusedRow; moveTo: number | null } {
+  if (!cursor || cursor.index !== focused.index || !cursor.placeId) {
+    return { cursor: focused, moveTo: null };
+  }
+  if (focused.placeId === cursor.placeId) return { cursor: focused, moveTo: null };
+  const index = indexOf(cursor.placeId);
+  if (index === null || index === focused.index) return { cursor: focused, moveTo: null };
+  return { cursor: { index, placeId: cursor.placeId }, moveTo: index };
+}
+
+/**
+ * A focus event arrived (late: the grid's events are async). It counts only if it still
+ * describes the focus; an event for a row the keys have already left changes nothing.
+ */
+export function cursorAfterFocusEvent(
+  cursor: FocusedRow | null,
+  eventIndex: number | null,
+  focused: FocusedRow | null,
+): FocusedRow | null {
+  if (eventIndex === null) return focused;
+  if (!focused || focused.index !== eventIndex) return cursor;
+  return focused;
+}
+
+/**
+ * After the rows changed: moves the focus after the cursor's row if another row slid under it
+ * (only if the grid has the browser's focus: AG Grid's setFocusedCell always takes it, and never
+ * from the search box). Answers the new cursor.
  */
 export function followCursor(
   api: GridApi<PlaceListItem>,
-  cursorPlaceId: string | null,
+  cursor: FocusedRow | null,
   moveBrowserFocus: boolean,
 ): FocusedRow | null {
   const focused = focusedRow(api);
-  if (!focused || !cursorPlaceId || focused.placeId === cursorPlaceId) return focused;
-  const index = api.getRowNode(cursorPlaceId)?.rowIndex;
-  if (index === null || index === undefined || index === focused.index) return focused;
-  // AG Grid's setFocusedCell always takes the browser's focus: never from the search box.
+  if (!focused) return null;
+  const next = cursorAfterRowsChanged(
+    cursor,
+    focused,
+    (id) => api.getRowNode(id)?.rowIndex ?? null,
+  );
+  if (next.moveTo === null) return next.cursor;
   if (!moveBrowserFocus) return focused;
-  focusRowAt(api, index);
-  return { index, placeId: cursorPlaceId };
+  focusRowAt(api, next.moveTo);
+  return next.cursor;
 }

@@ -12,7 +12,7 @@ import type {
 } from 'ag-grid-community';
 import { SELECTION_COLUMN_ID } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { memo, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract';
 import type { PlaceStatus } from '../../../../src-shared/domain';
 import type { AppError } from '../../../../src-shared/errors';
@@ -20,6 +20,7 @@ import { useClient } from '../../api/client-context';
 import { useLatest } from '../../app/use-latest';
 import { usePrefersDark } from '../../app/use-prefers-dark';
 import {
+  cursorAfterFocusEvent,
   focusedRow,
   focusRowAt,
   followCursor,
@@ -105,15 +106,23 @@ const selectionColumnDef = { pinned: 'left' as const, lockPinned: true };
 /** One tab stop: Tab leaves the grid instead of walking every cell (and headers take none). */
 const leaveOnTab = () => false as const;
 
+/** How far ahead of the next block a moving focus asks for it. */
+const PREFETCH_ROWS = BLOCK_SIZE / 2;
+
 const getRowId = ({ data }: { data: PlaceListItem }) => data.place_id;
 
-export function StagingGrid(props: StagingGridProps) {
+/**
+ * Memoised: the workspace re-renders on every decision key (its pending count, the focused
+ * place), and handing AG Grid new props each time costs more than a key's whole work. Give it
+ * stable callbacks.
+ */
+export const StagingGrid = memo(function StagingGrid(props: StagingGridProps) {
   const client = useClient();
   const apiRef = useRef<GridApi<PlaceListItem> | null>(null);
   const anchorRowIndex = useRef<number | null>(null);
   const hostRef = useRef<HTMLElement>(null);
-  /** The place the reviewer is on, so focus follows it when rows above leave the view. */
-  const cursorPlaceId = useRef<string | null>(null);
+  /** The row the reviewer is on, so focus follows it when rows above leave the view. */
+  const cursor = useRef<FocusedRow | null>(null);
   const latest = useLatest(props);
   const dark = usePrefersDark();
   const [columnDefs] = useState(() =>
@@ -128,7 +137,17 @@ export function StagingGrid(props: StagingGridProps) {
         return {
           onTotal,
           onLoadError,
-          onRowsLoaded: () => latest.current.onRowsChanged?.(),
+          onRowsLoaded: () => {
+            // The focused row may have been one still loading: the panel shows it now.
+            const api = apiRef.current;
+            const focused = api ? focusedRow(api) : null;
+            const known = cursor.current;
+            if (focused?.placeId && known?.index === focused.index && !known.placeId) {
+              cursor.current = focused;
+              latest.current.onFocusPlace(focused.placeId);
+            }
+            latest.current.onRowsChanged?.();
+          },
           decorateRows: rowOverlay
             ? (rows: PlaceListItem[], askedAt: number) =>
                 rows.map((row) => {
@@ -200,7 +219,11 @@ export function StagingGrid(props: StagingGridProps) {
         if (!api) return null;
         const target = focusRowAt(api, index);
         if (target !== null) {
-          cursorPlaceId.current = api.getDisplayedRowAtIndex(target)?.data?.place_id ?? null;
+          cursor.current = focusedRow(api);
+          // Keys outrun the grid's own look-ahead (it asks for a block ~10 rows before it shows):
+          // ask for the next block while the reviewer is still half a block away from it.
+          const nextBlock = (Math.floor(target / BLOCK_SIZE) + 1) * BLOCK_SIZE;
+          if (nextBlock - target <= PREFETCH_ROWS) api.getDisplayedRowAtIndex(nextBlock);
         }
         return target;
       },
@@ -248,8 +271,8 @@ export function StagingGrid(props: StagingGridProps) {
     applySelectionToGrid(event.api, latest.current.selection);
     // Rows above the reviewer's row may have left the filtered view: focus stays on their row,
     // and the detail panel shows whatever row has the focus now.
-    const focused = followCursor(event.api, cursorPlaceId.current, gridHasFocus(hostRef.current));
-    if (focused?.placeId) cursorPlaceId.current = focused.placeId;
+    const focused = followCursor(event.api, cursor.current, gridHasFocus(hostRef.current));
+    cursor.current = focused;
     if (focused) latest.current.onFocusPlace(focused.placeId);
     latest.current.onRowsChanged?.();
   };
@@ -289,11 +312,13 @@ export function StagingGrid(props: StagingGridProps) {
     );
   };
 
+  // The grid's events arrive after the fact: keys may have moved the focus on since this one.
   const onCellFocused = (event: CellFocusedEvent<PlaceListItem>) => {
-    const index = event.rowIndex;
-    const id = index === null ? null : event.api.getDisplayedRowAtIndex(index)?.data?.place_id;
-    cursorPlaceId.current = id ?? null;
-    props.onFocusPlace(id ?? null);
+    const previous = cursor.current;
+    cursor.current = cursorAfterFocusEvent(previous, event.rowIndex, focusedRow(event.api));
+    if (cursor.current !== previous || event.rowIndex === null) {
+      props.onFocusPlace(cursor.current?.placeId ?? null);
+    }
   };
 
   return (
@@ -337,4 +362,4 @@ export function StagingGrid(props: StagingGridProps) {
       />
     </section>
   );
-}
+});
