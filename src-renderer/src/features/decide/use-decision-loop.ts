@@ -1,4 +1,13 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type RefObject,
+} from 'react';
+import { useLatest } from '../../app/use-latest';
 import type { UpdateStatusOutput } from '../../../../src-shared/contract';
 import { UNDO_WINDOW_SECONDS, type PlaceStatus } from '../../../../src-shared/domain';
 import type { AppError } from '../../../../src-shared/errors';
@@ -20,6 +29,13 @@ const RETRYABLE: ReadonlySet<AppError['type']> = new Set([
   'unavailable',
   'internal_error',
 ]);
+
+/**
+ * Stored key decisions re-read the rows (and the summary) once the keys have been quiet this
+ * long: a re-read reloads every block the grid holds, and during a burst it would queue ahead of
+ * the block the keys are heading for.
+ */
+export const REREAD_AFTER_QUIET_MS = 800;
 
 export const NOTHING_TO_UNDO = `Nothing to undo: your decisions of the last ${UNDO_WINDOW_SECONDS} seconds are all undone.`;
 
@@ -63,6 +79,18 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
   const [canUndo, setCanUndo] = useState(false);
   const [undoing, setUndoing] = useState(0);
   const pendingCount = useRef(0);
+
+  const rereadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latestOnSaved = useLatest(onSaved);
+  /** Re-reads once nothing was typed for REREAD_AFTER_QUIET_MS; every key starts it over. */
+  const rereadWhenQuiet = useCallback(() => {
+    if (rereadTimer.current !== null) clearTimeout(rereadTimer.current);
+    rereadTimer.current = setTimeout(() => {
+      rereadTimer.current = null;
+      if (queue.size === 0) latestOnSaved.current();
+    }, REREAD_AFTER_QUIET_MS);
+  }, [queue, latestOnSaved]);
+  useEffect(() => () => clearTimeout(rereadTimer.current ?? undefined), []);
 
   const changePending = useCallback((delta: number) => {
     pendingCount.current += delta;
@@ -129,10 +157,21 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
         decisions.length === 1 ? counts : `${decisions.length} decisions saved: ${counts}`,
       );
       // The rows already show what was stored: re-read them (and the summary) once the keys stop,
-      // not after every batch of a burst (each re-read competes with the next batch).
-      if (queue.size === 0) onSaved();
+      // not after every batch of a burst (each re-read competes with the next batch and block).
+      if (queue.size === 0) rereadWhenQuiet();
     },
-    [client, overlay, stack, tokens, grid, changePending, stackChanged, notify, onSaved, queue],
+    [
+      client,
+      overlay,
+      stack,
+      tokens,
+      grid,
+      changePending,
+      stackChanged,
+      notify,
+      rereadWhenQuiet,
+      queue,
+    ],
   );
 
   const sendUndo = useCallback(
@@ -189,11 +228,12 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
         storedAt: null,
       });
       queue.push({ kind: 'decide', decision });
+      if (rereadTimer.current !== null) rereadWhenQuiet();
       changePending(1);
       stackChanged();
       void pump();
     },
-    [grid, overlay, stack, queue, changePending, stackChanged, pump],
+    [grid, overlay, stack, queue, changePending, stackChanged, pump, rereadWhenQuiet],
   );
   useLayoutEffect(() => {
     enqueueRef.current = enqueue;
