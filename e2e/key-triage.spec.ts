@@ -227,25 +227,21 @@ test('keys typed ahead across a block of rows: every key decides its own row, in
   const statusFor = (status: string) => (status === 'Maybe' ? 'Archived' : 'Maybe');
   // Every row must show its new status at once (before the server answers): the page notes
   // each row whose Status cell was seen with it.
-  await page.evaluate(
-    (wanted) => {
-      const seen = new Set<string>();
-      (globalThis as unknown as { __seen: Set<string> }).__seen = seen;
-      const check = () => {
-        for (const [id, status] of wanted) {
-          if (seen.has(id)) continue;
-          const cell = document.querySelector(`.ag-row[row-id="${id}"] .ag-cell[col-id="status"]`);
-          if (cell?.textContent?.trim() === status) seen.add(id);
-        }
-      };
-      new MutationObserver(check).observe(document.querySelector('.grid-host')!, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-      });
-    },
-    rows.map((r) => [r.place_id, statusFor(r.status)] as const),
-  );
+  const wanted = rows.map((r) => [r.place_id, statusFor(r.status)]);
+  await page.evaluate(`(() => {
+    const wanted = ${JSON.stringify(wanted)};
+    const seen = (globalThis.__seen = new Set());
+    const check = () => {
+      for (const [id, status] of wanted) {
+        if (seen.has(id)) continue;
+        const cell = document.querySelector('.ag-row[row-id="' + id + '"] .ag-cell[col-id="status"]');
+        if (cell && cell.textContent.trim() === status) seen.add(id);
+      }
+    };
+    new MutationObserver(check).observe(document.querySelector('.grid-host'), {
+      subtree: true, childList: true, characterData: true,
+    });
+  })()`);
   await grid.cell(0, 'business_name').click();
   await page.keyboard.press('Escape');
   // A slow laptop: keys queue up before the grid's own (late) focus events are delivered.
@@ -264,10 +260,9 @@ test('keys typed ahead across a block of rows: every key decides its own row, in
   );
   expect(rows.map((r) => stored.get(r.place_id))).toEqual(rows.map((r) => statusFor(r.status)));
   // Each row showed its new status (the rows past the block's end too), and still does.
-  const unseen = await page.evaluate(
-    (ids) => ids.filter((id) => !(globalThis as unknown as { __seen: Set<string> }).__seen.has(id)),
-    rows.map((r) => r.place_id),
-  );
+  const unseen = (await page.evaluate(
+    `${JSON.stringify(rows.map((r) => r.place_id))}.filter((id) => !globalThis.__seen.has(id))`,
+  )) as string[];
   expect(unseen.map((id) => rows.findIndex((r) => r.place_id === id))).toEqual([]);
   for (const row of rows.slice(120, 130)) {
     await expect(grid.cellOf(row.place_id, 'status')).toHaveText(statusFor(row.status));
