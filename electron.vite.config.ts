@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { precompress } from './build/precompress.mjs';
 
 const root = import.meta.dirname;
 
@@ -31,7 +32,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [react()],
+    plugins: [react(), precompress()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       minify: true,

@@ -16,10 +16,9 @@
  * draws fresh blocks and the grid's block cache keeps evicting), then garbage is collected and
  * the JS heap read over CDP. Every measure is DOM-level: no test hook in the renderer.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startTestServer, type TestServer } from '../e2e/support/server';
 import { chromiumLaunchOptions } from '../playwright.config';
@@ -201,8 +200,8 @@ async function firstRows(browser: Browser, server: TestServer, token: string) {
   results.push({
     measure: 'First rows visible after navigation',
     value: `${fmtMs(mid.ms)} cold, ${fmtMs(warmMedian)} warm`,
-    target: '<= 1,500 ms',
-    ok: mid.ms <= 1500,
+    target: '<= 1,000 ms',
+    ok: mid.ms <= 1000,
     note:
       `medians of ${RUNS} runs from the page's navigation start; cold (fresh context): ` +
       `${cold.map((c) => fmtMs(c.ms)).join(', ')} (from page.goto: ${cold.map((c) => fmtMs(c.wall)).join(', ')}); ` +
@@ -243,7 +242,11 @@ async function loadPhases(page: Page): Promise<string> {
       domContentLoadedEventEnd: number;
     }[];
     const resources = perf.getEntriesByType('resource');
-    const bundle = resources.find((e) => /\/assets\/.*\.js$/.test(e.name));
+    // The app's files: the shell's and the grid's (asked for at once by the shell).
+    const scripts = resources.filter((e) => /\/assets\/.*\.js$/.test(e.name));
+    const bundle = scripts.length
+      ? { responseEnd: Math.max(...scripts.map((e) => e.responseEnd)) }
+      : undefined;
     const rows = resources.find((e) => e.name.includes('/api/v3/places/staging?'));
     return {
       bundle: bundle?.responseEnd ?? -1,
@@ -253,7 +256,7 @@ async function loadPhases(page: Page): Promise<string> {
     };
   });
   return (
-    `bundle in at ${fmtMs(marks.bundle)}, DOMContentLoaded ${fmtMs(marks.dcl)}, ` +
+    `scripts in at ${fmtMs(marks.bundle)}, DOMContentLoaded ${fmtMs(marks.dcl)}, ` +
     `first rows asked at ${fmtMs(marks.rowsAsked)} and answered at ${fmtMs(marks.rowsIn)}`
   );
 }
@@ -686,20 +689,32 @@ async function keyboardDecisions(browser: Browser, server: TestServer, token: st
 
 function bundleSize() {
   const dir = resolve(import.meta.dirname, '../out/renderer/assets');
-  let raw = 0;
-  let gzip = 0;
   const files = readdirSync(dir).filter((name) => name.endsWith('.js'));
-  for (const name of files) {
-    const body = readFileSync(join(dir, name));
-    raw += body.length;
-    gzip += gzipSync(body, { level: 9 }).length;
-  }
+  const sizes = files.map((name) => {
+    const sent = (ext: string) => {
+      try {
+        return statSync(join(dir, `${name}.${ext}`)).size;
+      } catch {
+        return null;
+      }
+    };
+    return { name, raw: statSync(join(dir, name)).size, br: sent('br'), gz: sent('gz') };
+  });
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  const sum = (pick: (s: (typeof sizes)[number]) => number) =>
+    sizes.reduce((total, s) => total + pick(s), 0);
   results.push({
-    measure: 'Renderer bundle (out/renderer/assets/*.js)',
-    value: `${(raw / 1024).toFixed(0)} KiB raw, ${(gzip / 1024).toFixed(0)} KiB gzip`,
+    measure: 'Renderer scripts (out/renderer/assets/*.js)',
+    value: `${kib(sum((s) => s.raw))} raw, ${kib(sum((s) => s.br ?? s.raw))} as sent (Brotli)`,
     target: 'report',
     ok: null,
-    note: `${files.length} file(s): ${files.join(', ')}; gzip -9`,
+    note:
+      sizes
+        .map(
+          (s) =>
+            `${s.name}: ${kib(s.raw)} raw, ${kib(s.br ?? s.raw)} br, ${kib(s.gz ?? s.raw)} gzip`,
+        )
+        .join('; ') + ' (the .br/.gz copies the build writes for serve)',
   });
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
   type FastifyBaseLogger,
@@ -128,10 +128,16 @@ export async function createHttpServer(
       root: rendererDir,
       prefix: '/',
       wildcard: false,
-      setHeaders: (res) => {
+      // The build writes .br and .gz beside each asset (build/precompress.mjs): sent as they are.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
         res.setHeader('Content-Security-Policy', CSP);
         res.setHeader('X-Content-Type-Options', 'nosniff');
         res.setHeader('Referrer-Policy', 'no-referrer');
+        res.setHeader('Cache-Control', cacheControlFor(relative(rendererDir, filePath)));
+        // The same address answers Brotli, gzip or plain bytes: caches must keep them apart.
+        res.setHeader('Vary', 'Accept-Encoding');
       },
     });
   } else {
@@ -144,6 +150,18 @@ export async function createHttpServer(
     );
   }
   return app;
+}
+
+/**
+ * Vite names everything it emits under assets/ by content hash: a new build has new names, so
+ * those files never change and may be kept a year. The page itself is checked on every load (a
+ * new build must reach the reviewer at once).
+ */
+export function cacheControlFor(pathInRenderer: string): string {
+  const [dir, name, ...deeper] = pathInRenderer.split(/[\\/]/);
+  return dir === 'assets' && name && deeper.length === 0
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
 }
 
 function findRendererDir(): string | undefined {

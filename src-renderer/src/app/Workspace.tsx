@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type Dispatch,
+} from 'react';
 import { MAX_PLACE_IDS_PER_REQUEST, type PlaceStatus } from '../../../src-shared/domain';
 import type { AppError } from '../../../src-shared/errors';
 import { useClient } from '../api/client-context';
@@ -18,7 +26,8 @@ import { plainErrorText } from '../features/feedback/error-text';
 import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
 import { ColumnChooser } from '../features/grid/ColumnChooser';
-import { StagingGrid, type GridHandle } from '../features/grid/StagingGrid';
+import { GridLoading, LazyStagingGrid } from '../features/grid/lazy-grid';
+import type { GridHandle } from '../features/grid/StagingGrid';
 import type { SortState } from '../features/grid/sort-param';
 import { PLACE_LAYOUT_COLUMNS, useGridLayout } from '../features/grid/use-grid-layout';
 import { EmptyState } from '../features/onboarding/EmptyState';
@@ -345,21 +354,23 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
               />
             </div>
             {total === 0 ? <p className="no-match">No places match this filter.</p> : null}
-            <StagingGrid
-              filter={filter}
-              initialSort={desk.view.sort}
-              selection={desk.selection}
-              onSelect={select}
-              onSortChange={onSortChange}
-              onTotal={onTotal}
-              onFocusPlace={setFocusedId}
-              onLoadError={onLoadError}
-              layout={layout}
-              onLayoutChange={updateLayout}
-              onRowsChanged={onRowsChanged}
-              rowOverlay={loop.overlay}
-              handleRef={grid}
-            />
+            <Suspense fallback={<GridLoading />}>
+              <LazyStagingGrid
+                filter={filter}
+                initialSort={desk.view.sort}
+                selection={desk.selection}
+                onSelect={select}
+                onSortChange={onSortChange}
+                onTotal={onTotal}
+                onFocusPlace={setFocusedId}
+                onLoadError={onLoadError}
+                layout={layout}
+                onLayoutChange={updateLayout}
+                onRowsChanged={onRowsChanged}
+                rowOverlay={loop.overlay}
+                handleRef={grid}
+              />
+            </Suspense>
           </div>
           <aside className="side-panel" aria-label="Details and summary">
             <DetailPanel placeId={focusedId} />

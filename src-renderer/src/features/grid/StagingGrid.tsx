@@ -30,6 +30,7 @@ import {
 import { applySelectionToGrid, USER_SELECTION_SOURCES } from '../selection/grid-selection-sync';
 import type { Selection, SelectionAction } from '../selection/selection';
 import { placeColumns } from './columns';
+// Registers the AG Grid modules the grid uses (this file is the grid's own chunk).
 import { darkGridTheme, lightGridTheme } from './grid-setup';
 import {
   arrangeColumns,
@@ -70,7 +71,7 @@ export interface RowOverlay {
   isPending(placeId: string): boolean;
 }
 
-interface StagingGridProps {
+export interface StagingGridProps {
   filter: PlaceFilter;
   initialSort: SortState | null;
   selection: Selection;

@@ -3,8 +3,8 @@ import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract
 import type { AppError } from '../../../../src-shared/errors';
 import type { ApiClient } from '../../api/client';
 import { toAppError } from '../../api/client';
-import { filterToListParams } from '../filters/view-state';
-import { sortStateFromModel, toSortParam } from './sort-param';
+import { blockRequest, earlyFirstPage } from './first-page';
+import { sortStateFromModel } from './sort-param';
 
 export const BLOCK_SIZE = 100;
 
@@ -52,33 +52,32 @@ export function createPlacesDatasource(
       const askedAt = performance.now();
       const includeTotal = params.startRow === 0 && (recount || total === null);
       if (includeTotal) recount = false;
-      client
-        .call('listPlaces', {
-          page: Math.floor(params.startRow / size) + 1,
-          size,
-          ...filterToListParams(filter),
-          sort: toSortParam(sortStateFromModel(params.sortModel)),
-          include_total: includeTotal,
-        })
-        .then(
-          (page) => {
-            if (destroyed) return;
-            if (page.total !== null) {
-              total = page.total;
-              callbacks.current.onTotal(page.total, filterKey);
-            }
-            const endOfData =
-              page.items.length < size ? params.startRow + page.items.length : undefined;
-            const rows = callbacks.current.decorateRows?.(page.items, askedAt) ?? page.items;
-            params.successCallback(rows, total ?? endOfData ?? -1);
-            queueMicrotask(() => callbacks.current.onRowsLoaded?.());
-          },
-          (error: unknown) => {
-            if (includeTotal) recount = true;
-            params.failCallback();
-            if (!destroyed) callbacks.current.onLoadError(toAppError(error));
-          },
-        );
+      const input = blockRequest(
+        filter,
+        sortStateFromModel(params.sortModel),
+        params.startRow,
+        size,
+        includeTotal,
+      );
+      (earlyFirstPage.take(input) ?? client.call('listPlaces', input)).then(
+        (page) => {
+          if (destroyed) return;
+          if (page.total !== null) {
+            total = page.total;
+            callbacks.current.onTotal(page.total, filterKey);
+          }
+          const endOfData =
+            page.items.length < size ? params.startRow + page.items.length : undefined;
+          const rows = callbacks.current.decorateRows?.(page.items, askedAt) ?? page.items;
+          params.successCallback(rows, total ?? endOfData ?? -1);
+          queueMicrotask(() => callbacks.current.onRowsLoaded?.());
+        },
+        (error: unknown) => {
+          if (includeTotal) recount = true;
+          params.failCallback();
+          if (!destroyed) callbacks.current.onLoadError(toAppError(error));
+        },
+      );
     },
   };
 }

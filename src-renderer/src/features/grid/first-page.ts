@@ -1,0 +1,51 @@
+import type {
+  ListPlacesInput,
+  ListPlacesOutput,
+  PlaceFilter,
+} from '../../../../src-shared/contract';
+import type { ApiClient } from '../../api/client';
+import { filterToListParams } from '../filters/view-state';
+import { toSortParam, type SortState } from './sort-param';
+
+/** The request for one block of rows, as the grid's datasource asks for it. */
+export function blockRequest(
+  filter: PlaceFilter,
+  sort: SortState | null,
+  startRow: number,
+  size: number,
+  includeTotal: boolean,
+): ListPlacesInput {
+  return {
+    page: Math.floor(startRow / size) + 1,
+    size,
+    ...filterToListParams(filter),
+    sort: toSortParam(sort),
+    include_total: includeTotal,
+  };
+}
+
+/**
+ * The first block, asked for while the page is still loading the grid's code: by the time AG
+ * Grid is up and asks, the rows are on their way or here. Held for the first request that matches
+ * it exactly, and only once.
+ */
+export class EarlyFirstPage {
+  private early: { key: string; page: Promise<ListPlacesOutput> } | null = null;
+
+  ask(client: ApiClient, input: ListPlacesInput): void {
+    const page = client.call('listPlaces', input);
+    // Taken by the grid, or dropped: either way its failure is the grid's to report, not here.
+    page.catch(() => {});
+    this.early = { key: JSON.stringify(input), page };
+  }
+
+  /** The early answer if this is the request it was asked for (once); otherwise null. */
+  take(input: ListPlacesInput): Promise<ListPlacesOutput> | null {
+    const early = this.early;
+    this.early = null;
+    return early && early.key === JSON.stringify(input) ? early.page : null;
+  }
+}
+
+/** The app's one early page (main.tsx asks, the grid's datasource takes). */
+export const earlyFirstPage = new EarlyFirstPage();
