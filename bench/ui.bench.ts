@@ -705,7 +705,7 @@ function bundleSize() {
     sizes.reduce((total, s) => total + pick(s), 0);
   results.push({
     measure: 'Renderer scripts (out/renderer/assets/*.js)',
-    value: `${kib(sum((s) => s.raw))} raw, ${kib(sum((s) => s.br ?? s.raw))} as sent (Brotli)`,
+    value: `${kib(sum((s) => s.raw))} raw; sent as ${kib(sum((s) => s.br ?? s.raw))} Brotli or ${kib(sum((s) => s.gz ?? s.raw))} gzip`,
     target: 'report',
     ok: null,
     note:
