@@ -10,8 +10,8 @@ import {
   filterCondition,
   targetCondition,
   listColumns,
-  orderBy,
   queueable,
+  sortKey,
   retiredUndoEntries,
   statusUpdate,
   statusUpdateCounts,
@@ -25,6 +25,12 @@ import {
 import { readOutboxPlan, updateDecisions, writeOutboxPlan } from '../sync/outbox';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
 import { sqlitePagePlan } from './sqlite-search-plan';
+import {
+  pageRanges,
+  readRanges as readPageRanges,
+  type PageAnchor,
+  type RangeReader,
+} from './paging';
 import {
   missingIds,
   queueResult,
@@ -118,6 +124,40 @@ export function createSqlitePlacesRepository(
 ): PlacesRepository {
   const outbox = options.outbox ?? false;
 
+  /** A range's rows: the page's ids from the sort's index, then those rows (paging.ts). */
+  const reader: RangeReader = {
+    async rows(range, limit, offset) {
+      const page = db
+        .select({ id: t.id })
+        .from(t)
+        .where(range.where)
+        .orderBy(...range.order)
+        .limit(limit)
+        .offset(offset)
+        .as('page');
+      return db
+        .select(listColumns(t))
+        .from(t)
+        .innerJoin(page, eq(t.id, page.id))
+        .orderBy(...range.order)
+        .all();
+    },
+    async count(range) {
+      return db.select({ n: count() }).from(t).where(range.where).get()?.n ?? 0;
+    },
+  };
+
+  /** The place a keyset page continues after, if it is still there. */
+  function pageAnchor(placeId: string, sort: string | undefined): PageAnchor | null {
+    const { column } = sortKey(t, sort);
+    const row = db
+      .select({ id: t.id, isNull: sql<number>`${column} IS NULL` })
+      .from(t)
+      .where(eq(t.place_id, placeId))
+      .get();
+    return row ? { id: row.id, isNull: row.isNull === 1 } : null;
+  }
+
   /** What step 6 would count for a target, and the requested ids that are not there. */
   function countTarget(q: Db | Tx, target: UpdateTarget, status: PlaceStatus) {
     const c = q
@@ -158,15 +198,11 @@ export function createSqlitePlacesRepository(
   }
 
   return {
-    async listPage(filter, sort, limit, offset) {
-      return db
-        .select(listColumns(t))
-        .from(t)
-        .where(filterCondition(t, filter, sqlitePagePlan(db, filter.q, sort, offset + limit)))
-        .orderBy(...orderBy(t, sort))
-        .limit(limit)
-        .offset(offset)
-        .all();
+    async listPage(filter, sort, limit, offset, after) {
+      const anchor = after ? pageAnchor(after, sort) : null;
+      const plan = sqlitePagePlan(db, filter.q, sort, (anchor ? 0 : offset) + limit);
+      const ranges = pageRanges(t, sort, filterCondition(t, filter, plan), anchor ?? undefined);
+      return readPageRanges(reader, ranges, limit, anchor ? 0 : offset);
     },
 
     async count(filter) {
