@@ -12,10 +12,12 @@ import type { PlaceListRow } from './repository';
  *   id, status, deep_scan_status), so the status and scan filters are answered from the index
  *   too), and only those `n` rows are then read from the table by id.
  * - **NULLs in two ranges.** The page's order puts NULLs last in both directions (queries.ts,
- *   orderBy), which one btree can't give both ways (PostgreSQL keeps NULLs high, SQLite low). So
- *   a nullable column's places are read as two ranges of its index: those with a value, in the
- *   column's order, then those without, by id. A page that starts past the first range asks for
- *   its size (a count from the index) to know where to start in the second.
+ *   orderBy), which one btree scan gives in one direction only: forwards on PostgreSQL (NULLs
+ *   sort high), backwards on SQLite (NULLs sort low). In that direction a page is one range of
+ *   the index, with the bare ORDER BY (whose NULLs go last there too). In the other, a nullable
+ *   column's places are read as two ranges of its index: those with a value, in the column's
+ *   order, then those without, by id. A page that starts past the first range asks for its size
+ *   (a count from the index) to know where to start in the second.
  * - **Keyset.** A page that names the last place of the page before (`after`) starts right after
  *   that place's (value, id) in the index: `(column, id) > (that place's)`, no offset at all.
  *
@@ -29,6 +31,8 @@ import type { PlaceListRow } from './repository';
 export interface PageRange {
   where: SQL | undefined;
   order: SQL[];
+  /** Names the range's statement for a store that keeps them prepared (same key, same SQL). */
+  key?: string;
 }
 
 /** The place a keyset page continues after: its row id, and whether its sort value is NULL. */
@@ -38,14 +42,22 @@ export interface PageAnchor {
 }
 
 /**
+ * The direction in which the store's btree scan, and its bare ORDER BY, already put NULLs last:
+ * 'asc' on PostgreSQL (NULLs sort high), 'desc' on SQLite (NULLs sort low).
+ */
+export type NullsLastDirection = 'asc' | 'desc';
+
+/**
  * The ranges a page of `sort` is read from, in order, each with the filter's condition: one for
- * a column that can't be NULL, two (values, then NULLs) for one that can. With an anchor, the
- * ranges start right after it.
+ * a column that can't be NULL or whose direction is `nullsLast`, else two (values, then NULLs).
+ * With an anchor, the ranges start right after it (always two for a nullable column: a row
+ * comparison with the anchor's value leaves the NULLs out).
  */
 export function pageRanges(
   t: PlacesTable,
   sort: string | undefined,
   filter: SQL | undefined,
+  nullsLast: NullsLastDirection,
   anchor?: PageAnchor,
 ): PageRange[] {
   const { column, nullable, descending } = sortKey(t, sort);
@@ -55,6 +67,7 @@ export function pageRanges(
     sql`(${column}, ${t.id}) ${sql.raw(descending ? '<' : '>')} (SELECT a.${sql.identifier(column.name)}, a.id FROM ${t} AS a WHERE a.id = ${anchorId})`;
   const idAfter = (anchorId: number) => sql`${t.id} ${sql.raw(descending ? '<' : '>')} ${anchorId}`;
   if (!nullable) return [{ where: and(filter, anchor && after(anchor.id)), order }];
+  if (!anchor && (descending ? 'desc' : 'asc') === nullsLast) return [{ where: filter, order }];
   const values: PageRange = {
     where: and(filter, isNotNull(column), anchor && after(anchor.id)),
     order,

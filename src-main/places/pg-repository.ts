@@ -214,7 +214,7 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
   return {
     async listPage(filter: PlaceFilter, sort, limit, offset, after) {
       const anchor = after ? await pageAnchor(after, sort) : null;
-      const ranges = pageRanges(t, sort, filterCondition(t, filter), anchor ?? undefined);
+      const ranges = pageRanges(t, sort, filterCondition(t, filter), 'asc', anchor ?? undefined);
       return readRanges(ranges, limit, anchor ? 0 : offset);
     },
 

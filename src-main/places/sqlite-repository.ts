@@ -29,6 +29,7 @@ import {
   pageRanges,
   readRanges as readPageRanges,
   type PageAnchor,
+  type PageRange,
   type RangeReader,
 } from './paging';
 import {
@@ -124,23 +125,49 @@ export function createSqlitePlacesRepository(
 ): PlacesRepository {
   const outbox = options.outbox ?? false;
 
-  /** A range's rows: the page's ids from the sort's index, then those rows (paging.ts). */
+  /**
+   * A range's rows: the page's ids from the sort's index, then those rows (paging.ts). A CROSS
+   * JOIN, which SQLite never reorders: the ids first, then each row by its id (as an inner join
+   * SQLite walked the whole sort index and probed the page for each row).
+   */
+  function pageQuery(range: PageRange) {
+    const page = db
+      .select({ id: t.id })
+      .from(t)
+      .where(range.where)
+      .orderBy(...range.order)
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .as('page');
+    return db
+      .select(listColumns(t))
+      .from(page)
+      .crossJoin(t)
+      .where(eq(t.id, page.id))
+      .orderBy(...range.order)
+      .prepare();
+  }
+
+  /**
+   * The page statements of the latest filters and sorts, prepared once: scrolling a filter asks
+   * for the same shape again and again, and building and preparing it cost about as much as
+   * reading a first page (SQLite answers in-process; there is no network round trip to hide it).
+   */
+  const pageStatements = new Map<string, ReturnType<typeof pageQuery>>();
+  const PAGE_STATEMENTS = 64;
+
   const reader: RangeReader = {
     async rows(range, limit, offset) {
-      const page = db
-        .select({ id: t.id })
-        .from(t)
-        .where(range.where)
-        .orderBy(...range.order)
-        .limit(limit)
-        .offset(offset)
-        .as('page');
-      return db
-        .select(listColumns(t))
-        .from(t)
-        .innerJoin(page, eq(t.id, page.id))
-        .orderBy(...range.order)
-        .all();
+      let statement = range.key === undefined ? undefined : pageStatements.get(range.key);
+      if (statement) pageStatements.delete(range.key!);
+      statement ??= pageQuery(range);
+      if (range.key !== undefined) {
+        pageStatements.set(range.key, statement);
+        if (pageStatements.size > PAGE_STATEMENTS) {
+          pageStatements.delete(pageStatements.keys().next().value!);
+        }
+      }
+      return statement.all({ limit, offset });
     },
     async count(range) {
       return db.select({ n: count() }).from(t).where(range.where).get()?.n ?? 0;
@@ -201,8 +228,21 @@ export function createSqlitePlacesRepository(
     async listPage(filter, sort, limit, offset, after) {
       const anchor = after ? pageAnchor(after, sort) : null;
       const plan = sqlitePagePlan(db, filter.q, sort, (anchor ? 0 : offset) + limit);
-      const ranges = pageRanges(t, sort, filterCondition(t, filter, plan), anchor ?? undefined);
-      return readPageRanges(reader, ranges, limit, anchor ? 0 : offset);
+      const ranges = pageRanges(
+        t,
+        sort,
+        filterCondition(t, filter, plan),
+        'desc',
+        anchor ?? undefined,
+      );
+      // A keyset page's statement holds its anchor: only pages by number are kept prepared.
+      const shape = anchor ? undefined : JSON.stringify([filter, plan, sort ?? null]);
+      return readPageRanges(
+        reader,
+        ranges.map((range, i) => ({ ...range, key: shape && `${shape}#${i}` })),
+        limit,
+        anchor ? 0 : offset,
+      );
     },
 
     async count(filter) {
