@@ -10,8 +10,9 @@
 -- the two filter columns a page may have, status and deep_scan_status, as trailing columns: an
 -- index-only scan skips the first rows of a page, filter or none, without reading the table.
 -- (id is unique, so the trailing columns never change the order.) A scan backwards gives the
--- descending order. NULLs: the app reads the places with a value and those without (always
--- last, by id) as two ranges of the same index, so one index serves both directions.
+-- descending order. NULLs go last in both directions; where one scan of the index can't give
+-- that (PostgreSQL descending, SQLite ascending) the app reads the places with a value and those
+-- without as two ranges of the same index, so one index serves both directions.
 -- places_staging_status_name_idx and places_staging_deep_scan_status_name_idx (0001) stay: the
 -- name order within one status or scan state. The name and updated_at indexes of 0001 give way
 -- to the wider ones.
