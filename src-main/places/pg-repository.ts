@@ -32,7 +32,6 @@ import {
   pageRanges,
   readRanges as readPageRanges,
   type PageAnchor,
-  type PageRange,
   type RangeReader,
 } from './paging';
 import {
@@ -198,8 +197,6 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
       return row?.n ?? 0;
     },
   };
-  const readRanges = (ranges: PageRange[], limit: number, offset: number) =>
-    readPageRanges(reader, ranges, limit, offset);
 
   /** The place a keyset page continues after, if it is still there. */
   async function pageAnchor(placeId: string, sort: string | undefined): Promise<PageAnchor | null> {
@@ -214,8 +211,9 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
   return {
     async listPage(filter: PlaceFilter, sort, limit, offset, after) {
       const anchor = after ? await pageAnchor(after, sort) : null;
+      // PostgreSQL's btree keeps NULLs high: an ascending scan already ends with them.
       const ranges = pageRanges(t, sort, filterCondition(t, filter), 'asc', anchor ?? undefined);
-      return readRanges(ranges, limit, anchor ? 0 : offset);
+      return readPageRanges(reader, ranges, limit, anchor ? 0 : offset);
     },
 
     async count(filter) {

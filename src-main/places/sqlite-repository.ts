@@ -228,6 +228,7 @@ export function createSqlitePlacesRepository(
     async listPage(filter, sort, limit, offset, after) {
       const anchor = after ? pageAnchor(after, sort) : null;
       const plan = sqlitePagePlan(db, filter.q, sort, (anchor ? 0 : offset) + limit);
+      // SQLite's btree keeps NULLs low: a descending scan already ends with them.
       const ranges = pageRanges(
         t,
         sort,
