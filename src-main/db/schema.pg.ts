@@ -28,8 +28,8 @@ import { inList } from './sql-lists';
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
- * Mirrors sql/pg/0001_initial.sql and the search_text trigger of 0004; test/db/schema.test.ts
- * checks the two agree.
+ * Mirrors sql/pg/0001_initial.sql, the search_text trigger of 0004 and the page indexes of 0012;
+ * test/db/schema.test.ts checks the two agree.
  */
 export const placesStaging = pgTable(
   'places_staging',
@@ -78,8 +78,54 @@ export const placesStaging = pgTable(
     ),
     index('places_staging_status_name_idx').on(t.status, t.name, t.id),
     index('places_staging_deep_scan_status_name_idx').on(t.deep_scan_status, t.name, t.id),
-    index('places_staging_name_idx').on(t.name, t.id),
-    index('places_staging_updated_at_idx').on(t.updated_at, t.id),
+    // The grid's pages (sql 0012): one per sortable column, (column, id) and the two filters.
+    index('places_staging_page_place_id_idx').on(t.place_id, t.id, t.status, t.deep_scan_status),
+    index('places_staging_page_name_idx').on(t.name, t.id, t.status, t.deep_scan_status),
+    index('places_staging_page_formatted_address_idx').on(
+      t.formatted_address,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_business_type_idx').on(
+      t.business_type,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_search_location_idx').on(
+      t.search_location,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_rating_idx').on(t.rating, t.id, t.status, t.deep_scan_status),
+    index('places_staging_page_user_ratings_total_idx').on(
+      t.user_ratings_total,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_price_level_idx').on(
+      t.price_level,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_status_idx').on(t.status, t.id, t.deep_scan_status),
+    index('places_staging_page_deep_scan_status_idx').on(t.deep_scan_status, t.id, t.status),
+    index('places_staging_page_updated_at_idx').on(
+      t.updated_at,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_updated_by_idx').on(
+      t.updated_by,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
     index('places_staging_search_text_trgm_idx').using('gin', sql`${t.search_text} gin_trgm_ops`),
     index('places_staging_queue_idx')
       .on(t.deep_scan_next_attempt_at, t.id)

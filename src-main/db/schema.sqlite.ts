@@ -27,8 +27,8 @@ const NOW_MS = sql`(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
 /**
- * Mirrors sql/sqlite/0001_initial.sql and the search_text triggers of 0004;
- * test/db/schema.test.ts checks the two agree.
+ * Mirrors sql/sqlite/0001_initial.sql, the search_text triggers of 0004 and the page indexes of
+ * 0012; test/db/schema.test.ts checks the two agree.
  */
 export const placesStaging = sqliteTable(
   'places_staging',
@@ -77,8 +77,54 @@ export const placesStaging = sqliteTable(
     ),
     index('places_staging_status_name_idx').on(t.status, t.name, t.id),
     index('places_staging_deep_scan_status_name_idx').on(t.deep_scan_status, t.name, t.id),
-    index('places_staging_name_idx').on(t.name, t.id),
-    index('places_staging_updated_at_idx').on(t.updated_at, t.id),
+    // The grid's pages (sql 0012): one per sortable column, (column, id) and the two filters.
+    index('places_staging_page_place_id_idx').on(t.place_id, t.id, t.status, t.deep_scan_status),
+    index('places_staging_page_name_idx').on(t.name, t.id, t.status, t.deep_scan_status),
+    index('places_staging_page_formatted_address_idx').on(
+      t.formatted_address,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_business_type_idx').on(
+      t.business_type,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_search_location_idx').on(
+      t.search_location,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_rating_idx').on(t.rating, t.id, t.status, t.deep_scan_status),
+    index('places_staging_page_user_ratings_total_idx').on(
+      t.user_ratings_total,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_price_level_idx').on(
+      t.price_level,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_status_idx').on(t.status, t.id, t.deep_scan_status),
+    index('places_staging_page_deep_scan_status_idx').on(t.deep_scan_status, t.id, t.status),
+    index('places_staging_page_updated_at_idx').on(
+      t.updated_at,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
+    index('places_staging_page_updated_by_idx').on(
+      t.updated_by,
+      t.id,
+      t.status,
+      t.deep_scan_status,
+    ),
     index('places_staging_queue_idx')
       .on(t.deep_scan_next_attempt_at, t.id)
       .where(sql`deep_scan_status = 'Queued'`),

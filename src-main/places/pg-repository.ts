@@ -14,8 +14,8 @@ import {
   filterCondition,
   targetCondition,
   listColumns,
-  orderBy,
   queueable,
+  sortKey,
   retiredUndoEntries,
   statusUpdate,
   statusUpdateCounts,
@@ -28,6 +28,12 @@ import {
   type Counts,
   type JournalRow,
 } from './queries';
+import {
+  pageRanges,
+  readRanges as readPageRanges,
+  type PageAnchor,
+  type RangeReader,
+} from './paging';
 import {
   missingIds,
   queueResult,
@@ -169,15 +175,45 @@ export async function updateStatusInTransaction(
 }
 
 export function createPgPlacesRepository(db: Db): PlacesRepository {
-  return {
-    async listPage(filter: PlaceFilter, sort, limit, offset) {
+  /** A range's rows: the page's ids from the sort's index, then those rows (paging.ts). */
+  const reader: RangeReader = {
+    async rows(range, limit, offset) {
+      const page = db
+        .select({ id: t.id })
+        .from(t)
+        .where(range.where)
+        .orderBy(...range.order)
+        .limit(limit)
+        .offset(offset)
+        .as('page');
       return db
         .select(listColumns(t))
         .from(t)
-        .where(filterCondition(t, filter))
-        .orderBy(...orderBy(t, sort))
-        .limit(limit)
-        .offset(offset);
+        .innerJoin(page, eq(t.id, page.id))
+        .orderBy(...range.order);
+    },
+    async count(range) {
+      const [row] = await db.select({ n: count() }).from(t).where(range.where);
+      return row?.n ?? 0;
+    },
+  };
+
+  /** The place a keyset page continues after, if it is still there. */
+  async function pageAnchor(placeId: string, sort: string | undefined): Promise<PageAnchor | null> {
+    const { column } = sortKey(t, sort);
+    const [row] = await db
+      .select({ id: t.id, isNull: sql<boolean>`${column} IS NULL` })
+      .from(t)
+      .where(eq(t.place_id, placeId));
+    return row ?? null;
+  }
+
+  return {
+    async listPage(filter: PlaceFilter, sort, limit, offset, after) {
+      const anchor = after ? await pageAnchor(after, sort) : null;
+      // PostgreSQL's btree keeps NULLs high: an ascending scan already ends with them.
+      const ranges = pageRanges(t, sort, filterCondition(t, filter), 'asc', anchor ?? undefined);
+      return readPageRanges(reader, ranges, limit, anchor ? 0 : offset);
     },
 
     async count(filter) {

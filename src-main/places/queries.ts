@@ -102,17 +102,22 @@ const SORT_COLUMNS = {
   updated_by: (t: PlacesTable) => ({ column: t.updated_by, nullable: true }),
 } satisfies Record<SortField, (t: PlacesTable) => unknown>;
 
-/**
- * `field` or `field:desc` -> ORDER BY, with the id as tie-breaker so pages never overlap. NULLs
- * sort last in both directions on both engines (their defaults differ).
- */
-export function orderBy(t: PlacesTable, sort: string | undefined): SQL[] {
+/** A sort's column, whether it can be NULL, and its direction (`field` or `field:desc`). */
+export function sortKey(t: PlacesTable, sort: string | undefined) {
   const [field, direction] = (sort ?? 'business_name').split(':') as [
     SortField,
     string | undefined,
   ];
-  const descending = direction === 'desc';
-  const { column, nullable } = SORT_COLUMNS[field](t);
+  return { ...SORT_COLUMNS[field](t), descending: direction === 'desc' };
+}
+
+/**
+ * `field` or `field:desc` -> ORDER BY, with the id as tie-breaker so pages never overlap. NULLs
+ * sort last in both directions on both engines (their defaults differ). A page is read in this
+ * order by paging.ts, a range at a time.
+ */
+export function orderBy(t: PlacesTable, sort: string | undefined): SQL[] {
+  const { column, nullable, descending } = sortKey(t, sort);
   const primary = nullable
     ? sql`${column} ${sql.raw(descending ? 'DESC' : 'ASC')} NULLS LAST`
     : descending

@@ -54,11 +54,16 @@ export interface StatusCount {
 
 /** Data access for places, one implementation per store; both pass the same tests. */
 export interface PlacesRepository {
+  /**
+   * The `limit` places of the filter in the sort's order after the first `offset`, or, with
+   * `after` (a place id that is still there), right after that place (keyset; offset unused).
+   */
   listPage(
     filter: PlaceFilter,
     sort: string | undefined,
     limit: number,
     offset: number,
+    after?: string,
   ): Promise<PlaceListRow[]>;
   count(filter: PlaceFilter): Promise<number>;
   findOne(

@@ -64,7 +64,7 @@ export function createPlacesService(
       const filter = { status: input.status, deep_scan_status: input.deep_scan_status, q: input.q };
       const offset = (input.page - 1) * input.size;
       const [rows, total] = await Promise.all([
-        repo.listPage(filter, input.sort, input.size, offset),
+        repo.listPage(filter, input.sort, input.size, offset, input.after),
         input.include_total ? repo.count(filter) : Promise.resolve(null),
       ]);
       return {

@@ -10,8 +10,8 @@ import {
   filterCondition,
   targetCondition,
   listColumns,
-  orderBy,
   queueable,
+  sortKey,
   retiredUndoEntries,
   statusUpdate,
   statusUpdateCounts,
@@ -25,6 +25,13 @@ import {
 import { readOutboxPlan, updateDecisions, writeOutboxPlan } from '../sync/outbox';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
 import { sqlitePagePlan } from './sqlite-search-plan';
+import {
+  pageRanges,
+  readRanges as readPageRanges,
+  type PageAnchor,
+  type PageRange,
+  type RangeReader,
+} from './paging';
 import {
   missingIds,
   queueResult,
@@ -118,6 +125,66 @@ export function createSqlitePlacesRepository(
 ): PlacesRepository {
   const outbox = options.outbox ?? false;
 
+  /**
+   * A range's rows: the page's ids from the sort's index, then those rows (paging.ts). A CROSS
+   * JOIN, which SQLite never reorders: the ids first, then each row by its id (as an inner join
+   * SQLite walked the whole sort index and probed the page for each row).
+   */
+  function pageQuery(range: PageRange) {
+    const page = db
+      .select({ id: t.id })
+      .from(t)
+      .where(range.where)
+      .orderBy(...range.order)
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .as('page');
+    return db
+      .select(listColumns(t))
+      .from(page)
+      .crossJoin(t)
+      .where(eq(t.id, page.id))
+      .orderBy(...range.order)
+      .prepare();
+  }
+
+  /**
+   * The page statements of the latest filters and sorts, prepared once: scrolling a filter asks
+   * for the same shape again and again, and building and preparing it cost about as much as
+   * reading a first page (SQLite answers in-process; there is no network round trip to hide it).
+   */
+  const pageStatements = new Map<string, ReturnType<typeof pageQuery>>();
+  const PAGE_STATEMENTS = 64;
+
+  const reader: RangeReader = {
+    async rows(range, limit, offset) {
+      let statement = range.key === undefined ? undefined : pageStatements.get(range.key);
+      if (statement) pageStatements.delete(range.key!);
+      statement ??= pageQuery(range);
+      if (range.key !== undefined) {
+        pageStatements.set(range.key, statement);
+        if (pageStatements.size > PAGE_STATEMENTS) {
+          pageStatements.delete(pageStatements.keys().next().value!);
+        }
+      }
+      return statement.all({ limit, offset });
+    },
+    async count(range) {
+      return db.select({ n: count() }).from(t).where(range.where).get()?.n ?? 0;
+    },
+  };
+
+  /** The place a keyset page continues after, if it is still there. */
+  function pageAnchor(placeId: string, sort: string | undefined): PageAnchor | null {
+    const { column } = sortKey(t, sort);
+    const row = db
+      .select({ id: t.id, isNull: sql<number>`${column} IS NULL` })
+      .from(t)
+      .where(eq(t.place_id, placeId))
+      .get();
+    return row ? { id: row.id, isNull: row.isNull === 1 } : null;
+  }
+
   /** What step 6 would count for a target, and the requested ids that are not there. */
   function countTarget(q: Db | Tx, target: UpdateTarget, status: PlaceStatus) {
     const c = q
@@ -158,15 +225,25 @@ export function createSqlitePlacesRepository(
   }
 
   return {
-    async listPage(filter, sort, limit, offset) {
-      return db
-        .select(listColumns(t))
-        .from(t)
-        .where(filterCondition(t, filter, sqlitePagePlan(db, filter.q, sort, offset + limit)))
-        .orderBy(...orderBy(t, sort))
-        .limit(limit)
-        .offset(offset)
-        .all();
+    async listPage(filter, sort, limit, offset, after) {
+      const anchor = after ? pageAnchor(after, sort) : null;
+      const plan = sqlitePagePlan(db, filter.q, sort, (anchor ? 0 : offset) + limit);
+      // SQLite's btree keeps NULLs low: a descending scan already ends with them.
+      const ranges = pageRanges(
+        t,
+        sort,
+        filterCondition(t, filter, plan),
+        'desc',
+        anchor ?? undefined,
+      );
+      // A keyset page's statement holds its anchor: only pages by number are kept prepared.
+      const shape = anchor ? undefined : JSON.stringify([filter, plan, sort ?? null]);
+      return readPageRanges(
+        reader,
+        ranges.map((range, i) => ({ ...range, key: shape && `${shape}#${i}` })),
+        limit,
+        anchor ? 0 : offset,
+      );
     },
 
     async count(filter) {

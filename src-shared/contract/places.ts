@@ -46,21 +46,37 @@ const booleanFlag = z.preprocess(
   z.boolean(),
 );
 
-export const listPlacesInput = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  size: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be between 1 and 1000')
-    .max(1000, 'must be between 1 and 1000')
-    .default(50),
-  status: optionalText(placeStatusSchema),
-  deep_scan_status: optionalText(deepScanFilterSchema),
-  q: optionalText(searchTextSchema),
-  sort: optionalText(sortSchema),
-  /** The grid asks for the total with the first block of a filter only: counting is the slow part. */
-  include_total: booleanFlag.default(true),
-});
+export const listPlacesInput = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1),
+    size: z.coerce
+      .number()
+      .int()
+      .min(1, 'must be between 1 and 1000')
+      .max(1000, 'must be between 1 and 1000')
+      .default(50),
+    status: optionalText(placeStatusSchema),
+    deep_scan_status: optionalText(deepScanFilterSchema),
+    q: optionalText(searchTextSchema),
+    sort: optionalText(sortSchema),
+    /** The grid asks for the total with the first block of a filter only: counting is the slow part. */
+    include_total: booleanFlag.default(true),
+    /**
+     * Keyset paging: the place id of the last row of page `page - 1` (same filter and sort). The
+     * page then starts right after that place instead of counting `(page - 1) x size` rows; if the
+     * place is gone it is read by its number. Only with page 2 or later.
+     */
+    after: optionalText(placeIdSchema),
+  })
+  .superRefine((value, ctx) => {
+    if (value.after !== undefined && value.page < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['after'],
+        message: 'goes with page 2 or later: it names the last place of the page before',
+      });
+    }
+  });
 export type ListPlacesInput = z.infer<typeof listPlacesInput>;
 
 const isoDate = z.string();

@@ -1,0 +1,197 @@
+/**
+ * The reviewers of `npm run bench -- --only concurrency`, in a process of their own (so their
+ * requests and the server don't share one event loop): BENCH_REVIEWERS loops against the HTTP
+ * API at BENCH_URL for BENCH_SECONDS, each with its own token and seeded generator. Each loop
+ * asks, 70% of the time, for a grid page (a random sort of every sortable column, either
+ * direction, a random filter, a random page of it; the first block of a filter with its total,
+ * as the grid does), else sends a decision of 20 places (half as one status update, half as a
+ * batch of 4 decisions of 5). Reviewer r decides only places r, r + n, r + 2n, ... of the
+ * seeded sample data, one request at a time, so the state each decided place must end in is
+ * known exactly; it is simulated here by the dual-status rule from the places' seeded status.
+ * Prints one JSON line: latencies by kind, errors, and the expected state of every decided place.
+ * With BENCH_DEBUG set it also prints the 25 slowest kinds of request (by mean) to stderr.
+ */
+import { samplePlace, samplePlaceId } from '../src-main/places/sample-data';
+import {
+  PLACE_STATUSES,
+  SORTABLE_FIELDS,
+  type DeepScanStatus,
+  type PlaceStatus,
+} from '../src-shared/domain';
+import { seededRandom } from '../src-shared/random';
+
+const url = process.env.BENCH_URL!;
+const tokens = JSON.parse(process.env.BENCH_TOKENS!) as string[];
+const ROWS = Number(process.env.BENCH_ROWS);
+const DATA_SEED = Number(process.env.BENCH_DATA_SEED);
+const SECONDS = Number(process.env.BENCH_SECONDS);
+const RANDOM_SEED = Number(process.env.BENCH_RANDOM_SEED);
+const PAGE_SIZE = 100;
+const DECISION_SIZE = 20;
+
+const FILTERS: Record<string, string>[] = [
+  {},
+  { status: 'New' },
+  { status: 'Maybe' },
+  { status: 'Archived' },
+  { status: 'Selected' },
+  { deep_scan_status: 'none' },
+  { deep_scan_status: 'Queued' },
+  { q: 'oak' },
+  { q: 'chicago' },
+  { status: 'New', q: 'cafe' },
+];
+const SORTS = SORTABLE_FIELDS.flatMap((f) => [f, `${f}:desc`]);
+
+type Kind = 'page' | 'decision';
+const latencies: Record<Kind, number[]> = { page: [], decision: [] };
+const errors: string[] = [];
+const debug: [number, string][] = [];
+
+interface PlaceState {
+  status: PlaceStatus;
+  scan: DeepScanStatus | null;
+  by: string | null;
+}
+/** The places decided, as the dual-status rule leaves them after each reviewer's decisions. */
+const expected = new Map<string, PlaceState>();
+
+function apply(placeIndex: number, status: PlaceStatus, user: string): void {
+  const id = samplePlaceId(DATA_SEED, placeIndex);
+  const place = expected.get(id) ?? {
+    status: samplePlace(DATA_SEED, placeIndex).status ?? 'New',
+    scan: null,
+    by: null,
+  };
+  const queueable = place.scan === null || place.scan === 'Error';
+  const touched =
+    place.status !== status || (status === 'Selected' ? queueable : place.scan === 'Queued');
+  if (touched) {
+    if (status === 'Selected' && queueable) place.scan = 'Queued';
+    if (status !== 'Selected' && place.scan === 'Queued') place.scan = null;
+    place.status = status;
+    place.by = user;
+  }
+  expected.set(id, place);
+}
+
+async function call(
+  kind: Kind,
+  token: string,
+  path: string,
+  init: { method: string; body?: unknown },
+): Promise<unknown> {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${url}${path}`, {
+      method: init.method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: init.body ? JSON.stringify(init.body) : undefined,
+    });
+    const body = (await res.json()) as unknown;
+    if (res.status !== 200) {
+      errors.push(`${kind} ${init.method} ${path}: HTTP ${res.status} ${JSON.stringify(body)}`);
+      return null;
+    }
+    latencies[kind].push(performance.now() - started);
+    if (process.env.BENCH_DEBUG)
+      debug.push([performance.now() - started, `${init.method} ${path}`]);
+    return body;
+  } catch (error) {
+    errors.push(`${kind} ${init.method} ${path}: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+async function reviewer(r: number, deadline: number): Promise<void> {
+  const random = seededRandom(RANDOM_SEED * 1000 + r);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const token = tokens[r]!;
+  const user = `reviewer-${r + 1}`;
+  const totals = new Map<string, number>();
+  const mine = Math.floor(ROWS / tokens.length);
+  /** Distinct places of this reviewer's share. */
+  const places = (n: number) => {
+    const picked = new Set<number>();
+    while (picked.size < n) picked.add(r + tokens.length * Math.floor(random() * mine));
+    return [...picked];
+  };
+  while (performance.now() < deadline) {
+    if (random() < 0.7) {
+      const filter = pick(FILTERS);
+      const key = JSON.stringify(filter);
+      const total = totals.get(key);
+      const first = total === undefined || random() < 0.1;
+      const page = first
+        ? 1
+        : 1 + Math.floor(random() * Math.max(1, Math.ceil(total! / PAGE_SIZE)));
+      const query = new URLSearchParams({
+        ...filter,
+        sort: pick(SORTS),
+        page: String(page),
+        size: String(PAGE_SIZE),
+        include_total: String(first),
+      });
+      const body = (await call('page', token, `/api/v3/places/staging?${query}`, {
+        method: 'GET',
+      })) as { total: number | null } | null;
+      if (body?.total != null) totals.set(key, body.total);
+    } else if (random() < 0.5) {
+      const ids = places(DECISION_SIZE);
+      const status = pick(PLACE_STATUSES);
+      const body = await call('decision', token, '/api/v3/places/staging/status', {
+        method: 'PUT',
+        body: { place_ids: ids.map((i) => samplePlaceId(DATA_SEED, i)), status },
+      });
+      if (body) for (const i of ids) apply(i, status, user);
+    } else {
+      const ids = places(DECISION_SIZE);
+      const decisions = [0, 1, 2, 3].map((d) => ({
+        places: ids.slice(d * 5, d * 5 + 5),
+        status: pick(PLACE_STATUSES),
+      }));
+      const body = await call('decision', token, '/api/v3/places/staging/status/batch', {
+        method: 'POST',
+        body: {
+          decisions: decisions.map((d) => ({
+            place_ids: d.places.map((i) => samplePlaceId(DATA_SEED, i)),
+            status: d.status,
+          })),
+        },
+      });
+      if (body) for (const d of decisions) for (const i of d.places) apply(i, d.status, user);
+    }
+  }
+}
+
+const started = performance.now();
+const deadline = started + SECONDS * 1000;
+await Promise.all(tokens.map((_, r) => reviewer(r, deadline)));
+const elapsed = (performance.now() - started) / 1000;
+if (process.env.BENCH_DEBUG) {
+  const groups = new Map<string, number[]>();
+  for (const [ms, what] of debug) {
+    const q = new URLSearchParams(what.split('?')[1] ?? '');
+    const key = what.startsWith('GET')
+      ? `page ${q.get('include_total') === 'true' ? 'total ' : ''}${q.get('q') ? 'q ' : ''}${q.get('status') ? 'status ' : ''}${q.get('deep_scan_status') ?? ''} ${q.get('sort')}`
+      : what;
+    groups.set(key, [...(groups.get(key) ?? []), ms]);
+  }
+  const rows = [...groups].map(
+    ([k, xs]) => [k, xs.length, xs.reduce((a, b) => a + b, 0) / xs.length] as const,
+  );
+  rows.sort((a, b) => b[2] - a[2]);
+  for (const [k, n, avg] of rows.slice(0, 25))
+    console.error(`${avg.toFixed(0).padStart(6)} ms  x${n}  ${k}`);
+}
+console.log(
+  JSON.stringify({
+    elapsed,
+    latencies,
+    errors,
+    expected: [...expected].map(([id, s]) => [id, s.status, s.by]),
+  }),
+);
