@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A transaction-mode PgBouncer on 127.0.0.1:6432 in front of the test cluster on 127.0.0.1:5432,
+# A transaction-mode PgBouncer on 127.0.0.1:6432 in front of the test cluster (TEST_PG_ADMIN_URL),
 # as teams run PostgreSQL behind a pooler. `npm run test:pgbouncer` (the last step of `npm test`)
 # starts it when nothing answers there, then runs the PostgreSQL suites through it (see README
 # "Tests and benchmarks"). Idempotent: when something already answers on the port it says so
@@ -20,12 +20,19 @@ if [ -z "$bin" ]; then
   exit 1
 fi
 
+# The test cluster: TEST_PG_ADMIN_URL's server and user (default postgres@127.0.0.1:5432, trust);
+# PgBouncer logs in to it with that user's password, if the URL has one.
+IFS=$'\t' read -r pg_host pg_port pg_user pg_password < <(node -e '
+  const u = new URL(process.env.TEST_PG_ADMIN_URL || "postgres://postgres@127.0.0.1:5432/postgres");
+  console.log([u.hostname, u.port || "5432", decodeURIComponent(u.username) || "postgres",
+    decodeURIComponent(u.password)].join("\t"));')
+
 dir=/tmp/staging-editor-pgbouncer
 mkdir -p "$dir"
 cat > "$dir/pgbouncer.ini" <<INI
 [databases]
 ; every database of the test cluster, created by the tests on the fly
-* = host=127.0.0.1 port=5432
+* = host=$pg_host port=$pg_port
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -33,7 +40,7 @@ listen_port = $port
 unix_socket_dir =
 auth_type = trust
 auth_file = $dir/userlist.txt
-admin_users = postgres
+admin_users = $pg_user
 pool_mode = transaction
 ; Many clients (the suites' pools, serve, scan workers) share few server connections. The test
 ; cluster keeps max_connections = 100 for everything (the direct test setup, other users), so
@@ -52,7 +59,8 @@ server_reset_query =
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
-echo '"postgres" ""' > "$dir/userlist.txt"
+printf '"%s" "%s"\n' "$pg_user" "${pg_password//\"/\"\"}" > "$dir/userlist.txt"
+chmod 600 "$dir/userlist.txt"
 if [ "$(id -u)" = 0 ]; then
   chown -R postgres "$dir"
   "$bin" -d -u postgres "$dir/pgbouncer.ini"
