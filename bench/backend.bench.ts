@@ -2,6 +2,8 @@
  * `npm run bench`: the places service against raw SQL written with the bare drivers, on both
  * stores, in one run. Prints a Markdown table of ratios (service / raw). Not a timed test.
  *   npm run bench -- --rows 1000000 --stores sqlite,postgres --runs 5
+ * Opt-in, on its own: `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20]`, PostgreSQL behind
+ * PgBouncer at 10,000,000 places, p50 / p95 (see bench/team-scale.ts).
  */
 import { SignJWT } from 'jose';
 import type Database from 'better-sqlite3';
@@ -13,6 +15,7 @@ import { createHttpServer } from '../src-main/http/server';
 import { samplePlaceId, samplePlaces } from '../src-main/places/sample-data';
 import { createTestStore, type StoreKind, type TestStoreHandle } from '../test/support/stores';
 import { argValue, compareMs, printTable, randomIndexes, type Row } from './support';
+import { benchTeamScale } from './team-scale';
 import type { PlaceStatus } from '../src-shared/domain';
 
 const ROWS = Number(argValue('rows', '1000000'));
@@ -309,9 +312,14 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
   return rows;
 }
 
-const all: Row[] = [];
-for (const kind of STORES) all.push(...(await benchStore(kind)));
-console.log(
-  `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, ${new Date().toISOString()}\n`,
-);
-printTable(all, 'service');
+if (process.argv.includes('--pgbouncer-10m')) {
+  // Opt-in: a team's store at scale behind PgBouncer (bench/team-scale.ts), nothing else.
+  await benchTeamScale();
+} else {
+  const all: Row[] = [];
+  for (const kind of STORES) all.push(...(await benchStore(kind)));
+  console.log(
+    `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, ${new Date().toISOString()}\n`,
+  );
+  printTable(all, 'service');
+}
