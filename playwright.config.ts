@@ -11,7 +11,10 @@ export const chromiumLaunchOptions = chromiumOptionsHere();
  * (built CLI in out/, so run `npm run build` first). Each test starts its own server on a free loopback
  * port with a fresh store; every spec runs once per store, as two projects: `sqlite` (a temp
  * file) and `postgres` (a throwaway database on TEST_PG_ADMIN_URL, default
- * postgres://postgres@127.0.0.1:5432/postgres). One store only: `--project sqlite`.
+ * postgres://postgres@127.0.0.1:5432/postgres). One store only: `--project sqlite`. With
+ * TEST_THROUGH_POOLER=1 (npm run test:pgbouncer sets it, with TEST_PGBOUNCER_URL; the workers
+ * inherit the environment) each server's DATABASE_URL goes through that PgBouncer instead, while
+ * CREATE / DROP DATABASE and the test's own probe stay direct (e2e/support/store.ts).
  * See e2e/support/server.ts.
  */
 export default defineConfig<object, E2eOptions>({

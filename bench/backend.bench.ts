@@ -4,6 +4,8 @@
  *   npm run bench -- --rows 1000000 --stores sqlite,postgres --runs 5
  * Then, many reviewers at once (`--only concurrency`; `--reviewers 20 --seconds 30
  * --concurrency-rows 100000`): throughput and latency of one HTTP server under load.
+ * Opt-in, on its own: `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20]`, PostgreSQL behind
+ * PgBouncer at 10,000,000 places, p50 / p95 (see bench/team-scale.ts).
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -18,6 +20,7 @@ import { createHttpServer } from '../src-main/http/server';
 import { samplePlaceId, samplePlaces } from '../src-main/places/sample-data';
 import { createTestStore, type StoreKind, type TestStoreHandle } from '../test/support/stores';
 import { argValue, compareMs, printTable, randomIndexes, type Row } from './support';
+import { benchTeamScale } from './team-scale';
 import type { PlaceStatus } from '../src-shared/domain';
 
 const ROWS = Number(argValue('rows', '1000000'));
@@ -487,15 +490,20 @@ async function benchConcurrency(): Promise<void> {
   }
 }
 
-const STORE_GROUPS = ['update', 'pages', 'search', 'summary', 'http'];
-const all: Row[] = [];
-if (STORE_GROUPS.some((group) => ONLY.has(group))) {
-  for (const kind of STORES) all.push(...(await benchStore(kind)));
-  console.log(
-    `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}, ${new Date().toISOString()}\n`,
-  );
-  printTable(all, 'service');
+if (process.argv.includes('--pgbouncer-10m')) {
+  // Opt-in: a team's store at scale behind PgBouncer (bench/team-scale.ts), nothing else.
+  await benchTeamScale();
+} else {
+  const STORE_GROUPS = ['update', 'pages', 'search', 'summary', 'http'];
+  const all: Row[] = [];
+  if (STORE_GROUPS.some((group) => ONLY.has(group))) {
+    for (const kind of STORES) all.push(...(await benchStore(kind)));
+    console.log(
+      `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, ${new Date().toISOString()}\n`,
+    );
+    printTable(all, 'service');
+  }
+  if (ONLY.has('concurrency')) await benchConcurrency();
 }
-if (ONLY.has('concurrency')) await benchConcurrency();

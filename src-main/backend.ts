@@ -66,6 +66,7 @@ export async function startBackend(
   if (isTeamMode(settings)) return startTeamBackend(settings, options);
   const logger = options.logger ?? defaultLogger(settings);
   const store = await openStore(settings);
+  logTimeoutDelivery(store, logger);
   let scan: Scheduler | undefined;
   try {
     const verifier = await createTokenVerifier(settings);
@@ -103,6 +104,16 @@ export async function startBackend(
     await store.close();
     throw error;
   }
+}
+
+/** Says once when a pooler between made the timeouts go per transaction (db/pg-timeouts.ts). */
+function logTimeoutDelivery(store: Store, logger: Logger): Store {
+  if (store.kind === 'postgres' && store.timeoutDelivery === 'per-transaction') {
+    logger.info(
+      'PostgreSQL: lock_timeout and statement_timeout did not arrive as startup parameters (a connection pooler between refused or dropped them), so every transaction sets them itself',
+    );
+  }
+  return store;
 }
 
 /** Standard error, scrubbed of the settings' secrets (the CLI and the desktop app pass their own). */
@@ -165,7 +176,7 @@ async function startTeamBackend(
     engine = createSyncEngine({
       url: settings.DATABASE_URL!,
       replica,
-      openShared: () => openStore(settings) as Promise<PgStore>,
+      openShared: async () => logTimeoutDelivery(await openStore(settings), logger) as PgStore,
       logger,
       events,
       forcedOffline: options.offline ?? false,

@@ -5,7 +5,12 @@ import pg from 'pg';
 
 // Every e2e spec runs once per store (one Playwright project each, see playwright.config.ts),
 // on the same PostgreSQL server and store kinds as the vitest integration tests.
-import { PG_ADMIN_URL, STORE_KINDS, type StoreKind } from '../../test/support/stores';
+import {
+  PG_ADMIN_URL,
+  STORE_KINDS,
+  testDatabaseUrl,
+  type StoreKind,
+} from '../../test/support/stores';
 
 export { PG_ADMIN_URL, STORE_KINDS, type StoreKind };
 
@@ -79,7 +84,11 @@ export function sqliteStore(dir: string): StoreProbe {
   return probe;
 }
 
-/** A throwaway PostgreSQL database, created here and dropped (WITH FORCE) by dispose(). */
+/**
+ * A throwaway PostgreSQL database, created here and dropped (WITH FORCE) by dispose(). The server
+ * (`env`) reaches it through the test PgBouncer on the pooler pass (TEST_THROUGH_POOLER=1, see
+ * test/support/stores.ts); the probe, like CREATE / DROP DATABASE, always goes direct.
+ */
 export async function postgresStore(): Promise<StoreProbe> {
   const name = `se_e2e_${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
@@ -94,7 +103,7 @@ export async function postgresStore(): Promise<StoreProbe> {
   };
   const probe: StoreProbe = {
     kind: 'postgres',
-    env: { DATABASE_URL: url.toString() },
+    env: { DATABASE_URL: testDatabaseUrl(name) },
     description: `PostgreSQL database ${name}`,
     rows: async <T>(sql: string, ...params: unknown[]) =>
       (await pool.query(toPg(sql), params)).rows as T[],

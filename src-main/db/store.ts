@@ -6,6 +6,15 @@ import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-or
 import pg from 'pg';
 import { sqlitePath, type Settings } from '../config';
 import { migratePostgres, migrateSqlite, type MigrationReport } from './migrate';
+import {
+  hasTimeouts,
+  refusedTimeoutParameter,
+  setTimeoutsPerTransaction,
+  startupParameters,
+  timeoutsHold,
+  type PgTimeouts,
+  type TimeoutDelivery,
+} from './pg-timeouts';
 import { sqliteOptions } from './sqlite-binding';
 import * as pgSchema from './schema.pg';
 import * as sqliteSchema from './schema.sqlite';
@@ -16,6 +25,11 @@ export interface PgStore {
   pool: pg.Pool;
   /** Where the data lives, without credentials, for messages. */
   description: string;
+  /**
+   * How lock_timeout and statement_timeout reach the server: as startup parameters, or set in
+   * every transaction because a pooler between refused or dropped them (pg-timeouts.ts).
+   */
+  timeoutDelivery: TimeoutDelivery;
   close(): Promise<void>;
 }
 
@@ -53,31 +67,51 @@ export function describeDatabaseUrl(url: string): string {
 }
 
 export async function openPostgres(url: string, options: OpenStoreOptions = {}): Promise<PgStore> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    application_name: 'staging-editor',
-    // Sent as startup parameters, so they hold for every statement on the connection, in a
-    // transaction or not, without a session SET (behind PgBouncer 1.20+: list them in its
-    // track_extra_parameters; older ones refuse them: set them to 0 and on the role instead).
-    ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
-    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-  });
-  survivesLostConnections(pool);
+  const timeouts: PgTimeouts = {
+    lockTimeoutMs: options.lockTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs,
+  };
+  const makePool = (withStartupParameters: boolean) =>
+    survivesLostConnections(
+      new pg.Pool({
+        connectionString: url,
+        max: options.poolSize ?? 10,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        application_name: 'staging-editor',
+        // Startup parameters: they hold for every statement on the connection without a session
+        // SET. Behind a pooler that refuses or drops them, they are set per transaction instead
+        // (see pg-timeouts.ts).
+        ...(withStartupParameters ? startupParameters(timeouts) : {}),
+      }),
+    );
+  let pool = makePool(true);
   const description = describeDatabaseUrl(url);
+  let timeoutDelivery: TimeoutDelivery = hasTimeouts(timeouts) ? 'startup' : 'none';
   try {
     if (options.migrate !== false) await migrateWithoutTimeouts(url);
-    await pool.query('SELECT 1');
+    try {
+      if (!(await timeoutsHold(pool, timeouts))) timeoutDelivery = 'per-transaction';
+    } catch (error) {
+      if (!refusedTimeoutParameter(error)) throw error;
+      timeoutDelivery = 'per-transaction';
+    }
+    if (timeoutDelivery === 'per-transaction') {
+      // A pool of clients that set them in every transaction, from its first client on.
+      await pool.end().catch(() => {});
+      pool = makePool(false);
+      setTimeoutsPerTransaction(pool, timeouts);
+      await pool.query('SELECT 1');
+    }
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new Error(`Cannot open ${description}: ${openFailureText(error)}`, { cause: error });
+    throw new Error(`Cannot open ${description}: ${(error as Error).message}`, { cause: error });
   }
   return {
     kind: 'postgres',
     db: drizzlePg(pool, { schema: pgSchema }),
     pool,
     description,
+    timeoutDelivery,
     close: () => pool.end(),
   };
 }
@@ -92,16 +126,6 @@ export function survivesLostConnections(pool: pg.Pool): pg.Pool {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
-}
-
-/** The driver's reason, with the remedy where we know one. */
-export function openFailureText(error: unknown): string {
-  const message = (error as Error).message;
-  const refused = /unsupported startup parameter:\s*(lock_timeout|statement_timeout)/i.exec(
-    message,
-  );
-  if (!refused) return message;
-  return `${message}. A connection pooler (PgBouncer older than 1.20) refuses ${refused[1]} as a startup parameter: set DATABASE_LOCK_TIMEOUT_SECONDS=0 and DATABASE_STATEMENT_TIMEOUT_SECONDS=0 and give the database role its timeouts instead (ALTER ROLE ... SET lock_timeout = '10s'; ALTER ROLE ... SET statement_timeout = '60s').`;
 }
 
 /** Migrations may rewrite big tables: one connection of their own, without the timeouts. */

@@ -1,6 +1,7 @@
 import { contract, isOperationName, type OperationName } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
 import type { TokenVerifier } from '../auth';
+import { isConnectionException, isPoolerBusy } from '../db/pooler-errors';
 import { errorStack, errorSummary } from '../error-summary';
 import type { Logger } from '../logger';
 import type { DispatchResult } from './dispatch-result';
@@ -49,8 +50,6 @@ const UNAVAILABLE_CODES = new Set([
   'EHOSTUNREACH',
   '57P01',
   '57P03',
-  '08006',
-  '08001',
 ]);
 
 /**
@@ -80,7 +79,11 @@ export function toAppError(error: unknown, operation: string, logger: Logger): A
   const summary = errorSummary(error);
   const code = summary.code;
   const retry = { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS };
-  if ((code && BUSY_CODES.has(code)) || POOL_TIMEOUT.test(summary.message)) {
+  if (
+    (code && BUSY_CODES.has(code)) ||
+    POOL_TIMEOUT.test(summary.message) ||
+    isPoolerBusy(code, summary.message)
+  ) {
     logger.warn({ operation, code: code ?? 'pool_timeout' }, 'the store is busy');
     return new AppError(
       'unavailable',
@@ -89,7 +92,7 @@ export function toAppError(error: unknown, operation: string, logger: Logger): A
       retry,
     );
   }
-  if (code && UNAVAILABLE_CODES.has(code)) {
+  if (code && (UNAVAILABLE_CODES.has(code) || isConnectionException(code))) {
     logger.error({ operation, code }, 'the store is unavailable');
     return new AppError(
       'unavailable',

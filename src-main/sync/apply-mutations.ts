@@ -9,6 +9,7 @@ import {
 import type { PlaceStatus } from '../../src-shared/domain';
 import * as pgSchema from '../db/schema.pg';
 import { appliedMutations, placesStaging as t } from '../db/schema.pg';
+import { isConnectionException } from '../db/pooler-errors';
 import type { PgStore } from '../db/store';
 import { errorSummary } from '../error-summary';
 import { updateStatusInTransaction, type Tx } from '../places/pg-repository';
@@ -25,10 +26,6 @@ const TEMPORARY_CODES = new Set([
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'EPIPE',
-  '08000',
-  '08001',
-  '08003',
-  '08006',
   '40001',
   '40P01',
   '53300',
@@ -43,7 +40,12 @@ const TEMPORARY_MESSAGES =
 
 export function isTemporaryFailure(error: unknown): boolean {
   const { code, message } = errorSummary(error);
-  return (code !== undefined && TEMPORARY_CODES.has(code)) || TEMPORARY_MESSAGES.test(message);
+  return (
+    (code !== undefined && TEMPORARY_CODES.has(code)) ||
+    // Every connection exception, also a transaction-mode PgBouncer's own (pooler-errors.ts).
+    isConnectionException(code) ||
+    TEMPORARY_MESSAGES.test(message)
+  );
 }
 
 export interface ApplyReport {

@@ -6,7 +6,12 @@ import { defaultPoolSize, loadSettings } from '../../src-main/config';
 import type { PgStore, Store } from '../../src-main/db/store';
 import { STORE_RETRY_AFTER_SECONDS } from '../../src-main/router/dispatcher';
 import { execRaw, readPlaces } from '../support/places';
-import { createTestStore, PG_ADMIN_URL, type TestStoreHandle } from '../support/stores';
+import {
+  createTestStore,
+  PG_ADMIN_URL,
+  THROUGH_POOLER,
+  type TestStoreHandle,
+} from '../support/stores';
 import { dispatcherTransport, httpTransport, type Transport } from '../support/transports';
 
 const IDS = ['b-1', 'b-2'];
@@ -156,44 +161,50 @@ describe('PostgreSQL pool size and timeouts', () => {
     expect(await readPlaces(store)).toEqual(before);
   }, 30_000);
 
-  test('too many connections (53300) for the database user: 503', async () => {
-    // A non-superuser owning the database (superusers ignore connection limits).
-    const role = `se_limited_${Math.random().toString(16).slice(2, 10)}`;
-    const database = new URL(handle.settings.DATABASE_URL!).pathname.slice(1);
-    await admin(async (c) => {
-      await c.query(`CREATE ROLE ${role} LOGIN`);
-      await c.query(`ALTER DATABASE ${database} OWNER TO ${role}`);
-    });
-    // The tables exist already (created as the admin user): let the role use them.
-    await execRaw(
-      store,
-      `GRANT ALL ON SCHEMA public TO ${role};
+  // Through a pooler the role's connection limit meets PgBouncer, not the app: the pooler queues
+  // clients instead (its busy answer, query_wait_timeout, is a 503 too: see pooler-errors.ts).
+  test.skipIf(THROUGH_POOLER)(
+    'too many connections (53300) for the database user: 503',
+    async () => {
+      // A non-superuser owning the database (superusers ignore connection limits).
+      const role = `se_limited_${Math.random().toString(16).slice(2, 10)}`;
+      const database = new URL(handle.settings.DATABASE_URL!).pathname.slice(1);
+      await admin(async (c) => {
+        await c.query(`CREATE ROLE ${role} LOGIN`);
+        await c.query(`ALTER DATABASE ${database} OWNER TO ${role}`);
+      });
+      // The tables exist already (created as the admin user): let the role use them.
+      await execRaw(
+        store,
+        `GRANT ALL ON SCHEMA public TO ${role};
        GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role};
        GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role};`,
-    );
-    lastly.push(() => admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`)));
-    const url = new URL(handle.settings.DATABASE_URL!);
-    url.username = role;
-    const { backend, pool, transports: both } = await serve({ DATABASE_URL: url.toString() });
-    // One connection for this user from now on: the pool's idle one, which we take.
-    await admin(async (c) => {
-      await c.query(`ALTER ROLE ${role} CONNECTION LIMIT 1`);
-      // Wait until the migration's own connection has gone (it ends before the pool opens).
-      for (;;) {
-        const { rows } = await c.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1`,
-          [role],
-        );
-        if (rows[0]!.n <= 1) break;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    });
-    const taken = await pool.connect();
-    cleanups.push(async () => taken.release());
-    for (const transport of both) {
-      await expectBusy(transport, async () =>
-        transport.call('listPlaces', {}, await token(backend)),
       );
-    }
-  }, 30_000);
+      lastly.push(() => admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`)));
+      const url = new URL(handle.settings.DATABASE_URL!);
+      url.username = role;
+      const { backend, pool, transports: both } = await serve({ DATABASE_URL: url.toString() });
+      // One connection for this user from now on: the pool's idle one, which we take.
+      await admin(async (c) => {
+        await c.query(`ALTER ROLE ${role} CONNECTION LIMIT 1`);
+        // Wait until the migration's own connection has gone (it ends before the pool opens).
+        for (;;) {
+          const { rows } = await c.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1`,
+            [role],
+          );
+          if (rows[0]!.n <= 1) break;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      });
+      const taken = await pool.connect();
+      cleanups.push(async () => taken.release());
+      for (const transport of both) {
+        await expectBusy(transport, async () =>
+          transport.call('listPlaces', {}, await token(backend)),
+        );
+      }
+    },
+    30_000,
+  );
 });

@@ -52,3 +52,18 @@ test('installs, tests, builds the installers, launches them and runs the Electro
   expect(order.every((at) => at >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
 });
+
+test('Linux runners install pgbouncer before npm test (its pooler pass); the others skip that pass by name', () => {
+  for (const steps of [job.steps, workflow.jobs['node-24'].steps]) {
+    const commands = steps.map((step) => step.run ?? '');
+    const install = commands.findIndex((run) =>
+      run.includes('apt-get install -y --no-install-recommends pgbouncer'),
+    );
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(commands.indexOf('npm test')).toBeGreaterThan(install);
+  }
+  const test = job.steps.find((step) => step.run === 'npm test') as Step & {
+    env?: Record<string, string>;
+  };
+  expect(test.env?.TEST_PGBOUNCER).toBe("${{ runner.os == 'Linux' && 'run' || 'skip' }}");
+});

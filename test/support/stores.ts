@@ -26,14 +26,26 @@ export function storeKindsFrom(value: string | undefined): readonly StoreKind[] 
 }
 
 /**
- * Set by `npm run test:pgbouncer`: PG_ADMIN_URL is a transaction-mode PgBouncer. The few tests
- * of what a pooler can't pass on (startup parameters) skip then.
+ * Set by `npm run test:pgbouncer` (scripts/test-through-pgbouncer.mjs): the stores' DATABASE_URL
+ * goes through the transaction-mode PgBouncer at PG_POOLER_URL, while test setup that needs the
+ * server itself (CREATE / DROP DATABASE, roles) stays on PG_ADMIN_URL.
  */
 export const THROUGH_POOLER = process.env.TEST_THROUGH_POOLER === '1';
 
 /** The test server; tests make their own databases on it and drop them afterwards. */
 export const PG_ADMIN_URL =
-  process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.TEST_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A transaction-mode PgBouncer in front of PG_ADMIN_URL's server (scripts/start-test-pgbouncer.sh). */
+export const PG_POOLER_URL =
+  process.env.TEST_PGBOUNCER_URL || 'postgres://postgres@127.0.0.1:6432/postgres';
+
+/** What the app (and a test acting as a colleague's app) uses for a test database. */
+export function testDatabaseUrl(database: string): string {
+  const url = new URL(THROUGH_POOLER ? PG_POOLER_URL : PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
 
 export interface TestStoreHandle {
   kind: StoreKind;
@@ -66,9 +78,7 @@ export async function createTestStore(
   if (kind === 'postgres') {
     const name = `se_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`CREATE DATABASE ${name}`);
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    env = { DATABASE_URL: url.toString() };
+    env = { DATABASE_URL: testDatabaseUrl(name) };
     dropDatabase = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } else {
     env = { SQLITE_PATH: join(dataDir, 'staging.sqlite') };

@@ -26,11 +26,20 @@ test.runIf(hasCli('psql'))(
       );
       const file = join(findSqlDir(), 'pg', SCRIPT);
       for (let i = 0; i < 2; i++) {
-        execFileSync(
-          'psql',
-          ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', file, handle.settings.DATABASE_URL!],
-          { env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } },
-        );
+        // Quiet, without PGOPTIONS (a startup parameter, which PgBouncer refuses): SET LOCAL in
+        // the same single transaction.
+        execFileSync('psql', [
+          '-X',
+          '-q',
+          '-1',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-c',
+          'SET LOCAL client_min_messages = warning',
+          '-f',
+          file,
+          handle.settings.DATABASE_URL!,
+        ]);
       }
       await raw.query("UPDATE places_staging SET status = 'Archived' WHERE place_id = 'x'");
       await raw.query("UPDATE places_staging SET deep_scan_status = 'Queued' WHERE place_id = 'x'");

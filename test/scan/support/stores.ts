@@ -9,7 +9,7 @@ import { openPostgres, openSqlite, type Store } from '../../../src-main/db/store
 import { samplePlaces } from '../../../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../../../src-main/places/service';
 
-import { PG_ADMIN_URL as ADMIN_URL } from '../../support/stores';
+import { PG_ADMIN_URL as ADMIN_URL, testDatabaseUrl } from '../../support/stores';
 
 export type StoreKind = 'postgres' | 'sqlite';
 
@@ -23,10 +23,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   } finally {
     await admin.end();
   }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: testDatabaseUrl(name),
     async drop() {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();
