@@ -2,6 +2,7 @@ import type {
   ListPlacesInput,
   ListPlacesOutput,
   PlaceDetail,
+  PlaceFilter,
   PlacesSummary,
   QueueDeepScanOutput,
   UndoStatusUpdateOutput,
@@ -10,7 +11,12 @@ import type {
   UpdateStatusesInput,
   UpdateStatusesOutput,
 } from '../../src-shared/contract';
-import { PLACE_STATUSES, UNDO_WINDOW_SECONDS, type PlaceStatus } from '../../src-shared/domain';
+import {
+  DEEP_SCAN_FILTER_NONE,
+  PLACE_STATUSES,
+  UNDO_WINDOW_SECONDS,
+  type PlaceStatus,
+} from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import {
   describeQueueDeepScan,
@@ -41,6 +47,23 @@ export interface PlacesServiceOptions {
 }
 
 /** The places use cases. Inputs are already validated by the router; no tokens here, only user ids. */
+/**
+ * The number of places a filter matches. Without a search it is a sum over the counts the
+ * database keeps by status and scan state (sql/*\/0011, kept in the writing transactions), so a
+ * grid's first page never counts millions of rows; a search counts its matches.
+ */
+export async function pageTotal(repo: PlacesRepository, filter: PlaceFilter): Promise<number> {
+  if (filter.q) return repo.count(filter);
+  let total = 0;
+  for (const row of await repo.countByStatus()) {
+    if (filter.status && row.status !== filter.status) continue;
+    const scan = row.deep_scan_status ?? DEEP_SCAN_FILTER_NONE;
+    if (filter.deep_scan_status && scan !== filter.deep_scan_status) continue;
+    total += row.n;
+  }
+  return total;
+}
+
 export function createPlacesService(
   repo: PlacesRepository,
   clock: () => Date = () => new Date(),
@@ -65,7 +88,7 @@ export function createPlacesService(
       const offset = (input.page - 1) * input.size;
       const [rows, total] = await Promise.all([
         repo.listPage(filter, input.sort, input.size, offset, input.after),
-        input.include_total ? repo.count(filter) : Promise.resolve(null),
+        input.include_total ? pageTotal(repo, filter) : Promise.resolve(null),
       ]);
       return {
         items: rows.map(toListItem),
