@@ -192,6 +192,7 @@ async function startTeamBackend(
         return scheduler?.running ?? false;
       },
       wake: () => scheduler?.wake(),
+      setDailyCallLimit: (limit) => scheduler?.setDailyCallLimit(limit),
       // Before the shared store was ever reached: the replica's counts, nothing running.
       status: () =>
         scheduler && sync.online
