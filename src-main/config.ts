@@ -60,6 +60,8 @@ export const settingsSchema = z.object({
    * the limit is raised. Unset: no limit; 0: no calls at all.
    */
   DEEP_SCAN_DAILY_CALL_LIMIT: wholeOrOff(1_000_000_000).optional(),
+  /** The price of 1000 Places API calls, for the estimated cost of `staging-editor spend`. */
+  DEEP_SCAN_COST_PER_1000: z.coerce.number().min(0).max(1_000_000).optional(),
   /**
    * Team mode (DATABASE_URL and SQLITE_PATH both set): pull only places of these search
    * locations into this computer's replica, separated by `;` (unset: every place).

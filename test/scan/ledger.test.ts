@@ -1,10 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sign } from '../../src-main/auth/test-support';
+import { startBackend } from '../../src-main/backend';
+import { formatSpend } from '../../src-main/cli/spend';
+import { loadSettings } from '../../src-main/config';
 import type { Store } from '../../src-main/db/store';
 import { PLACE_DETAILS_FIELD_MASK } from '../../src-main/scan/places-api/client';
 import { scanQueueFor } from '../../src-main/scan/queue-for-store';
 import { DAY_MS } from '../../src-main/scan/queue';
 import type { Scheduler } from '../../src-main/scan/scheduler';
 import { startFakePlacesApi, type FakePlacesApi } from '../support/fake-places-api';
+import { httpTransport } from '../support/transports';
 import { startTestLoop } from './support/scheduler';
 import {
   countBy,
@@ -176,12 +181,88 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
     await queue.close();
   });
 
+  it('sums the ledger per UTC day in GET /api/v3/scan/spend', async () => {
+    const queue = scanQueueFor(store);
+    await queue.prepare(5);
+    const now = Date.now();
+    const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    const call = async (placeId: string, startedAt: number, outcome: string | null) => {
+      const day = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER, limit: null };
+      const id = await queue.startCall({ placeId, workerId: 'w', fieldMask: 'id', startedAt, day });
+      if (outcome) {
+        await rawQuery(store, 'UPDATE places_api_calls SET outcome = $1 WHERE id = $2', [
+          outcome,
+          id,
+        ]);
+      }
+    };
+    await call('a', todayStart + 1, 'retried');
+    await call('a', todayStart + 2, 'completed');
+    await call('b', todayStart + 3, 'completed');
+    await call('c', todayStart + 4, null);
+    await call('a', todayStart - 1, 'failed'); // yesterday, 23:59:59.999
+    await call('z', todayStart - 2 * DAY_MS, 'completed'); // outside 2 days
+    await queue.close();
+
+    const secret = 'a-test-secret-that-is-long-enough-0123456789';
+    const backend = await startBackend(
+      loadSettings({
+        ...stores.env(),
+        JWT_SECRET: secret,
+        DEEP_SCAN_COST_PER_1000: '17',
+        DEEP_SCAN_DAILY_CALL_LIMIT: '500',
+        LOG_LEVEL: 'silent',
+      }),
+      { scheduler: false },
+    );
+    const http = await httpTransport(backend);
+    try {
+      const token = await sign(new TextEncoder().encode(secret), 'HS256', { sub: 'r' });
+      const reply = await http.call('scanSpend', { days: 2 }, token);
+      expect(reply.status).toBe(200);
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      expect(reply.body).toEqual({
+        days: [
+          {
+            day: day(todayStart),
+            calls: 4,
+            by_outcome: { completed: 2, retried: 1, failed: 0, cancelled: 0, open: 1 },
+            places_completed: 2,
+            calls_per_completed_place: 2,
+            duplicate_calls: 1,
+            estimated_cost: 0.068,
+          },
+          {
+            day: day(todayStart - DAY_MS),
+            calls: 1,
+            by_outcome: { completed: 0, retried: 0, failed: 1, cancelled: 0, open: 0 },
+            places_completed: 0,
+            calls_per_completed_place: null,
+            duplicate_calls: 0,
+            estimated_cost: 0.017,
+          },
+        ],
+        cost_per_1000: 17,
+        daily_call_limit: 500,
+      });
+      const table = formatSpend(reply.body as Parameters<typeof formatSpend>[0]).split('\n');
+      expect(table[1]).toMatch(
+        new RegExp(
+          `^${day(todayStart)}\\s+4\\s+2\\s+1\\s+0\\s+0\\s+1\\s+2\\s+2\\.00\\s+1\\s+0\\.07$`,
+        ),
+      );
+    } finally {
+      await http.close();
+      await backend.close();
+    }
+  });
+
   if (kind === 'postgres') {
     it('keeps 3 workers sharing the store within the limit; raising it resumes them', async () => {
       await queuePlaces(store, 30, 304);
       const limit = (n: number) => ({ DEEP_SCAN_DAILY_CALL_LIMIT: String(n) });
       // Each worker on its own pool, as separate processes would be.
-      const workers = [];
+      const workers: Scheduler[] = [];
       for (const id of ['w1', 'w2', 'w3']) workers.push(loop(limit(12), id, await stores.open()));
       // Paused, and the claims the budget refused returned (they go back as the pause starts).
       const allPaused = async () => {
