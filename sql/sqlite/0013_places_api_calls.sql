@@ -20,5 +20,8 @@ CREATE TABLE IF NOT EXISTS places_api_calls (
 );
 
 CREATE INDEX IF NOT EXISTS places_api_calls_started_idx ON places_api_calls (started_at);
+-- The open calls only (few): the sweep finds those a dead worker left without reading the rest.
+CREATE INDEX IF NOT EXISTS places_api_calls_open_idx ON places_api_calls (started_at)
+  WHERE outcome IS NULL;
 
 INSERT OR IGNORE INTO schema_migrations (version) VALUES ('0013');

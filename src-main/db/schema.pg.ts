@@ -240,5 +240,8 @@ export const placesApiCalls = pgTable(
       sql`${t.outcome} IN ${inList(PLACES_API_CALL_OUTCOMES)}`,
     ),
     index('places_api_calls_started_idx').on(t.started_at),
+    index('places_api_calls_open_idx')
+      .on(t.started_at)
+      .where(sql`${t.outcome} IS NULL`),
   ],
 );

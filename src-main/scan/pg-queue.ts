@@ -288,7 +288,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     async claim(request: ClaimRequest): Promise<ClaimResult> {
       const burst = Math.max(1, request.ratePerSecond);
       const { day } = request;
-      const callsToday = day ? callsOn(day) : sql`0`;
+      // Counted only under a limit (the count reads the day's ledger rows).
+      const callsToday = day?.limit != null ? callsOn(day) : sql`0`;
       // What is left of the day's call budget (startCall is what enforces it exactly).
       const budget =
         day?.limit == null

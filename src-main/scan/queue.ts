@@ -77,7 +77,7 @@ export interface ClaimResult {
   nextDueInMs: number | null;
   /** Set when the store is paused: nothing was claimed. */
   pause: SharedPause | null;
-  /** Calls recorded in the ledger for the request's `day` (every worker sharing the store); 0 without one. */
+  /** Calls recorded in the ledger for the request's `day` (every worker sharing the store); 0 without a limit. */
   callsToday: number;
 }
 

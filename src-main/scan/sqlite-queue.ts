@@ -193,7 +193,7 @@ export function createSqliteScanQueue(
           tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
           return { places: [], tokensBefore: 0, nextDueInMs: null, pause: null, callsToday: 0 };
         }
-        const callsToday = request.day ? callsOn(tx, request.day) : 0;
+        const callsToday = request.day?.limit != null ? callsOn(tx, request.day) : 0;
         const budget =
           request.day?.limit == null ? Infinity : Math.max(0, request.day.limit - callsToday);
         const elapsedSeconds = Math.max(0, now - ctl.rate_refilled_at.getTime()) / 1000;
