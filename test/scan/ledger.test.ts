@@ -10,6 +10,8 @@ import { DAY_MS } from '../../src-main/scan/queue';
 import type { Scheduler } from '../../src-main/scan/scheduler';
 import { startFakePlacesApi, type FakePlacesApi } from '../support/fake-places-api';
 import { httpTransport } from '../support/transports';
+import { startPlacesGate } from './support/gate';
+import { killAll, spawnWorker, type WorkerProcess } from './support/processes';
 import { startTestLoop } from './support/scheduler';
 import {
   countBy,
@@ -258,6 +260,51 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
   });
 
   if (kind === 'postgres') {
+    it('a worker killed after sending its calls leaves them open; a sweep marks them cancelled', async () => {
+      await queuePlaces(store, 3, 305);
+      const gate = await startPlacesGate(fake.baseUrl);
+      let victim: WorkerProcess | undefined;
+      try {
+        victim = spawnWorker('victim', {
+          ...stores.env(),
+          GOOGLE_MAPS_API_KEY: fake.apiKey,
+          PLACES_API_BASE_URL: gate.baseUrl,
+          DEEP_SCAN_INTERVAL_SECONDS: '1',
+          DEEP_SCAN_RATE_PER_SECOND: '10000',
+          DEEP_SCAN_LEASE_SECONDS: '2',
+        });
+        // Its 3 calls are sent (held at the gate): their rows are in the ledger, still open.
+        await waitFor(() => gate.held() === 3, { timeoutMs: 30_000, what: '3 calls in flight' });
+        victim.signal('SIGKILL');
+        await victim.exited;
+        expect((await ledger(store)).map((r) => [r.worker_id, r.outcome])).toEqual([
+          ['victim', null],
+          ['victim', null],
+          ['victim', null],
+        ]);
+        // The calls reach the API all the same (and are paid for).
+        gate.open();
+        await waitFor(() => fake.totalCalls() === 3, { what: 'the 3 calls at the fake' });
+      } finally {
+        if (victim) await killAll([victim]);
+        gate.open();
+        await gate.close();
+      }
+      // Long after: the survivor's sweep cancels the open rows, and its lease sweep re-queues
+      // the places, which it scans again.
+      now = Date.now() + 10 * 60_000;
+      loop({ DEEP_SCAN_LEASE_SECONDS: '2' }, 'survivor');
+      await waitFor(async () => (await statusCounts(store)).Completed === 3, {
+        what: 'the places Completed by the survivor',
+      });
+      const rows = await ledger(store);
+      expect(rows).toHaveLength(fake.totalCalls());
+      expect(countBy(rows, (r) => `${r.worker_id} ${r.outcome}`)).toEqual({
+        'victim cancelled': 3,
+        'survivor completed': 3,
+      });
+    });
+
     it('keeps 3 workers sharing the store within the limit; raising it resumes them', async () => {
       await queuePlaces(store, 30, 304);
       const limit = (n: number) => ({ DEEP_SCAN_DAILY_CALL_LIMIT: String(n) });
