@@ -11,6 +11,8 @@ import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
 import { createDispatcher, toAppError } from './router/dispatcher';
 import { readScanProgress, startScheduler, type Scheduler } from './scan';
+import { readSpend } from './scan/spend';
+import { AppError } from '../src-shared/errors';
 import { createSyncEngine, type SyncEngine } from './sync/engine';
 import { singleStoreSync } from './sync/service';
 import { createTeamPlaces, teamSampleData, teamSyncService } from './sync/team';
@@ -82,6 +84,7 @@ export async function startBackend(
       authMode: verifier.mode,
       version: appVersion(),
       scanStatus: () => scheduler.status(),
+      scanSpend: (input) => readSpend(store, { days: input.days, settings }),
       sync: singleStoreSync(),
     });
     return assemble({
@@ -170,6 +173,7 @@ async function startTeamBackend(
   const replica = openSqlite(settings.SQLITE_PATH!);
   let engine: SyncEngine | undefined;
   let scheduler: Scheduler | null = null;
+  let shared: PgStore | null = null;
   try {
     const verifier = await createTokenVerifier(settings);
     const events = createEventBus();
@@ -185,9 +189,10 @@ async function startTeamBackend(
       probeTimeoutMs: settings.SYNC_PROBE_TIMEOUT_SECONDS * 1000,
       pullIntervalMs: settings.SYNC_PULL_INTERVAL_SECONDS * 1000,
       retryMaxMs: settings.SYNC_RETRY_MAX_SECONDS * 1000,
-      onShared: (shared) => {
+      onShared: (store) => {
+        shared = store;
         scheduler = startScheduler({
-          store: shared,
+          store,
           settings,
           logger,
           events,
@@ -203,6 +208,7 @@ async function startTeamBackend(
         return scheduler?.running ?? false;
       },
       wake: () => scheduler?.wake(),
+      setDailyCallLimit: (limit) => scheduler?.setDailyCallLimit(limit),
       // Before the shared store was ever reached: the replica's counts, nothing running.
       status: () =>
         scheduler && sync.online
@@ -226,6 +232,16 @@ async function startTeamBackend(
       authMode: verifier.mode,
       version: appVersion(),
       scanStatus: () => scan.status(),
+      // The ledger is the shared store's (a replica never scans).
+      scanSpend: (input) => {
+        if (!shared || !sync.online) {
+          throw new AppError(
+            'unavailable',
+            'The spend ledger is on the shared store, which is unreachable now.',
+          );
+        }
+        return readSpend(shared, { days: input.days, settings });
+      },
       sync: teamSyncService({ engine: sync, replica, offline, events }),
     });
     return assemble({

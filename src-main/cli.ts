@@ -8,6 +8,7 @@ import { serve } from './cli/serve';
 import { runWorker } from './cli/worker';
 import { CommandError } from './cli/command-error';
 import { runSync } from './cli/sync';
+import { printSpend } from './cli/spend';
 import { appVersion } from './version';
 
 function positiveInt(value: string): number {
@@ -97,6 +98,14 @@ program
   .option('--dry-run', 'say how many decisions would apply or conflict; send nothing')
   .action(async (options: { dryRun?: boolean }) => {
     await runSync(loadSettings(), { dryRun: options.dryRun ?? false });
+  });
+
+program
+  .command('spend')
+  .description('the Places API calls of the last days (the spend ledger), per UTC day')
+  .option('--days <n>', 'how many UTC days, today included', positiveInt, 7)
+  .action(async (options: { days: number }) => {
+    await printSpend(loadSettings(), Math.min(options.days, 366));
   });
 
 program

@@ -55,6 +55,14 @@ export const settingsSchema = z.object({
   // 7 days, well inside what timers and PostgreSQL int milliseconds can hold (24.8 days).
   DEEP_SCAN_MAX_PAUSE_SECONDS: positiveInt(7 * 24 * 3600).default(3600),
   /**
+   * At most this many Places API calls per UTC day across every worker sharing the store (counted
+   * in the spend ledger, places_api_calls); then scanning pauses until the next UTC day or until
+   * the limit is raised. Unset: no limit; 0: no calls at all.
+   */
+  DEEP_SCAN_DAILY_CALL_LIMIT: wholeOrOff(1_000_000_000).optional(),
+  /** The price of 1000 Places API calls, for the estimated cost of `staging-editor spend`. */
+  DEEP_SCAN_COST_PER_1000: z.coerce.number().min(0).max(1_000_000).optional(),
+  /**
    * Team mode (DATABASE_URL and SQLITE_PATH both set): pull only places of these search
    * locations into this computer's replica, separated by `;` (unset: every place).
    */

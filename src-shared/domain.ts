@@ -9,6 +9,10 @@ export type PlaceStatus = (typeof PLACE_STATUSES)[number];
 export const DEEP_SCAN_STATUSES = ['Queued', 'Processing', 'Completed', 'Error'] as const;
 export type DeepScanStatus = (typeof DEEP_SCAN_STATUSES)[number];
 
+/** How a Places API call ended, as recorded in the spend ledger (places_api_calls). */
+export const PLACES_API_CALL_OUTCOMES = ['completed', 'retried', 'failed', 'cancelled'] as const;
+export type PlacesApiCallOutcome = (typeof PLACES_API_CALL_OUTCOMES)[number];
+
 export const placeStatusSchema = z.enum(PLACE_STATUSES, {
   error: (issue) =>
     `must be one of ${PLACE_STATUSES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(issue.input)})`,

@@ -15,7 +15,9 @@ import {
 import {
   DEEP_SCAN_STATUSES,
   PLACE_STATUSES,
+  PLACES_API_CALL_OUTCOMES,
   type DeepScanStatus,
+  type PlacesApiCallOutcome,
   type PlaceStatus,
 } from '../../src-shared/domain';
 import {
@@ -260,4 +262,32 @@ export const syncChanges = pgTable(
       .default(sql`pg_current_xact_id()`),
   },
   (t) => [index('sync_changes_xid_idx').on(t.change_xid, t.place_id)],
+);
+
+/**
+ * Mirrors sql/pg/0013_places_api_calls.sql: the spend ledger, one row per Places API call,
+ * append-only (src-main/scan/ledger.ts describes how rows are written).
+ */
+export const placesApiCalls = pgTable(
+  'places_api_calls',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    place_id: text('place_id').notNull(),
+    worker_id: text('worker_id').notNull(),
+    started_at: ts('started_at').notNull(),
+    duration_ms: integer('duration_ms'),
+    http_status: integer('http_status'),
+    outcome: text('outcome').$type<PlacesApiCallOutcome>(),
+    field_mask: text('field_mask').notNull(),
+  },
+  (t) => [
+    check(
+      'places_api_calls_outcome_check',
+      sql`${t.outcome} IN ${inList(PLACES_API_CALL_OUTCOMES)}`,
+    ),
+    index('places_api_calls_started_idx').on(t.started_at),
+    index('places_api_calls_open_idx')
+      .on(t.started_at)
+      .where(sql`${t.outcome} IS NULL`),
+  ],
 );

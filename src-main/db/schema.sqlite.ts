@@ -11,7 +11,9 @@ import {
 import {
   DEEP_SCAN_STATUSES,
   PLACE_STATUSES,
+  PLACES_API_CALL_OUTCOMES,
   type DeepScanStatus,
+  type PlacesApiCallOutcome,
   type PlaceStatus,
 } from '../../src-shared/domain';
 import {
@@ -303,5 +305,33 @@ export const syncOutbox = sqliteTable(
     index('sync_outbox_conflicts_idx')
       .on(t.user_id, t.seq)
       .where(sql`state = 'conflict' AND resolved_at IS NULL`),
+  ],
+);
+
+/**
+ * Mirrors sql/sqlite/0013_places_api_calls.sql: the spend ledger, one row per Places API call,
+ * append-only (src-main/scan/ledger.ts describes how rows are written).
+ */
+export const placesApiCalls = sqliteTable(
+  'places_api_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    place_id: text('place_id').notNull(),
+    worker_id: text('worker_id').notNull(),
+    started_at: ts('started_at').notNull(),
+    duration_ms: integer('duration_ms'),
+    http_status: integer('http_status'),
+    outcome: text('outcome').$type<PlacesApiCallOutcome>(),
+    field_mask: text('field_mask').notNull(),
+  },
+  (t) => [
+    check(
+      'places_api_calls_outcome_check',
+      sql`${t.outcome} IN ${inList(PLACES_API_CALL_OUTCOMES)}`,
+    ),
+    index('places_api_calls_started_idx').on(t.started_at),
+    index('places_api_calls_open_idx')
+      .on(t.started_at)
+      .where(sql`${t.outcome} IS NULL`),
   ],
 );

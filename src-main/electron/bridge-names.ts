@@ -16,6 +16,7 @@ export const BRIDGE_OPERATION_NAMES = [
   'placesSummary',
   'loadSampleData',
   'scanStatus',
+  'scanSpend',
   'syncStatus',
   'syncConflicts',
   'resolveConflicts',

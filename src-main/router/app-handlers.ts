@@ -13,6 +13,7 @@ export interface HandlerDeps {
   authMode: AuthMode;
   version: string;
   scanStatus: Handlers['scanStatus'];
+  scanSpend: Handlers['scanSpend'];
   sync: SyncService;
 }
 
@@ -58,6 +59,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { message: `${inserted} sample places loaded`, inserted };
     },
     scanStatus: deps.scanStatus,
+    scanSpend: deps.scanSpend,
     syncStatus: () => deps.sync.status(),
     syncConflicts: (_input, ctx) => deps.sync.conflicts(ctx.userId!),
     resolveConflicts: (input, ctx) => deps.sync.resolve(input, ctx.userId!),

@@ -5,6 +5,7 @@ import pg from 'pg';
 import * as pgSchema from '../db/schema.pg';
 import {
   localBusinesses as lb,
+  placesApiCalls as calls,
   placesStaging as t,
   scanControl as control,
   scanCounters as counters,
@@ -17,6 +18,7 @@ import {
   holdsAny as holdsAnyFor,
   scannedColumnNames,
 } from './guards';
+import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 import {
   CANCELLED_COUNTER,
@@ -24,6 +26,7 @@ import {
   emptyCounts,
   leaseExpiredMessage,
   WORKER_STALE_MS,
+  type CallDay,
   type ClaimedPlace,
   type ClaimRequest,
   type ClaimResult,
@@ -50,6 +53,43 @@ function endedWithoutResult(queued: Parameters<typeof endedWithoutResultFor>[1])
 }
 const holds = (claim: ClaimedPlace) => holdsFor(t, claim);
 const holdsAny = (claims: ClaimedPlace[]) => holdsAnyFor(t, claims);
+
+/** The ledger rows of `day` (every worker's), as a scalar subquery. */
+const callsOn = (day: CallDay): SQL =>
+  sql`(SELECT count(*) FROM ${calls} WHERE ${calls.started_at} >= ${new Date(day.startMs)}
+        AND ${calls.started_at} < ${new Date(day.endMs)})::int`;
+
+/** The ledger rows of the claims' calls as input for {@link endCalls}. */
+function callInput(claims: ClaimedPlace[], outcome: (c: ClaimedPlace) => PlacesApiCallOutcome) {
+  return claims.flatMap((c) =>
+    c.call
+      ? [
+          {
+            id: c.call.id,
+            outcome: outcome(c),
+            duration_ms: c.call.durationMs,
+            http_status: c.call.httpStatus,
+          },
+        ]
+      : [],
+  );
+}
+
+type Executor = { execute: NodePgDb['execute'] };
+type NodePgDb = PgStore['db'];
+
+/** Completes ledger rows (once: a row whose outcome is set stays as it is). */
+async function endCalls(on: Executor, rows: ReturnType<typeof callInput>): Promise<void> {
+  if (rows.length === 0) return;
+  await on.execute(sql`
+    UPDATE ${calls} SET
+      ${sql.identifier(calls.outcome.name)} = x.outcome,
+      ${sql.identifier(calls.duration_ms.name)} = x.duration_ms,
+      ${sql.identifier(calls.http_status.name)} = x.http_status
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS x(id bigint, outcome text, duration_ms integer, http_status integer)
+    WHERE ${calls.id} = x.id AND ${calls.outcome} IS NULL`);
+}
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -83,6 +123,7 @@ interface ClaimRow extends Record<string, unknown> {
   place_id: string | null;
   attempt: number | null;
   tokens: number | null;
+  calls_today: number | null;
   pause_ms: number | null;
   pause_reason: string | null;
   next_due_ms: number | null;
@@ -126,7 +167,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * were cancelled in the same statement. `prefix` may add CTEs (`, name AS (...)`) for `from`.
    */
   async function endAttempts(
-    on: typeof db,
+    on: Executor,
     set: SQL,
     where: SQL,
     extra: { with?: SQL; from?: SQL } = {},
@@ -155,11 +196,20 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    */
   async function completeMany(batch: PendingCompletion[]): Promise<Set<string>> {
     const input = JSON.stringify(
-      batch.map((p) => ({ id: p.claim.id, token: p.claim.token, business: businessRow(p.fields) })),
+      batch.map((p) => ({
+        id: p.claim.id,
+        token: p.claim.token,
+        business: businessRow(p.fields),
+        call_id: p.claim.call?.id ?? null,
+        duration_ms: p.claim.call?.durationMs ?? null,
+        http_status: p.claim.call?.httpStatus ?? null,
+      })),
     );
     const { rows } = await db.execute<{ place_id: string }>(sql`
       WITH input AS MATERIALIZED (
-        SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(id integer, token text, business jsonb)
+        SELECT * FROM jsonb_to_recordset(${input}::jsonb)
+          AS x(id integer, token text, business jsonb, call_id bigint, duration_ms integer,
+               http_status integer)
       ), done AS (
         UPDATE ${t} SET
           ${target(t.deep_scan_status)} = 'Completed',
@@ -172,6 +222,15 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         WHERE ${t.id} = input.id AND ${t.deep_scan_claim_token} = input.token
           AND ${t.deep_scan_status} = 'Processing'
         RETURNING ${t.id} AS id, ${t.place_id} AS place_id
+      ), ledger AS (
+        -- The spend ledger, in the same statement: 'cancelled' when the claim was gone.
+        UPDATE ${calls} SET
+          ${target(calls.outcome)} = CASE WHEN EXISTS (SELECT 1 FROM done WHERE done.id = input.id)
+            THEN 'completed' ELSE 'cancelled' END,
+          ${target(calls.duration_ms)} = input.duration_ms,
+          ${target(calls.http_status)} = input.http_status
+        FROM input
+        WHERE ${calls.id} = input.call_id AND ${calls.outcome} IS NULL
       )
       ${UPSERT_BUSINESS}
       FROM done JOIN input ON input.id = done.id
@@ -228,6 +287,14 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
     async claim(request: ClaimRequest): Promise<ClaimResult> {
       const burst = Math.max(1, request.ratePerSecond);
+      const { day } = request;
+      // Counted only under a limit (the count reads the day's ledger rows).
+      const callsToday = day?.limit != null ? callsOn(day) : sql`0`;
+      // What is left of the day's call budget (startCall is what enforces it exactly).
+      const budget =
+        day?.limit == null
+          ? sql`${request.limit}::int`
+          : sql`GREATEST(0, ${day.limit}::int - ctl.calls_today)`;
       // One statement: lock the control row (the pause and the token bucket; this orders the
       // claims of all workers, which are short), pick due places SKIP LOCKED in a CTE, mark them
       // Processing with our token and lease, spend one token per place, and report when the
@@ -236,7 +303,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         WITH ctl AS MATERIALIZED (
           SELECT ${control.paused_until} AS paused_until, ${control.pause_reason} AS pause_reason,
                  LEAST(${burst}::float8, ${control.rate_tokens} + ${request.ratePerSecond}::float8
-                   * GREATEST(0, EXTRACT(EPOCH FROM now() - ${control.rate_refilled_at}))::float8) AS tokens
+                   * GREATEST(0, EXTRACT(EPOCH FROM now() - ${control.rate_refilled_at}))::float8) AS tokens,
+                 ${callsToday} AS calls_today
           FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
           FOR UPDATE
         ), picked AS MATERIALIZED (
@@ -245,7 +313,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
             AND ${selected}
             AND NOT EXISTS (SELECT 1 FROM ctl WHERE ctl.paused_until > now())
           ORDER BY ${t.deep_scan_next_attempt_at}, ${t.id}
-          LIMIT COALESCE((SELECT LEAST(${request.limit}::int, floor(ctl.tokens)::int) FROM ctl), 0)
+          LIMIT COALESCE((SELECT LEAST(${request.limit}::int, floor(ctl.tokens)::int, ${budget}) FROM ctl), 0)
           FOR UPDATE SKIP LOCKED
         ), claimed AS (
           UPDATE ${t} SET
@@ -262,11 +330,12 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
             ${target(control.rate_refilled_at)} = GREATEST(${control.rate_refilled_at}, now())
           FROM ctl WHERE ${control.name} = ${CONTROL_ROW} AND EXISTS (SELECT 1 FROM claimed)
         )
-        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::float8 AS pause_ms,
+        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::int AS calls_today,
+               NULL::float8 AS pause_ms,
                NULL::text AS pause_reason, NULL::float8 AS next_due_ms
         FROM claimed
         UNION ALL
-        SELECT NULL, NULL, NULL, ctl.tokens,
+        SELECT NULL, NULL, NULL, ctl.tokens, ctl.calls_today,
                (EXTRACT(EPOCH FROM ctl.paused_until - now()) * 1000)::float8, ctl.pause_reason,
                (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
                 FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now()
@@ -287,18 +356,45 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       if (!state) {
         // The control row is gone (deleted by hand): put it back; claim next time.
         await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
-        return { places, tokensBefore: 0, nextDueInMs: null, pause: null };
+        return { places, tokensBefore: 0, nextDueInMs: null, pause: null, callsToday: 0 };
       }
       const pauseMs = state.pause_ms ?? 0;
       return {
         places,
         tokensBefore: state.tokens ?? 0,
+        callsToday: state.calls_today ?? 0,
         nextDueInMs: state.next_due_ms === null ? null : Math.max(0, state.next_due_ms),
         pause:
           pauseMs > 0
             ? { remainingMs: pauseMs, reason: state.pause_reason ?? 'Deep scans are paused.' }
             : null,
       };
+    },
+
+    async startCall(request) {
+      const row = {
+        place_id: request.placeId,
+        worker_id: request.workerId,
+        started_at: new Date(request.startedAt),
+        field_mask: request.fieldMask,
+      };
+      const { limit } = request.day;
+      if (limit === null) {
+        const [inserted] = await db.insert(calls).values(row).returning({ id: calls.id });
+        return inserted!.id;
+      }
+      return db.transaction(async (tx) => {
+        // The control row lock orders the budget checks of every worker sharing the store. The
+        // count is a statement of its own after the lock (READ COMMITTED: a fresh snapshot), so
+        // it sees every call that committed before the lock was ours.
+        await tx.execute(
+          sql`SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
+        );
+        const { rows } = await tx.execute<{ n: number }>(sql`SELECT ${callsOn(request.day)} AS n`);
+        if ((rows[0]?.n ?? 0) >= limit) return null;
+        const [inserted] = await tx.insert(calls).values(row).returning({ id: calls.id });
+        return inserted!.id;
+      });
     },
 
     complete(claim, fields) {
@@ -319,26 +415,40 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         nextAttemptAt: sql`now() + ${ms(delayMs)}`,
         completedAt: sql`NULL::timestamptz`,
       });
-      return (await endAttempts(db, set, holds(claim))).length > 0;
+      return db.transaction(async (tx) => {
+        const written = (await endAttempts(tx, set, holds(claim))).length > 0;
+        await endCalls(
+          tx,
+          callInput([claim], () => (written ? 'retried' : 'cancelled')),
+        );
+        return written;
+      });
     },
 
     async fail(claim, message) {
-      const rows = await db
-        .update(t)
-        .set({
-          deep_scan_status: 'Error',
-          deep_scan_error: message,
-          deep_scan_completed_at: sql`now()`,
-          deep_scan_claim_token: null,
-          deep_scan_lease_expires_at: null,
-          deep_scan_next_attempt_at: null,
-        })
-        .where(holds(claim))
-        .returning({ id: t.id });
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(t)
+          .set({
+            deep_scan_status: 'Error',
+            deep_scan_error: message,
+            deep_scan_completed_at: sql`now()`,
+            deep_scan_claim_token: null,
+            deep_scan_lease_expires_at: null,
+            deep_scan_next_attempt_at: null,
+          })
+          .where(holds(claim))
+          .returning({ id: t.id });
+        const written = rows.length > 0;
+        await endCalls(
+          tx,
+          callInput([claim], () => (written ? 'failed' : 'cancelled')),
+        );
+        return written;
+      });
     },
 
-    async release(claims, delayMs) {
+    async release(claims, delayMs, callOutcome = 'cancelled') {
       if (claims.length === 0) return 0;
       const set = endedWithoutResult({
         status: sql`'Queued'`,
@@ -347,7 +457,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         completedAt: sql`NULL::timestamptz`,
         attempts: sql`GREATEST(0, ${t.deep_scan_attempts} - 1)`,
       });
-      return (await endAttempts(db, set, holdsAny(claims))).length;
+      const ledger = callInput(claims, () => callOutcome);
+      if (ledger.length === 0) return (await endAttempts(db, set, holdsAny(claims))).length;
+      return db.transaction(async (tx) => {
+        const ended = (await endAttempts(tx, set, holdsAny(claims))).length;
+        await endCalls(tx, ledger);
+        return ended;
+      });
     },
 
     async extendLeases(claims, leaseMs) {
@@ -360,7 +476,16 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       return new Set(rows.map((r) => r.id));
     },
 
-    async sweepExpiredLeases(maxAttempts) {
+    async sweepExpiredLeases(maxAttempts, openCallsBefore) {
+      // Calls whose outcome was never written (their worker died after sending them).
+      if (openCallsBefore !== undefined) {
+        await beatDb
+          .update(calls)
+          .set({ outcome: 'cancelled' })
+          .where(
+            sql`${calls.outcome} IS NULL AND ${calls.started_at} < ${new Date(openCallsBefore)}`,
+          );
+      }
       // SKIP LOCKED: a place being finished right now is not waited for; the UPDATE re-checks
       // the expiry, so a lease extended meanwhile is left alone.
       const expired = sql`${t.deep_scan_status} = 'Processing' AND ${t.deep_scan_lease_expires_at} < now()`;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ScanProgress } from '../../src-shared/contract/events';
+import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 
 /** A place this process holds: `token` is the claim's secret; every write checks it. */
@@ -9,6 +10,45 @@ export interface ClaimedPlace {
   /** Attempts so far, this one included. */
   attempt: number;
   token: string;
+  /**
+   * The Places API call of this attempt, once its ledger row exists (see {@link ScanQueue.startCall}):
+   * whatever writes the attempt's outcome completes that row in the same transaction.
+   */
+  call?: ApiCall;
+}
+
+/** A Places API call recorded in the spend ledger (places_api_calls). */
+export interface ApiCall {
+  /** The ledger row's id. */
+  id: number;
+  durationMs: number | null;
+  /** The HTTP status of the answer; null without one (timeout, network error) or before it. */
+  httpStatus: number | null;
+}
+
+/** The current UTC day of the scheduler's clock, for DEEP_SCAN_DAILY_CALL_LIMIT. */
+export interface CallDay {
+  /** Epoch ms of 00:00 UTC, and of the next day's. */
+  startMs: number;
+  endMs: number;
+  /** DEEP_SCAN_DAILY_CALL_LIMIT, or null: no limit. */
+  limit: number | null;
+}
+
+export interface StartCallRequest {
+  placeId: string;
+  workerId: string;
+  fieldMask: string;
+  /** Epoch ms (the scheduler's clock). */
+  startedAt: number;
+  day: CallDay;
+}
+
+export const DAY_MS = 24 * 3600_000;
+
+export function utcDayOf(now: number, limit: number | null): CallDay {
+  const startMs = Math.floor(now / DAY_MS) * DAY_MS;
+  return { startMs, endMs: startMs + DAY_MS, limit };
 }
 
 export interface ClaimRequest {
@@ -19,6 +59,8 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Refill rate of the shared token bucket; its capacity is one second of calls. */
   ratePerSecond: number;
+  /** The daily call budget: at most what is left of it is claimed (absent: no budget). */
+  day?: CallDay;
 }
 
 /** The pause every worker sharing the store honours (after a 429). */
@@ -35,6 +77,8 @@ export interface ClaimResult {
   nextDueInMs: number | null;
   /** Set when the store is paused: nothing was claimed. */
   pause: SharedPause | null;
+  /** Calls recorded in the ledger for the request's `day` (every worker sharing the store); 0 without a limit. */
+  callsToday: number;
 }
 
 export type DeepScanCounts = ScanProgress['counts'];
@@ -61,6 +105,11 @@ export interface QueueProgress {
  * the lease sweep, SQLite's crash recovery): it goes to `deep_scan_status = NULL` (never queued)
  * instead of the queue, and the store's cumulative `cancelled` counter (table scan_counters) is
  * incremented in the same statement. `complete` and `fail` still record their result.
+ *
+ * Spend ledger: `complete`, `retryLater`, `fail` and `release` complete the ledger row of each
+ * claim's call (`ClaimedPlace.call`) in the transaction that writes the attempt's outcome:
+ * 'completed', 'retried', 'failed' (release: its `callOutcome`), or 'cancelled' when the claim
+ * was gone and nothing was written. A row is completed once (`outcome IS NULL` guard).
  */
 export interface ScanQueue {
   readonly kind: 'postgres' | 'sqlite';
@@ -72,6 +121,13 @@ export interface ScanQueue {
   /** Claims up to `limit` due places in one statement, within the rate limit and the pause. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /**
+   * Just before a Places API request: in a short transaction of its own, checks the day's calls
+   * against `day.limit` (PostgreSQL: under the scan_control row lock, so workers sharing the store
+   * never exceed it together) and appends the call's ledger row with outcome NULL. Returns its id,
+   * or null when the budget is spent (nothing written: the request must not be sent).
+   */
+  startCall(request: StartCallRequest): Promise<number | null>;
+  /**
    * In one transaction: `Completed` if the claim still holds, then the local_businesses upsert;
    * false (and nothing written) when the claim is gone. PostgreSQL finishes the places that
    * complete together in one statement (group commit).
@@ -81,8 +137,15 @@ export interface ScanQueue {
   retryLater(claim: ClaimedPlace, message: string, delayMs: number): Promise<boolean>;
   /** `Error` with the message. */
   fail(claim: ClaimedPlace, message: string): Promise<boolean>;
-  /** Returns unstarted or interrupted claims to `Queued` and gives back their attempt (or cancels them). */
-  release(claims: ClaimedPlace[], delayMs: number): Promise<number>;
+  /**
+   * Returns unstarted or interrupted claims to `Queued` and gives back their attempt (or cancels
+   * them). A claim whose call was made has its ledger row completed with `callOutcome`.
+   */
+  release(
+    claims: ClaimedPlace[],
+    delayMs: number,
+    callOutcome?: PlacesApiCallOutcome,
+  ): Promise<number>;
   /** Pushes the lease of the claims forward; returns the ids still held. */
   extendLeases(claims: ClaimedPlace[], leaseMs: number): Promise<Set<number>>;
   /**
@@ -91,6 +154,8 @@ export interface ScanQueue {
    */
   sweepExpiredLeases(
     maxAttempts: number,
+    /** Ledger rows still open (outcome NULL) that started before this (epoch ms) become 'cancelled'. */
+    openCallsBefore?: number,
   ): Promise<{ requeued: number; failed: number; cancelled: number }>;
   /** Pauses every worker sharing the store for `ms` (an existing longer pause wins). */
   pauseAll(ms: number, reason: string): Promise<void>;

@@ -10,13 +10,24 @@ import { jittered } from '../../src-shared/random';
 import { timerDelay } from './backoff';
 import { scanConfig, type ScanConfig, type ScanTuning } from './config';
 import { outcomeOfFailure, RATE_LIMITED_REASON } from './outcome';
-import { createPlacesClient, PlacesApiError, type PlacesClient } from './places-api/client';
+import {
+  createPlacesClient,
+  PLACE_DETAILS_FIELD_MASK,
+  PlacesApiError,
+  type PlacesClient,
+} from './places-api/client';
 import {
   mapPlaceToLocalBusiness,
   type LocalBusinessFields,
 } from './places-api/map-to-local-business';
 import { composeProgress, hasPlacesApiKey, NO_API_KEY_REASON, readScanProgress } from './progress';
-import type { ClaimedPlace, ScanQueue, SharedPause } from './queue';
+import {
+  utcDayOf,
+  type CallDay,
+  type ClaimedPlace,
+  type ScanQueue,
+  type SharedPause,
+} from './queue';
 import { scanQueueFor } from './queue-for-store';
 import { createProgressEvents } from './progress-events';
 import { createThroughputCounter } from './throughput';
@@ -36,6 +47,11 @@ export interface SchedulerOptions {
   tuning?: ScanTuning;
   /** The random source of backoff and poll jitter (default Math.random); tests seed it. */
   random?: () => number;
+  /**
+   * The clock (epoch ms) of the spend ledger: calls' start times, durations and the UTC day that
+   * DEEP_SCAN_DAILY_CALL_LIMIT counts (default Date.now); tests move it across midnight.
+   */
+  clock?: () => number;
 }
 
 export interface Scheduler {
@@ -45,6 +61,11 @@ export interface Scheduler {
   /** Claim now instead of at the next poll (the app's own enqueue calls this). */
   wake(): void;
   status(): Promise<ScanProgress>;
+  /**
+   * A new DEEP_SCAN_DAILY_CALL_LIMIT (null: none) without a restart: a loop paused by the old one
+   * claims again at once (and pauses again if the new one is spent too).
+   */
+  setDailyCallLimit(limit: number | null): void;
   /**
    * Stops claiming, returns unstarted claims, lets in-flight scans finish for `graceMs`
    * (default 5 s), then interrupts and returns the rest: nothing is left in Processing. Calling
@@ -66,8 +87,11 @@ interface Scan {
 interface Pause {
   until: number;
   reason: string;
-  /** 'key': this process's key was rejected; 'shared': a 429 paused every worker. */
-  kind: 'key' | 'shared';
+  /**
+   * 'key': this process's key was rejected; 'shared': a 429 paused every worker; 'budget': the
+   * day's DEEP_SCAN_DAILY_CALL_LIMIT is spent (every worker sharing the store finds it so).
+   */
+  kind: 'key' | 'shared' | 'budget';
 }
 
 /** Waits `ms`, or less when `signal` aborts first. */
@@ -83,6 +107,9 @@ function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
+
+/** A ledger row still open this long after its call started belongs to a worker that died. */
+const OPEN_CALL_MAX_MS = 5 * 60_000;
 
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -102,6 +129,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       workerId,
       running: false,
       wake() {},
+      setDailyCallLimit() {},
       status: () => readScanProgress(store, { settings, running: false }),
       stop: async () => {},
     };
@@ -129,6 +157,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       log,
       events: options.events,
       random: options.random ?? Math.random,
+      clock: options.clock ?? Date.now,
     });
   // An in-memory database belongs to its one connection: nobody else can scan it.
   if (store.kind === 'postgres' || store.path === ':memory:' || store.path === '') return begin();
@@ -159,6 +188,8 @@ function runWithSqliteScanLock(
   let lock = tryAcquireSqliteScanLock(path);
   let inner: Scheduler | null = lock ? begin() : null;
   let retry: NodeJS.Timeout | undefined;
+  /** A limit set while standing by, for the loop this process may start later. */
+  let pendingLimit: { limit: number | null } | null = null;
   if (!inner) {
     ctx.log.warn({ lock: sqliteScanLockPath(path) }, `${SQLITE_STANDBY_REASON}.`);
     retry = setInterval(() => {
@@ -172,6 +203,7 @@ function runWithSqliteScanLock(
       clearInterval(retry);
       ctx.log.info('the process that ran deep scans on this SQLite file has ended: taking over');
       inner = begin();
+      if (pendingLimit) inner.setDailyCallLimit(pendingLimit.limit);
     }, ctx.retryMs);
     // Not unref'd: standing by is this loop's work (a `worker` waits on nothing else); stop()
     // clears it.
@@ -183,6 +215,10 @@ function runWithSqliteScanLock(
     },
     wake() {
       inner?.wake();
+    },
+    setDailyCallLimit(limit) {
+      if (inner) inner.setDailyCallLimit(limit);
+      else pendingLimit = { limit };
     },
     status() {
       return inner
@@ -212,10 +248,11 @@ interface LoopDeps {
   log: Logger;
   events?: Pick<EventBus, 'emit' | 'subscribe'>;
   random: () => number;
+  clock: () => number;
 }
 
 function runScanLoop(deps: LoopDeps): Scheduler {
-  const { queue, client, config, workerId, log, events, random } = deps;
+  const { queue, client, config, workerId, log, events, random, clock } = deps;
   const buffer: ClaimedPlace[] = [];
   const inFlight = new Map<number, Scan>();
   const throughput = createThroughputCounter();
@@ -227,6 +264,10 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   /** After the key was rejected, one place at a time until a scan succeeds. */
   let probing = false;
   let lastPauseRead = 0;
+  let dailyCallLimit = config.dailyCallLimit;
+  /** The day and limit whose spent budget was last logged (logged once, not at each re-check). */
+  let budgetLogged: string | null = null;
+  const today = (): CallDay => utcDayOf(clock(), dailyCallLimit);
 
   const signal = createWakeSignal();
   const notify = signal.notify;
@@ -250,17 +291,18 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   // --- pauses ---------------------------------------------------------------------------------
   function pauseText(p: Pause, now: number): string {
     const seconds = Math.ceil((p.until - now) / 1000);
+    if (p.kind === 'budget') return p.reason;
     return p.kind === 'key'
       ? `${p.reason.replace(/\.$/, '')}. Check GOOGLE_MAPS_API_KEY; deep scans try again in ${seconds} s.`
       : `${p.reason} All workers paused for ${seconds} s.`;
   }
 
-  async function enterPause(next: Pause): Promise<void> {
+  async function enterPause(next: Pause, announce = true): Promise<void> {
     if (pause && pause.until >= next.until && pause.kind === next.kind) return;
     const first = !pause || pause.until <= Date.now();
     pause = next;
     markDirty();
-    if (first) {
+    if (first && announce) {
       log.warn(
         { pauseMs: next.until - Date.now(), kind: next.kind, reason: next.reason },
         'deep scans paused',
@@ -270,8 +312,26 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     // the pause ends (it holds every worker anyway). A rejected key is this process's problem,
     // not the places': they are due now, for the workers whose key works.
     const unstarted = buffer.splice(0);
-    const dueInMs = next.kind === 'key' ? 0 : Math.max(0, next.until - Date.now());
+    const dueInMs = next.kind === 'shared' ? Math.max(0, next.until - Date.now()) : 0;
     if (unstarted.length > 0) await queue.release(unstarted, dueInMs);
+  }
+
+  /**
+   * The day's call budget is spent: no claims until the next UTC day or a higher limit. The pause
+   * is re-checked (one claim) every poll interval, so a limit raised elsewhere is seen too; places
+   * stay queued, unstarted claims go back with their attempt.
+   */
+  async function enterBudgetPause(day: CallDay): Promise<void> {
+    const reason =
+      `Daily Places API call limit reached: ${day.limit} calls today (DEEP_SCAN_DAILY_CALL_LIMIT). ` +
+      'Deep scans resume at 00:00 UTC or when the limit is raised.';
+    const key = `${day.startMs}:${day.limit}`;
+    const untilNextDay = Math.max(0, day.endMs - clock());
+    await enterPause(
+      { until: Date.now() + Math.min(untilNextDay, config.intervalMs), reason, kind: 'budget' },
+      budgetLogged !== key,
+    );
+    budgetLogged = key;
   }
 
   function sharedPause(p: SharedPause): Pause {
@@ -358,15 +418,68 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     }
   }
 
+  /**
+   * Records the call in the spend ledger before it is sent, within the day's budget. False: not
+   * to be sent (the budget is spent, or the store failed): the claim went back, attempt given back.
+   */
+  async function startCall(scan: Scan): Promise<boolean> {
+    const { claim } = scan;
+    const day = today();
+    const startedAt = clock();
+    let id: number | null;
+    try {
+      id = await queue.startCall({
+        placeId: claim.placeId,
+        workerId,
+        fieldMask: PLACE_DETAILS_FIELD_MASK,
+        startedAt,
+        day,
+      });
+    } catch (error) {
+      log.warn(
+        { placeId: claim.placeId, err: errorSummary(error) },
+        'Places API call not recorded in the ledger: not sent; the place goes back to the queue',
+      );
+      await queue.release([claim], config.retryBaseMs);
+      return false;
+    }
+    if (id === null) {
+      await queue.release([claim], 0);
+      progress?.placeChanged(claim.placeId);
+      await enterBudgetPause(day);
+      return false;
+    }
+    claim.call = { id, durationMs: null, httpStatus: null };
+    callStartedAt.set(claim.id, startedAt);
+    return true;
+  }
+
+  const callStartedAt = new Map<number, number>();
+  function callEnded(claim: ClaimedPlace, httpStatus: number | null): void {
+    const startedAt = callStartedAt.get(claim.id);
+    if (!claim.call || startedAt === undefined) return;
+    callStartedAt.delete(claim.id);
+    claim.call.durationMs = Math.max(0, Math.round(clock() - startedAt));
+    claim.call.httpStatus = httpStatus;
+  }
+
   async function scanPlace(scan: Scan): Promise<void> {
     const { claim } = scan;
     let fields: LocalBusinessFields;
+    if (scan.lost) return leaseLost(claim);
+    if (stopping && scan.controller.signal.aborted) {
+      await queue.release([claim], 0);
+      return;
+    }
+    if (!(await startCall(scan))) return;
     try {
       const details = await client.fetchPlaceDetails(claim.placeId, scan.controller.signal);
+      callEnded(claim, 200);
       if (scan.lost) return leaseLost(claim);
       scan.writing = true;
       fields = mapPlaceToLocalBusiness(claim.placeId, details);
     } catch (error) {
+      callEnded(claim, error instanceof PlacesApiError ? error.httpStatus : null);
       scan.writing = true;
       if (scan.lost) return leaseLost(claim);
       if (stopping && scan.controller.signal.aborted) {
@@ -383,7 +496,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     const outcome = outcomeOfFailure(error, claim.attempt, config, random);
     if (outcome.action === 'pause_for_key') {
       probing = true;
-      await queue.release([claim], 0);
+      await queue.release([claim], 0, 'retried');
       await enterPause({
         until: Date.now() + config.authRetryMs,
         reason: outcome.message,
@@ -422,15 +535,21 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   // --- the loop -------------------------------------------------------------------------------
   async function claimBatch(): Promise<void> {
     const limit = probing ? 1 : config.batchSize;
+    const day = today();
     const result = await queue.claim({
       workerId,
       token: randomUUID(),
       limit,
       leaseMs: config.leaseMs,
       ratePerSecond: config.ratePerSecond,
+      day,
     });
     if (result.pause) {
       await enterPause(sharedPause(result.pause));
+      return;
+    }
+    if (result.places.length === 0 && day.limit !== null && result.callsToday >= day.limit) {
+      await enterBudgetPause(day);
       return;
     }
     buffer.push(...result.places);
@@ -457,7 +576,8 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     const now = Date.now();
     if (pause) {
       if (pause.until > now) return waitUntil(pause.until);
-      log.info({ kind: pause.kind }, 'deep scans resumed');
+      // A spent budget is re-checked by the next claim; it says "resumed" only if it is not spent.
+      if (pause.kind !== 'budget') log.info({ kind: pause.kind }, 'deep scans resumed');
       pause = null;
       markDirty();
       nextClaimAt = 0;
@@ -554,7 +674,12 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     const now = Date.now();
     if (force || now - lastSweepAt >= config.leaseMs / 2) {
       lastSweepAt = now;
-      const swept = await queue.sweepExpiredLeases(config.maxAttempts);
+      // Ledger rows a dead worker left open (it sent the call but never wrote the outcome); long
+      // after any live worker would have written it (a request ends inside its lease).
+      const swept = await queue.sweepExpiredLeases(
+        config.maxAttempts,
+        clock() - Math.max(2 * config.leaseMs, OPEN_CALL_MAX_MS),
+      );
       if (swept.requeued + swept.failed > 0) {
         log.warn(swept, 'expired leases swept: places of a stopped worker returned to the queue');
         nextClaimAt = 0;
@@ -601,8 +726,20 @@ function runScanLoop(deps: LoopDeps): Scheduler {
 
   function wake(): void {
     if (stopping || pause?.kind === 'key') return;
+    // A spent budget: one claim re-checks it (the day may have turned, the limit been raised).
+    if (pause?.kind === 'budget') {
+      pause = null;
+      markDirty();
+    }
     nextClaimAt = 0;
     notify();
+  }
+
+  function setDailyCallLimit(limit: number | null): void {
+    if (limit === dailyCallLimit) return;
+    log.info({ from: dailyCallLimit, to: limit }, 'daily Places API call limit changed');
+    dailyCallLimit = limit;
+    wake();
   }
 
   const looping = loop();
@@ -658,6 +795,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       return !stopping;
     },
     wake,
+    setDailyCallLimit,
     status,
     stop,
   };

@@ -1,12 +1,28 @@
-import { and, asc, count, eq, gt, inArray, lt, lte, min, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  min,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import {
   localBusinesses as lb,
+  placesApiCalls as calls,
   placesStaging as t,
   scanControl as control,
   scanCounters as counters,
   scanWorkers as workers,
 } from '../db/schema.sqlite';
 import type { SqliteStore } from '../db/store';
+import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import { endedWithoutResult, holds, holdsAny, replaceBusinessRow } from './guards';
 import {
   CANCELLED_COUNTER,
@@ -15,6 +31,7 @@ import {
   leaseExpiredMessage,
   WORKER_STALE_MS,
   type ClaimedPlace,
+  type CallDay,
   type ClaimResult,
   type ScanQueue,
   type SharedPause,
@@ -106,6 +123,40 @@ export function createSqliteScanQueue(
     return row?.at ? Math.max(0, row.at.getTime() - now) : null;
   }
 
+  /** Completes the ledger rows of the claims' calls (once: rows already completed stay). */
+  function endCalls(
+    tx: Tx,
+    claims: ClaimedPlace[],
+    outcome: (c: ClaimedPlace) => PlacesApiCallOutcome,
+  ) {
+    for (const claim of claims) {
+      if (!claim.call) continue;
+      tx.update(calls)
+        .set({
+          outcome: outcome(claim),
+          duration_ms: claim.call.durationMs,
+          http_status: claim.call.httpStatus,
+        })
+        .where(and(eq(calls.id, claim.call.id), isNull(calls.outcome)))
+        .run();
+    }
+  }
+
+  function callsOn(tx: Tx | Db, day: CallDay): number {
+    return (
+      tx
+        .select({ n: count() })
+        .from(calls)
+        .where(
+          and(
+            gte(calls.started_at, new Date(day.startMs)),
+            lt(calls.started_at, new Date(day.endMs)),
+          ),
+        )
+        .get()?.n ?? 0
+    );
+  }
+
   const readPause = async () =>
     pauseOf(db.select().from(control).where(eq(control.name, CONTROL_ROW)).get(), clock());
 
@@ -127,6 +178,8 @@ export function createSqliteScanQueue(
           requeueOrFail(maxAttempts, now),
           eq(t.deep_scan_status, 'Processing'),
         ).length;
+        // Calls whose outcome was never written (the process ended after sending them).
+        tx.update(calls).set({ outcome: 'cancelled' }).where(isNull(calls.outcome)).run();
         return { recovered };
       }, IMMEDIATE);
     },
@@ -138,12 +191,15 @@ export function createSqliteScanQueue(
         const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
         if (!ctl) {
           tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
-          return { places: [], tokensBefore: 0, nextDueInMs: null, pause: null };
+          return { places: [], tokensBefore: 0, nextDueInMs: null, pause: null, callsToday: 0 };
         }
+        const callsToday = request.day?.limit != null ? callsOn(tx, request.day) : 0;
+        const budget =
+          request.day?.limit == null ? Infinity : Math.max(0, request.day.limit - callsToday);
         const elapsedSeconds = Math.max(0, now - ctl.rate_refilled_at.getTime()) / 1000;
         const tokens = Math.min(burst, ctl.rate_tokens + request.ratePerSecond * elapsedSeconds);
         const pause = pauseOf(ctl, now);
-        const limit = pause ? 0 : Math.min(request.limit, Math.floor(tokens));
+        const limit = pause ? 0 : Math.min(request.limit, Math.floor(tokens), budget);
         let places: ClaimedPlace[] = [];
         if (limit > 0) {
           const due = tx
@@ -181,7 +237,31 @@ export function createSqliteScanQueue(
             .where(eq(control.name, CONTROL_ROW))
             .run();
         }
-        return { places, tokensBefore: tokens, nextDueInMs: nextDueInMs(tx, now), pause };
+        return {
+          places,
+          tokensBefore: tokens,
+          nextDueInMs: nextDueInMs(tx, now),
+          pause,
+          callsToday,
+        };
+      }, IMMEDIATE);
+    },
+
+    async startCall(request) {
+      return db.transaction((tx) => {
+        const { limit } = request.day;
+        if (limit !== null && callsOn(tx, request.day) >= limit) return null;
+        const row = tx
+          .insert(calls)
+          .values({
+            place_id: request.placeId,
+            worker_id: request.workerId,
+            started_at: new Date(request.startedAt),
+            field_mask: request.fieldMask,
+          })
+          .returning({ id: calls.id })
+          .get();
+        return row.id;
       }, IMMEDIATE);
     },
 
@@ -201,6 +281,7 @@ export function createSqliteScanQueue(
           .where(holds(t, claim))
           .returning({ id: t.id })
           .all();
+        endCalls(tx, [claim], () => (done.length > 0 ? 'completed' : 'cancelled'));
         if (done.length === 0) return false;
         tx.insert(lb)
           .values(fields)
@@ -217,27 +298,34 @@ export function createSqliteScanQueue(
         nextAttemptAt: sql`${Math.round(clock() + delayMs)}`,
         completedAt: sql`NULL`,
       });
-      return db.transaction((tx) => endAttempts(tx, set, holds(t, claim)).length > 0, IMMEDIATE);
+      return db.transaction((tx) => {
+        const written = endAttempts(tx, set, holds(t, claim)).length > 0;
+        endCalls(tx, [claim], () => (written ? 'retried' : 'cancelled'));
+        return written;
+      }, IMMEDIATE);
     },
 
     async fail(claim, message) {
-      return (
-        db
-          .update(t)
-          .set({
-            deep_scan_status: 'Error',
-            deep_scan_error: message,
-            deep_scan_completed_at: new Date(clock()),
-            deep_scan_claim_token: null,
-            deep_scan_lease_expires_at: null,
-            deep_scan_next_attempt_at: null,
-          })
-          .where(holds(t, claim))
-          .run().changes > 0
-      );
+      return db.transaction((tx) => {
+        const written =
+          tx
+            .update(t)
+            .set({
+              deep_scan_status: 'Error',
+              deep_scan_error: message,
+              deep_scan_completed_at: new Date(clock()),
+              deep_scan_claim_token: null,
+              deep_scan_lease_expires_at: null,
+              deep_scan_next_attempt_at: null,
+            })
+            .where(holds(t, claim))
+            .run().changes > 0;
+        endCalls(tx, [claim], () => (written ? 'failed' : 'cancelled'));
+        return written;
+      }, IMMEDIATE);
     },
 
-    async release(claims, delayMs) {
+    async release(claims, delayMs, callOutcome = 'cancelled') {
       if (claims.length === 0) return 0;
       const set = endedWithoutResult(t, {
         status: sql`'Queued'`,
@@ -246,7 +334,11 @@ export function createSqliteScanQueue(
         completedAt: sql`NULL`,
         attempts: sql`MAX(0, ${t.deep_scan_attempts} - 1)`,
       });
-      return db.transaction((tx) => endAttempts(tx, set, holdsAny(t, claims)).length, IMMEDIATE);
+      return db.transaction((tx) => {
+        const ended = endAttempts(tx, set, holdsAny(t, claims)).length;
+        endCalls(tx, claims, () => callOutcome);
+        return ended;
+      }, IMMEDIATE);
     },
 
     async extendLeases(claims, leaseMs) {
@@ -260,9 +352,15 @@ export function createSqliteScanQueue(
       return new Set(rows.map((r) => r.id));
     },
 
-    async sweepExpiredLeases(maxAttempts) {
+    async sweepExpiredLeases(maxAttempts, openCallsBefore) {
       return db.transaction((tx) => {
         const now = clock();
+        if (openCallsBefore !== undefined) {
+          tx.update(calls)
+            .set({ outcome: 'cancelled' })
+            .where(and(isNull(calls.outcome), lt(calls.started_at, new Date(openCallsBefore))))
+            .run();
+        }
         const expired = and(
           eq(t.deep_scan_status, 'Processing'),
           lt(t.deep_scan_lease_expires_at, new Date(now)),

@@ -29,6 +29,43 @@ export const scanProgressSchema = z.object({
 });
 export type ScanProgress = z.infer<typeof scanProgressSchema>;
 
+export const scanSpendInput = z.object({
+  /** The last N UTC days, today included. */
+  days: z.coerce.number().int().min(1).max(366).default(7),
+});
+
+/** One UTC day of the spend ledger (places_api_calls). */
+export const spendDaySchema = z.object({
+  /** YYYY-MM-DD (UTC). */
+  day: z.string(),
+  calls: z.number().int().nonnegative(),
+  /** `open`: calls in flight, or whose worker died and no sweep has marked yet. */
+  by_outcome: z.object({
+    completed: z.number().int(),
+    retried: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+    open: z.number().int(),
+  }),
+  /** Distinct places with a completed call that day. */
+  places_completed: z.number().int().nonnegative(),
+  /** calls / places_completed; null when nothing completed. */
+  calls_per_completed_place: z.number().nullable(),
+  /** Calls beyond the first for the same place that day (retries and rescans). */
+  duplicate_calls: z.number().int().nonnegative(),
+  /** calls x DEEP_SCAN_COST_PER_1000 / 1000; null when the cost is not set. */
+  estimated_cost: z.number().nullable(),
+});
+export type SpendDay = z.infer<typeof spendDaySchema>;
+
+export const scanSpendOutput = z.object({
+  /** Newest first; a day without calls is listed with zeros. */
+  days: z.array(spendDaySchema),
+  cost_per_1000: z.number().nullable(),
+  daily_call_limit: z.number().int().nullable(),
+});
+export type ScanSpend = z.infer<typeof scanSpendOutput>;
+
 /** Events main pushes to the renderer (IPC `on`, or server-sent events at GET /api/v3/events). */
 export const events = {
   /** Places changed (a status update, a scan finishing, sample data loaded). */

@@ -14,7 +14,12 @@ import {
   updateStatusesOutput,
 } from './places';
 
-import { deepScanCountsSchema, scanProgressSchema } from './events';
+import {
+  deepScanCountsSchema,
+  scanProgressSchema,
+  scanSpendInput,
+  scanSpendOutput,
+} from './events';
 import {
   resolveConflictsInput,
   resolveConflictsOutput,
@@ -172,6 +177,12 @@ export const contract = {
     input: z.object({}),
     output: scanProgressSchema,
     http: { method: 'GET', path: '/api/v3/scan/status', source: 'query', successStatus: 200 },
+    auth: true,
+  }),
+  scanSpend: op({
+    input: scanSpendInput,
+    output: scanSpendOutput,
+    http: { method: 'GET', path: '/api/v3/scan/spend', source: 'query', successStatus: 200 },
     auth: true,
   }),
   syncStatus: op({

@@ -21,6 +21,8 @@ export function startTestLoop(
   workerId?: string,
   /** Jitter's random source: seeded (the middle of every band) unless a test says otherwise. */
   random: () => number = () => 0.5,
+  /** The ledger's clock (calls' start times, the UTC day of the daily call limit). */
+  clock?: () => number,
 ): TestLoop {
   const events = createEventBus();
   const emitted: { name: string; payload: unknown }[] = [];
@@ -41,6 +43,7 @@ export function startTestLoop(
     events,
     workerId,
     random,
+    clock,
     tuning: { retryBaseMs: 100, progressIntervalMs: 200, ...tuning },
   });
   return { scheduler, events, emitted };

@@ -78,7 +78,7 @@ export async function storeFactory(kind: StoreKind) {
     },
     /** Empties the tables between tests. */
     async reset(store: Store): Promise<void> {
-      const tables = 'local_businesses, places_staging, scan_workers';
+      const tables = 'local_businesses, places_staging, scan_workers, places_api_calls';
       if (store.kind === 'postgres') {
         await store.pool.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
         await store.pool.query(

@@ -1,0 +1,56 @@
+import type { ScanSpend } from '../../src-shared/contract/events';
+import type { Settings } from '../config';
+import { openStore } from '../db/store';
+import { readSpend } from '../scan/spend';
+
+/** `staging-editor spend`: the spend ledger per UTC day, newest first, as a table. */
+export async function printSpend(settings: Settings, days: number): Promise<void> {
+  // The ledger is the shared store's in team mode (DATABASE_URL wins in openStore).
+  const store = await openStore(settings);
+  try {
+    console.log(formatSpend(await readSpend(store, { days, settings })));
+  } finally {
+    await store.close();
+  }
+}
+
+export function formatSpend(spend: ScanSpend): string {
+  const head = [
+    'day (UTC)',
+    'calls',
+    'completed',
+    'retried',
+    'failed',
+    'cancelled',
+    'open',
+    'places done',
+    'calls/place',
+    'duplicates',
+    'cost',
+  ];
+  const rows = spend.days.map((d) => [
+    d.day,
+    String(d.calls),
+    String(d.by_outcome.completed),
+    String(d.by_outcome.retried),
+    String(d.by_outcome.failed),
+    String(d.by_outcome.cancelled),
+    String(d.by_outcome.open),
+    String(d.places_completed),
+    d.calls_per_completed_place === null ? '-' : d.calls_per_completed_place.toFixed(2),
+    String(d.duplicate_calls),
+    d.estimated_cost === null ? '-' : d.estimated_cost.toFixed(2),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const notes = [
+    spend.cost_per_1000 === null
+      ? 'Set DEEP_SCAN_COST_PER_1000 for the estimated cost.'
+      : `Cost: ${spend.cost_per_1000} per 1000 calls.`,
+    spend.daily_call_limit === null
+      ? 'No daily call limit (DEEP_SCAN_DAILY_CALL_LIMIT).'
+      : `Daily call limit: ${spend.daily_call_limit} (DEEP_SCAN_DAILY_CALL_LIMIT).`,
+  ];
+  return [line(head), ...rows.map(line), '', ...notes].join('\n');
+}
