@@ -333,6 +333,28 @@ export async function benchTeamScale(): Promise<void> {
         100,
       ),
     );
+    // Scrolling on from there: the next page continues after the last place of the one before.
+    const before = await sides[0].backend.places.list({
+      ...first,
+      page: deepPage - 1,
+      include_total: false,
+    });
+    const anchor = before.items.at(-1)!.place_id;
+    results.push(
+      await measure(
+        sides,
+        `the same page by keyset (after the last place of page ${deepPage - 1})`,
+        runs,
+        (side) =>
+          side.backend.places.list({
+            ...first,
+            page: deepPage,
+            include_total: false,
+            after: anchor,
+          }),
+        100,
+      ),
+    );
     let set = 0;
     results.push(
       await measure(sides, 'status update of 10,000 random places', runs, (side, i) =>
