@@ -132,6 +132,10 @@ export const placesStaging = pgTable(
     index('places_staging_queue_idx')
       .on(t.deep_scan_next_attempt_at, t.id)
       .where(sql`deep_scan_status = 'Queued'`),
+    // The claim's own predicate (sql/*/0014).
+    index('places_staging_claim_idx')
+      .on(t.deep_scan_next_attempt_at, t.id)
+      .where(sql`deep_scan_status = 'Queued' AND status = 'Selected'`),
     index('places_staging_lease_idx')
       .on(t.deep_scan_lease_expires_at)
       .where(sql`deep_scan_status = 'Processing'`),
