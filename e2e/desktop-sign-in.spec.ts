@@ -118,3 +118,29 @@ test('the desktop app: a refused call brings the sign-in screen, setToken signs 
     updated_by: REVIEWER,
   });
 });
+
+test('the grid comes up after the sign-in (its code was slow): the rows refused before it load now', async ({
+  page,
+  server,
+}) => {
+  // The first rows are asked for before the sign-in and refused; the grid's code arrives
+  // only once the reviewer has signed in, and must not show that refusal as its answer.
+  let releaseGrid: () => void = () => {};
+  const gridReleased = new Promise<void>((resolve) => (releaseGrid = resolve));
+  await page.route(/\/assets\/StagingGrid-[^/]+\.js$/, async (route) => {
+    await gridReleased;
+    await route.continue();
+  });
+  await page.addInitScript(installDesktopBridge, routes);
+  await page.goto(server.url);
+  const signIn = page.getByRole('dialog', { name: 'Sign in to Staging Editor' });
+  await expect(signIn).toBeVisible();
+  await signIn.getByLabel('Access token').fill(await server.tokenFor(REVIEWER));
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(signIn).toBeHidden();
+  await expect(page.getByText('Loading places…')).toBeVisible();
+
+  releaseGrid();
+  const grid = new GridPage(page);
+  await grid.expectTotal(await server.db.count('1 = 1'));
+});

@@ -28,6 +28,29 @@ describe('the early first page', () => {
     expect(early.take(blockRequest(filter, sort, 0, 100, true))).toBeNull();
   });
 
+  it('failed (refused before the sign-in, say), it is asked again when taken, not before', async () => {
+    const calls: unknown[] = [];
+    let answer: 'refuse' | 'rows' = 'refuse';
+    const client = {
+      call: (_name: string, input: unknown) => {
+        calls.push(input);
+        return answer === 'refuse'
+          ? Promise.reject(new Error('unauthorized'))
+          : Promise.resolve({ items: [], total: 7 });
+      },
+    } as unknown as ApiClient;
+    const early = new EarlyFirstPage();
+    early.ask(client, blockRequest(filter, sort, 0, 100, true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toHaveLength(1);
+    answer = 'rows';
+    await expect(early.take(blockRequest(filter, sort, 0, 100, true))).resolves.toEqual({
+      items: [],
+      total: 7,
+    });
+    expect(calls).toHaveLength(2);
+  });
+
   it('is dropped when the grid asks for something else (another sort, block or filter)', () => {
     const { client } = countingClient();
     const early = new EarlyFirstPage();

@@ -30,20 +30,31 @@ export function blockRequest(
  * it exactly, and only once.
  */
 export class EarlyFirstPage {
-  private early: { key: string; page: Promise<ListPlacesOutput> } | null = null;
+  private early: {
+    key: string;
+    page: Promise<ListPlacesOutput>;
+    again: () => Promise<ListPlacesOutput>;
+  } | null = null;
 
   ask(client: ApiClient, input: ListPlacesInput): void {
     const page = client.call('listPlaces', input);
-    // Taken by the grid, or dropped: either way its failure is the grid's to report, not here.
+    // Taken by the grid, or dropped: a failure is never reported from here.
     page.catch(() => {});
-    this.early = { key: JSON.stringify(input), page };
+    this.early = {
+      key: JSON.stringify(input),
+      page,
+      again: () => client.call('listPlaces', input),
+    };
   }
 
   /** The early answer if this is the request it was asked for (once); otherwise null. */
   take(input: ListPlacesInput): Promise<ListPlacesOutput> | null {
     const early = this.early;
     this.early = null;
-    return early && early.key === JSON.stringify(input) ? early.page : null;
+    if (!early || early.key !== JSON.stringify(input)) return null;
+    // Refused or failed (no session yet, say, and the grid came up after the sign-in): asked
+    // again now, so what the grid reports is an answer of its own time.
+    return early.page.catch(early.again);
   }
 }
 
