@@ -62,6 +62,8 @@ test('Selected places are scanned live: Queued, then Completed with the details;
   fake.script(missing, [404]);
   await page.reload();
   await expect(page.locator('.summary-panel li[data-key="Completed"] .bar-count')).toHaveText('0');
+  // Nothing paid for yet today (the ledger of Places API calls).
+  await expect(page.locator('.scan-spend')).toHaveText('Places API today: 0 calls');
   for (const id of ids)
     await expect(grid.cellOf(id, 'deep_scan_status')).toHaveText('Never queued');
 
@@ -92,6 +94,10 @@ test('Selected places are scanned live: Queued, then Completed with the details;
   await expect(page.locator('.summary-panel li[data-key="Completed"] .bar-count')).toHaveText('2');
   await expect(page.locator('.summary-panel li[data-key="Error"] .bar-count')).toHaveText('1');
   expect([...gate.asked].sort()).toEqual([...ids].sort());
+  // Three paid calls today (the 404 too), two of them scanned a place: the panel says so.
+  await expect(page.locator('.scan-spend')).toHaveText(
+    'Places API today: 3 calls (2 places scanned)',
+  );
 
   // The store: two local_businesses rows with what the fake answered; the 404 failed at once.
   const answered = (id: string) =>

@@ -69,7 +69,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const lastLoadError = useRef({ message: '', at: 0 });
   const [gridAnswered, setGridAnswered] = useState(false);
-  const { summary, progress, reload: reloadSummary } = useSummary(epoch, gridAnswered);
+  const { summary, progress, spend, reload: reloadSummary } = useSummary(epoch, gridAnswered);
   const sync = useSyncStatus(epoch);
   const [syncDialog, setSyncDialog] = useState<'conflicts' | 'receipts' | null>(null);
   const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
@@ -377,6 +377,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
             <SummaryPanel
               summary={summary}
               progress={progress}
+              spend={spend}
               collapsed={layout.summaryCollapsed}
               onToggle={() =>
                 updateLayout((current) => ({

@@ -1,14 +1,16 @@
-import type { PlacesSummary, ScanProgress } from '../../../../src-shared/contract';
+import type { PlacesSummary, ScanProgress, ScanSpend } from '../../../../src-shared/contract';
 import { formatCount } from '../../../../src-shared/messages';
+import { spendLine } from './spend-line';
 import { queueProgress } from './summary-model';
 
 interface ScanQueueProgressProps {
   counts: PlacesSummary['by_deep_scan_status'];
   progress: ScanProgress | null;
+  spend: ScanSpend | null;
 }
 
 /** Finished scans out of everything queued, split into completed / failed / running / waiting. */
-export function ScanQueueProgress({ counts, progress }: ScanQueueProgressProps) {
+export function ScanQueueProgress({ counts, progress, spend }: ScanQueueProgressProps) {
   const queue = queueProgress(counts);
   const label = `${formatCount(queue.done)} of ${formatCount(queue.total)} scans finished`;
   return (
@@ -45,6 +47,11 @@ export function ScanQueueProgress({ counts, progress }: ScanQueueProgressProps) 
             : progress.running
               ? `${progress.scans_per_minute.toFixed(1)} scans per minute`
               : 'This server does not run the scanner; a desktop app or worker does.'}
+        </p>
+      ) : null}
+      {spend ? (
+        <p className="muted scan-spend" title="Paid Places API calls of the current UTC day">
+          {spendLine(spend)}
         </p>
       ) : null}
       {progress && progress.cancelled > 0 ? (

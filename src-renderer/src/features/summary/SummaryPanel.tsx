@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { PlacesSummary, ScanProgress } from '../../../../src-shared/contract';
+import type { PlacesSummary, ScanProgress, ScanSpend } from '../../../../src-shared/contract';
 import { formatCount } from '../../../../src-shared/messages';
 import { BarChart } from './BarChart';
 import { ScanQueueProgress } from './ScanQueueProgress';
@@ -8,12 +8,14 @@ import { deepScanBars, statusBars } from './summary-model';
 interface SummaryPanelProps {
   summary: PlacesSummary | null;
   progress: ScanProgress | null;
+  /** Today's paid Places API calls (null: not known). */
+  spend: ScanSpend | null;
   /** Folded to its heading, leaving the room to the place's details. */
   collapsed: boolean;
   onToggle(): void;
 }
 
-export function SummaryPanel({ summary, progress, collapsed, onToggle }: SummaryPanelProps) {
+export function SummaryPanel({ summary, progress, spend, collapsed, onToggle }: SummaryPanelProps) {
   const bodyId = useId();
   return (
     <section
@@ -41,7 +43,11 @@ export function SummaryPanel({ summary, progress, collapsed, onToggle }: Summary
           <>
             <BarChart title="By status" bars={statusBars(summary)} />
             <BarChart title="By deep scan" bars={deepScanBars(summary.by_deep_scan_status)} />
-            <ScanQueueProgress counts={summary.by_deep_scan_status} progress={progress} />
+            <ScanQueueProgress
+              counts={summary.by_deep_scan_status}
+              progress={progress}
+              spend={spend}
+            />
           </>
         ) : (
           <p className="muted">Counting…</p>

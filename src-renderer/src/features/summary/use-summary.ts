@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PlacesSummary, ScanProgress } from '../../../../src-shared/contract';
+import type { PlacesSummary, ScanProgress, ScanSpend } from '../../../../src-shared/contract';
 import type { AppError } from '../../../../src-shared/errors';
 import { toAppError } from '../../api/client';
 import { useClient } from '../../api/client-context';
@@ -7,6 +7,8 @@ import { applyScanProgress } from './summary-model';
 
 /** Bursts of changes (a scan batch finishing) cost one re-count, not one per event. */
 const RECOUNT_SETTLE_MS = 400;
+/** Today's Places API spend is re-read at most this often while scans run. */
+const SPEND_SETTLE_MS = 2000;
 
 /**
  * Counts by status and deep scan status: read once, then kept fresh by pushed events only
@@ -19,7 +21,22 @@ export function useSummary(epoch: number, enabled: boolean) {
   const [summary, setSummary] = useState<PlacesSummary | null>(null);
   const [progress, setProgress] = useState<ScanProgress | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [spend, setSpend] = useState<ScanSpend | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const spendTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** Today's paid calls; unknown (null) while the server can't say (team mode offline, say). */
+  const reloadSpend = useCallback(() => {
+    client.call('scanSpend', { days: 1 }).then(setSpend, () => setSpend(null));
+  }, [client]);
+  /** Scans finishing push progress often: the spend is re-read at most every few seconds. */
+  const reloadSpendSoon = useCallback(() => {
+    if (spendTimer.current !== undefined) return;
+    spendTimer.current = setTimeout(() => {
+      spendTimer.current = undefined;
+      reloadSpend();
+    }, SPEND_SETTLE_MS);
+  }, [reloadSpend]);
 
   const reload = useCallback(() => {
     client.call('placesSummary', {}).then(
@@ -42,13 +59,15 @@ export function useSummary(epoch: number, enabled: boolean) {
     client.call('scanStatus', {}).then(setProgress, () => {
       // The summary's own error covers an unreachable server; progress just stays unknown.
     });
-  }, [client, reload, epoch, enabled]);
+    reloadSpend();
+  }, [client, reload, reloadSpend, epoch, enabled]);
 
   useEffect(() => {
     const stops = [
       client.on('placesChanged', reloadSoon),
       client.on('scanProgress', (next) => {
         setProgress(next);
+        reloadSpendSoon();
         setSummary((current) => (current ? applyScanProgress(current, next) : current));
       }),
       client.onReconnect(reloadSoon),
@@ -56,8 +75,10 @@ export function useSummary(epoch: number, enabled: boolean) {
     return () => {
       stops.forEach((stop) => stop());
       clearTimeout(timer.current);
+      clearTimeout(spendTimer.current);
+      spendTimer.current = undefined;
     };
-  }, [client, reloadSoon]);
+  }, [client, reloadSoon, reloadSpendSoon]);
 
-  return { summary, progress, error, reload };
+  return { summary, progress, spend, error, reload };
 }
