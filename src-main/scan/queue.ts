@@ -21,6 +21,8 @@ export interface ClaimedPlace {
 export interface ApiCall {
   /** The ledger row's id. */
   id: number;
+  /** When it started, on the scheduler's clock (epoch ms). */
+  startedAt: number;
   durationMs: number | null;
   /** The HTTP status of the answer; null without one (timeout, network error) or before it. */
   httpStatus: number | null;

@@ -449,17 +449,13 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await enterBudgetPause(day);
       return false;
     }
-    claim.call = { id, durationMs: null, httpStatus: null };
-    callStartedAt.set(claim.id, startedAt);
+    claim.call = { id, startedAt, durationMs: null, httpStatus: null };
     return true;
   }
 
-  const callStartedAt = new Map<number, number>();
   function callEnded(claim: ClaimedPlace, httpStatus: number | null): void {
-    const startedAt = callStartedAt.get(claim.id);
-    if (!claim.call || startedAt === undefined) return;
-    callStartedAt.delete(claim.id);
-    claim.call.durationMs = Math.max(0, Math.round(clock() - startedAt));
+    if (!claim.call || claim.call.durationMs !== null) return;
+    claim.call.durationMs = Math.max(0, Math.round(clock() - claim.call.startedAt));
     claim.call.httpStatus = httpStatus;
   }
 

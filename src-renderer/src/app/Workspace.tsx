@@ -46,6 +46,7 @@ import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSyncStatus } from '../features/sync/use-sync-status';
 import { useSummary } from '../features/summary/use-summary';
 import type { DeskAction, DeskState } from './desk-state';
+import { useLatest } from './use-latest';
 import { useLiveGridRefresh } from './use-live-grid-refresh';
 
 const LOAD_ERROR_TOPIC = 'grid-load';
@@ -215,10 +216,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     );
   };
 
-  const decideByKeyRef = useRef(decideByKey);
-  useLayoutEffect(() => {
-    decideByKeyRef.current = decideByKey;
-  });
+  const decideByKeyRef = useLatest(decideByKey);
   // Stable (the grid is memoised): reads the latest decideByKey through its ref.
   const onRowsChanged = useCallback(() => {
     const waiting = waitingKeys.current;
@@ -228,7 +226,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
       decideByKeyRef.current(status);
       waiting.push(...held);
     }
-  }, []);
+  }, [decideByKeyRef]);
   const onSortChange = useCallback(
     (sort: SortState | null) => dispatch({ type: 'sort', sort }),
     [dispatch],
