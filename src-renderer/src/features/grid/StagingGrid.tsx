@@ -196,14 +196,14 @@ export const StagingGrid = memo(function StagingGrid(props: StagingGridProps) {
     props.handleRef,
     () => ({
       refresh() {
-        datasource.recountTotal();
+        datasource.beforeReread();
         apiRef.current?.refreshInfiniteCache();
       },
       refreshIfShown(placeIds) {
         const api = apiRef.current;
         if (!api) return;
         if (placeIds === null || placeIds.some((id) => api.getRowNode(id))) {
-          datasource.recountTotal();
+          datasource.beforeReread();
           api.refreshInfiniteCache();
         }
       },

@@ -14,6 +14,8 @@ export function blockRequest(
   startRow: number,
   size: number,
   includeTotal: boolean,
+  /** The last place of the block before, when the grid has it (keyset: block-anchors.ts). */
+  after?: string,
 ): ListPlacesInput {
   return {
     page: Math.floor(startRow / size) + 1,
@@ -21,6 +23,7 @@ export function blockRequest(
     ...filterToListParams(filter),
     sort: toSortParam(sort),
     include_total: includeTotal,
+    ...(after === undefined ? {} : { after }),
   };
 }
 

@@ -3,14 +3,18 @@ import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract
 import type { AppError } from '../../../../src-shared/errors';
 import type { ApiClient } from '../../api/client';
 import { toAppError } from '../../api/client';
+import { BlockAnchors } from './block-anchors';
 import { blockRequest, earlyFirstPage } from './first-page';
-import { sortStateFromModel } from './sort-param';
+import { sortStateFromModel, toSortParam } from './sort-param';
 
 export const BLOCK_SIZE = 100;
 
 export interface PlacesDatasource extends IDatasource {
-  /** The next first block asks for the total again (rows may have left or joined the filter). */
-  recountTotal(): void;
+  /**
+   * The grid is about to re-read its blocks (rows may have left or joined the filter): the next
+   * first block asks for the total again, and no block read before anchors the next one.
+   */
+  beforeReread(): void;
 }
 
 interface Callbacks {
@@ -27,7 +31,8 @@ interface Callbacks {
 
 /**
  * Pages `listPlaces` for one filter. Counting is the slow part, so only the first block of the
- * filter asks for the total (and again after recountTotal); later blocks reuse it as the last row.
+ * filter asks for the total (and again after beforeReread); later blocks reuse it as the last row.
+ * A block right after one read in the same pass is asked for by keyset (block-anchors.ts).
  */
 export function createPlacesDatasource(
   client: ApiClient,
@@ -39,10 +44,12 @@ export function createPlacesDatasource(
   let total: number | null = null;
   let recount = true;
   let destroyed = false;
+  const anchors = new BlockAnchors();
 
   return {
-    recountTotal() {
+    beforeReread() {
       recount = true;
+      anchors.reread();
     },
     destroy() {
       destroyed = true;
@@ -52,16 +59,13 @@ export function createPlacesDatasource(
       const askedAt = performance.now();
       const includeTotal = params.startRow === 0 && (recount || total === null);
       if (includeTotal) recount = false;
-      const input = blockRequest(
-        filter,
-        sortStateFromModel(params.sortModel),
-        params.startRow,
-        size,
-        includeTotal,
-      );
+      const sort = sortStateFromModel(params.sortModel);
+      const anchor = anchors.ask(toSortParam(sort), params.startRow, size);
+      const input = blockRequest(filter, sort, params.startRow, size, includeTotal, anchor.after);
       (earlyFirstPage.take(input) ?? client.call('listPlaces', input)).then(
         (page) => {
           if (destroyed) return;
+          anchor.answered(page.items.map((item) => item.place_id));
           if (page.total !== null) {
             total = page.total;
             callbacks.current.onTotal(page.total, filterKey);
