@@ -3,7 +3,8 @@
  * stores, in one run. Prints a Markdown table of ratios (service / raw). Not a timed test.
  *   npm run bench -- --rows 1000000 --stores sqlite,postgres --runs 5
  * Then, many reviewers at once (`--only concurrency`; `--reviewers 20 --seconds 30
- * --concurrency-rows 100000`): throughput and latency of one HTTP server under load.
+ * --concurrency-rows 100000 --paging grid|jumps`): throughput and latency of one HTTP server
+ * under load (bench/reviewers.ts says how they page).
  * Opt-in, on its own: `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20]`, PostgreSQL behind
  * PgBouncer at 10,000,000 places, p50 / p95 (see bench/team-scale.ts).
  */
@@ -382,12 +383,16 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
 const CONCURRENCY_ROWS = Number(argValue('concurrency-rows', '100000'));
 const REVIEWERS = Number(argValue('reviewers', '20'));
 const CONCURRENCY_SECONDS = Number(argValue('seconds', '30'));
+/** How the reviewers page (bench/reviewers.ts): `grid` as the grid does, or `jumps` only. */
+const PAGING = argValue('paging', 'grid');
 /** The seed of the reviewers' choices (sorts, filters, pages, places, statuses). */
 const CONCURRENCY_SEED = 7;
 
 interface ReviewersReport {
   elapsed: number;
   latencies: { page: number[]; decision: number[] };
+  /** The pages again, by how they were asked for. */
+  pageLatencies: { first: number[]; next: number[]; jump: number[] };
   errors: string[];
   /** [place_id, status, updated_by] each decided place must end with. */
   expected: [string, string, string | null][];
@@ -454,6 +459,7 @@ async function benchConcurrency(): Promise<void> {
       BENCH_DATA_SEED: String(SEED),
       BENCH_SECONDS: String(CONCURRENCY_SECONDS),
       BENCH_RANDOM_SEED: String(CONCURRENCY_SEED),
+      BENCH_PAGING: PAGING,
     });
     await app.close();
     // Every decided place as its reviewer left it: status and updated_by.
@@ -468,7 +474,7 @@ async function benchConcurrency(): Promise<void> {
     );
     const stored = rows[0]!.n;
     const lines = [
-      `\nMany reviewers at once (PostgreSQL): ${REVIEWERS} reviewers, ${CONCURRENCY_SECONDS} s, ${CONCURRENCY_ROWS.toLocaleString('en')} places, seed ${CONCURRENCY_SEED}, load average ${loadavg()
+      `\nMany reviewers at once (PostgreSQL): ${REVIEWERS} reviewers, ${CONCURRENCY_SECONDS} s, pages ${PAGING === 'grid' ? 'as the grid asks' : 'all jumps'}, ${CONCURRENCY_ROWS.toLocaleString('en')} places, seed ${CONCURRENCY_SEED}, load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}\n`,
       '| kind | requests | requests/s | p50 ms | p95 ms | max ms | target | |',
@@ -479,6 +485,18 @@ async function benchConcurrency(): Promise<void> {
         const target = kind === 'page' ? `p95 <= 250 ms | ${p95 <= 250 ? 'ok' : 'MISSED'}` : ' | ';
         return `| ${kind === 'page' ? 'grid page (100 rows)' : 'decision (20 places)'} | ${xs.length} | ${(xs.length / report.elapsed).toFixed(1)} | ${percentile(xs, 0.5).toFixed(1)} | ${p95.toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${target} |`;
       }),
+      ...(
+        [
+          ['first', '- first block of a view, with its total'],
+          ['next', '- next block, by keyset'],
+          ['jump', '- a jump, by number'],
+        ] as const
+      )
+        .filter(([how]) => report.pageLatencies[how].length > 0)
+        .map(([how, label]) => {
+          const xs = report.pageLatencies[how];
+          return `| ${label} | ${xs.length} | ${(xs.length / report.elapsed).toFixed(1)} | ${percentile(xs, 0.5).toFixed(1)} | ${percentile(xs, 0.95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | | |`;
+        }),
       '',
       `errors: ${report.errors.length}${report.errors.length ? ` (MISSED: ${report.errors.slice(0, 3).join('; ')})` : ' (ok)'}`,
       `decisions stored: ${stored} of ${report.expected.length} decided places have the status and updated_by their reviewer sent${stored === report.expected.length ? ' (ok)' : ' (MISSED)'}`,

@@ -2,10 +2,15 @@
  * The reviewers of `npm run bench -- --only concurrency`, in a process of their own (so their
  * requests and the server don't share one event loop): BENCH_REVIEWERS loops against the HTTP
  * API at BENCH_URL for BENCH_SECONDS, each with its own token and seeded generator. Each loop
- * asks, 70% of the time, for a grid page (a random sort of every sortable column, either
- * direction, a random filter, a random page of it; the first block of a filter with its total,
- * as the grid does), else sends a decision of 20 places (half as one status update, half as a
- * batch of 4 decisions of 5). Reviewer r decides only places r, r + n, r + 2n, ... of the
+ * asks, 70% of the time, for a grid page, else sends a decision of 20 places (half as one status
+ * update, half as a batch of 4 decisions of 5). Pages (BENCH_PAGING):
+ * - `grid` (default), as the grid asks for them: a reviewer looks at a view (a random filter and
+ *   a random sort of every sortable column, either direction) and scrolls it. A new view's first
+ *   block comes with its total; 80% of the next requests are the block after the last one, by
+ *   keyset (`after`), 10% a jump to a random page of the view by number, 10% a new view.
+ * - `jumps`: every page a random page of a random view and sort, by number (the first block of
+ *   a filter with its total).
+ * Page latencies are also kept by how the page was asked for (first, next, jump). Reviewer r decides only places r, r + n, r + 2n, ... of the
  * seeded sample data, one request at a time, so the state each decided place must end in is
  * known exactly; it is simulated here by the dual-status rule from the places' seeded status.
  * Prints one JSON line: latencies by kind, errors, and the expected state of every decided place.
@@ -27,6 +32,7 @@ const DATA_SEED = Number(process.env.BENCH_DATA_SEED);
 const SECONDS = Number(process.env.BENCH_SECONDS);
 const RANDOM_SEED = Number(process.env.BENCH_RANDOM_SEED);
 const PAGE_SIZE = 100;
+const PAGING = (process.env.BENCH_PAGING ?? 'grid') as 'grid' | 'jumps';
 const DECISION_SIZE = 20;
 
 const FILTERS: Record<string, string>[] = [
@@ -45,6 +51,8 @@ const SORTS = SORTABLE_FIELDS.flatMap((f) => [f, `${f}:desc`]);
 
 type Kind = 'page' | 'decision';
 const latencies: Record<Kind, number[]> = { page: [], decision: [] };
+type PageKind = 'first' | 'next' | 'jump';
+const pageLatencies: Record<PageKind, number[]> = { first: [], next: [], jump: [] };
 const errors: string[] = [];
 const debug: [number, string][] = [];
 
@@ -119,26 +127,64 @@ async function reviewer(r: number, deadline: number): Promise<void> {
     while (picked.size < n) picked.add(r + tokens.length * Math.floor(random() * mine));
     return [...picked];
   };
+  /** The view this reviewer scrolls (grid paging): its query, total, and last block read. */
+  let view: { filter: Record<string, string>; sort: string; total: number } | null = null;
+  let last: { page: number; placeId: string } | null = null;
+  const askPage = async (
+    how: PageKind,
+    filter: Record<string, string>,
+    sort: string,
+    page: number,
+    after?: string,
+  ) => {
+    const first = how === 'first';
+    const query = new URLSearchParams({
+      ...filter,
+      sort,
+      page: String(page),
+      size: String(PAGE_SIZE),
+      include_total: String(first),
+      ...(after ? { after } : {}),
+    });
+    const started = performance.now();
+    const body = (await call('page', token, `/api/v3/places/staging?${query}`, {
+      method: 'GET',
+    })) as { total: number | null; items: { place_id: string }[] } | null;
+    if (body) pageLatencies[how].push(performance.now() - started);
+    return body;
+  };
+  /** The block this reviewer read last, in the view it scrolls (grid paging). */
+  const remember = (page: number, body: { items: { place_id: string }[] } | null) => {
+    last = body?.items.length === PAGE_SIZE ? { page, placeId: body.items.at(-1)!.place_id } : null;
+  };
+  const pageAsTheGridDoes = async () => {
+    const roll = random();
+    if (!view || !last || roll < 0.1) {
+      const filter = pick(FILTERS);
+      const sort = pick(SORTS);
+      const body = await askPage('first', filter, sort, 1);
+      view = body?.total != null ? { filter, sort, total: body.total } : null;
+      remember(1, body);
+    } else if (roll < 0.2 || last.page >= Math.ceil(view.total / PAGE_SIZE)) {
+      const page = 1 + Math.floor(random() * Math.max(1, Math.ceil(view.total / PAGE_SIZE)));
+      remember(page, await askPage('jump', view.filter, view.sort, page));
+    } else {
+      const page = last.page + 1;
+      remember(page, await askPage('next', view.filter, view.sort, page, last.placeId));
+    }
+  };
+  const pageByJumps = async () => {
+    const filter = pick(FILTERS);
+    const key = JSON.stringify(filter);
+    const total = totals.get(key);
+    const first = total === undefined || random() < 0.1;
+    const page = first ? 1 : 1 + Math.floor(random() * Math.max(1, Math.ceil(total! / PAGE_SIZE)));
+    const body = await askPage(first ? 'first' : 'jump', filter, pick(SORTS), page);
+    if (body?.total != null) totals.set(key, body.total);
+  };
   while (performance.now() < deadline) {
     if (random() < 0.7) {
-      const filter = pick(FILTERS);
-      const key = JSON.stringify(filter);
-      const total = totals.get(key);
-      const first = total === undefined || random() < 0.1;
-      const page = first
-        ? 1
-        : 1 + Math.floor(random() * Math.max(1, Math.ceil(total! / PAGE_SIZE)));
-      const query = new URLSearchParams({
-        ...filter,
-        sort: pick(SORTS),
-        page: String(page),
-        size: String(PAGE_SIZE),
-        include_total: String(first),
-      });
-      const body = (await call('page', token, `/api/v3/places/staging?${query}`, {
-        method: 'GET',
-      })) as { total: number | null } | null;
-      if (body?.total != null) totals.set(key, body.total);
+      await (PAGING === 'grid' ? pageAsTheGridDoes() : pageByJumps());
     } else if (random() < 0.5) {
       const ids = places(DECISION_SIZE);
       const status = pick(PLACE_STATUSES);
@@ -191,6 +237,7 @@ console.log(
   JSON.stringify({
     elapsed,
     latencies,
+    pageLatencies,
     errors,
     expected: [...expected].map(([id, s]) => [id, s.status, s.by]),
   }),
