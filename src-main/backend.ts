@@ -11,6 +11,7 @@ import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
 import { createDispatcher, toAppError } from './router/dispatcher';
 import { readScanProgress, startScheduler, type Scheduler } from './scan';
+import { applyDailyCallLimitSetting } from './scan/daily-limit';
 import { readSpend } from './scan/spend';
 import { AppError } from '../src-shared/errors';
 import { createSyncEngine, type SyncEngine } from './sync/engine';
@@ -74,6 +75,8 @@ export async function startBackend(
     const verifier = await createTokenVerifier(settings);
     const places = createPlacesService(placesRepositoryFor(store));
     const events = createEventBus();
+    // This process's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the store's limit (daily-limit.ts).
+    await applyDailyCallLimitSetting(store, settings, logger);
     scan = startScheduler({ store, settings, logger, events, runLoop: options.scheduler ?? true });
     const scheduler = scan;
     const handlers = createHandlers({
@@ -180,7 +183,15 @@ async function startTeamBackend(
     engine = createSyncEngine({
       url: settings.DATABASE_URL!,
       replica,
-      openShared: async () => logTimeoutDelivery(await openStore(settings), logger) as PgStore,
+      openShared: async () => {
+        const store = logTimeoutDelivery(await openStore(settings), logger) as PgStore;
+        // This process's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the shared store's limit.
+        await applyDailyCallLimitSetting(store, settings, logger).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        });
+        return store;
+      },
       logger,
       events,
       forcedOffline: options.offline ?? false,
@@ -208,7 +219,6 @@ async function startTeamBackend(
         return scheduler?.running ?? false;
       },
       wake: () => scheduler?.wake(),
-      setDailyCallLimit: (limit) => scheduler?.setDailyCallLimit(limit),
       // Before the shared store was ever reached: the replica's counts, nothing running.
       status: () =>
         scheduler && sync.online

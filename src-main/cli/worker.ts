@@ -4,6 +4,7 @@ import { cliLogOutput, createAppLogger } from '../log-files';
 import type { Logger } from '../logger';
 import type { ScanTuning } from '../scan/config';
 import { hasPlacesApiKey, NO_API_KEY_REASON } from '../scan/progress';
+import { applyDailyCallLimitSetting } from '../scan/daily-limit';
 import { startScheduler } from '../scan/scheduler';
 
 export interface RunWorkerOptions {
@@ -31,6 +32,14 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     await log.close();
     throw error;
   });
+  try {
+    // This worker's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the store's limit (daily-limit.ts).
+    await applyDailyCallLimitSetting(store, settings, logger);
+  } catch (error) {
+    await store.close();
+    await log.close();
+    throw error;
+  }
   const scheduler = startScheduler({
     store,
     settings,

@@ -32,6 +32,7 @@ import {
   type ClaimResult,
   type ScanQueue,
   type SharedPause,
+  utcDayOf,
 } from './queue';
 
 /** A column as a bare name: the target of a SET, which PostgreSQL does not let us qualify. */
@@ -123,6 +124,7 @@ interface ClaimRow extends Record<string, unknown> {
   place_id: string | null;
   attempt: number | null;
   tokens: number | null;
+  daily_call_limit: number | null;
   calls_today: number | null;
   pause_ms: number | null;
   pause_reason: string | null;
@@ -287,14 +289,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
     async claim(request: ClaimRequest): Promise<ClaimResult> {
       const burst = Math.max(1, request.ratePerSecond);
-      const { day } = request;
-      // Counted only under a limit (the count reads the day's ledger rows).
-      const callsToday = day?.limit != null ? callsOn(day) : sql`0`;
+      const day = request.day ?? utcDayOf(Date.now());
+      // The store's limit, read under the row lock; the day's calls are counted only under one
+      // (a CASE evaluates the count's subquery only when that branch is taken).
+      const callsToday = sql`CASE WHEN ${control.daily_call_limit} IS NULL THEN 0 ELSE ${callsOn(day)} END`;
       // What is left of the day's call budget (startCall is what enforces it exactly).
-      const budget =
-        day?.limit == null
-          ? sql`${request.limit}::int`
-          : sql`GREATEST(0, ${day.limit}::int - ctl.calls_today)`;
+      const budget = sql`CASE WHEN ctl.daily_call_limit IS NULL THEN ${request.limit}::int
+        ELSE GREATEST(0, ctl.daily_call_limit - ctl.calls_today) END`;
       // One statement: lock the control row (the pause and the token bucket; this orders the
       // claims of all workers, which are short), pick due places SKIP LOCKED in a CTE, mark them
       // Processing with our token and lease, spend one token per place, and report when the
@@ -304,7 +305,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           SELECT ${control.paused_until} AS paused_until, ${control.pause_reason} AS pause_reason,
                  LEAST(${burst}::float8, ${control.rate_tokens} + ${request.ratePerSecond}::float8
                    * GREATEST(0, EXTRACT(EPOCH FROM now() - ${control.rate_refilled_at}))::float8) AS tokens,
-                 ${callsToday} AS calls_today
+                 ${control.daily_call_limit} AS daily_call_limit, ${callsToday} AS calls_today
           FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
           FOR UPDATE
         ), picked AS MATERIALIZED (
@@ -330,12 +331,12 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
             ${target(control.rate_refilled_at)} = GREATEST(${control.rate_refilled_at}, now())
           FROM ctl WHERE ${control.name} = ${CONTROL_ROW} AND EXISTS (SELECT 1 FROM claimed)
         )
-        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::int AS calls_today,
-               NULL::float8 AS pause_ms,
+        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::int AS daily_call_limit,
+               NULL::int AS calls_today, NULL::float8 AS pause_ms,
                NULL::text AS pause_reason, NULL::float8 AS next_due_ms
         FROM claimed
         UNION ALL
-        SELECT NULL, NULL, NULL, ctl.tokens, ctl.calls_today,
+        SELECT NULL, NULL, NULL, ctl.tokens, ctl.daily_call_limit, ctl.calls_today,
                (EXTRACT(EPOCH FROM ctl.paused_until - now()) * 1000)::float8, ctl.pause_reason,
                (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
                 FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now()
@@ -356,12 +357,20 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       if (!state) {
         // The control row is gone (deleted by hand): put it back; claim next time.
         await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
-        return { places, tokensBefore: 0, nextDueInMs: null, pause: null, callsToday: 0 };
+        return {
+          places,
+          tokensBefore: 0,
+          nextDueInMs: null,
+          pause: null,
+          dailyCallLimit: null,
+          callsToday: 0,
+        };
       }
       const pauseMs = state.pause_ms ?? 0;
       return {
         places,
         tokensBefore: state.tokens ?? 0,
+        dailyCallLimit: state.daily_call_limit,
         callsToday: state.calls_today ?? 0,
         nextDueInMs: state.next_due_ms === null ? null : Math.max(0, state.next_due_ms),
         pause:
@@ -378,22 +387,31 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         started_at: new Date(request.startedAt),
         field_mask: request.fieldMask,
       };
-      const { limit } = request.day;
-      if (limit === null) {
-        const [inserted] = await db.insert(calls).values(row).returning({ id: calls.id });
-        return inserted!.id;
-      }
+      // The store without a limit: one statement, appended only if it still has none.
+      const { rows: unlimited } = await db.execute<{ id: number }>(sql`
+        INSERT INTO ${calls} (${sql.identifier(calls.place_id.name)}, ${sql.identifier(calls.worker_id.name)},
+          ${sql.identifier(calls.started_at.name)}, ${sql.identifier(calls.field_mask.name)})
+        SELECT ${row.place_id}, ${row.worker_id}, ${row.started_at}, ${row.field_mask}
+        FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} AND ${control.daily_call_limit} IS NULL
+        RETURNING ${calls.id} AS id`);
+      if (unlimited[0]) return { id: Number(unlimited[0].id) };
       return db.transaction(async (tx) => {
         // The control row lock orders the budget checks of every worker sharing the store. The
         // count is a statement of its own after the lock (READ COMMITTED: a fresh snapshot), so
         // it sees every call that committed before the lock was ours.
-        await tx.execute(
-          sql`SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
+        const { rows: ctl } = await tx.execute<{ daily_call_limit: number | null }>(
+          sql`SELECT ${control.daily_call_limit} AS daily_call_limit FROM ${control}
+              WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
         );
-        const { rows } = await tx.execute<{ n: number }>(sql`SELECT ${callsOn(request.day)} AS n`);
-        if ((rows[0]?.n ?? 0) >= limit) return null;
+        const limit = ctl[0]?.daily_call_limit ?? null;
+        if (limit !== null) {
+          const { rows } = await tx.execute<{ n: number }>(
+            sql`SELECT ${callsOn(request.day)} AS n`,
+          );
+          if ((rows[0]?.n ?? 0) >= limit) return { id: null, limitReached: limit };
+        }
         const [inserted] = await tx.insert(calls).values(row).returning({ id: calls.id });
-        return inserted!.id;
+        return { id: inserted!.id };
       });
     },
 
@@ -545,8 +563,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       await db.delete(workers).where(eq(workers.worker_id, workerId));
     },
 
-    async readProgress() {
-      const [byStatus, oldest, live, pause, cancelled] = await Promise.all([
+    async readProgress(day = utcDayOf(Date.now())) {
+      const [byStatus, oldest, live, pause, cancelled, budget] = await Promise.all([
         // One statement, so the counts always add up to the total.
         db.select({ status: t.deep_scan_status, n: count() }).from(t).groupBy(t.deep_scan_status),
         db.execute<{ age: number | null }>(sql`
@@ -561,7 +579,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           .select({ value: counters.value })
           .from(counters)
           .where(eq(counters.name, CANCELLED_COUNTER)),
+        db.execute<{ daily_call_limit: number | null; calls_today: number | null }>(sql`
+          SELECT ${control.daily_call_limit} AS daily_call_limit,
+                 CASE WHEN ${control.daily_call_limit} IS NULL THEN NULL ELSE ${callsOn(day)} END
+                   AS calls_today
+          FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}`),
       ]);
+      const limit = budget.rows[0]?.daily_call_limit ?? null;
       const counts = emptyCounts();
       for (const row of byStatus) counts[row.status ?? 'none'] += row.n;
       const age = oldest.rows[0]?.age ?? null;
@@ -572,6 +596,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         liveWorkers: live,
         pause,
         cancelled: cancelled[0]?.value ?? 0,
+        budget: limit === null ? null : { limit, callsToday: budget.rows[0]?.calls_today ?? 0 },
       };
     },
 
