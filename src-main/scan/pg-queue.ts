@@ -163,6 +163,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     : null;
   if (heartbeatPool) survivesLostConnections(heartbeatPool);
   const beatDb = heartbeatPool ? drizzle(heartbeatPool, { schema: pgSchema }) : db;
+  /** The store had a daily call limit at the last startCall: go straight to the checked append. */
+  let limitSeen = false;
 
   /**
    * Ends attempts without a result (`set` from endedWithoutResult) and counts the places that
@@ -387,31 +389,36 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         started_at: new Date(request.startedAt),
         field_mask: request.fieldMask,
       };
-      // The store without a limit: one statement, appended only if it still has none.
-      const { rows: unlimited } = await db.execute<{ id: number }>(sql`
-        INSERT INTO ${calls} (${sql.identifier(calls.place_id.name)}, ${sql.identifier(calls.worker_id.name)},
-          ${sql.identifier(calls.started_at.name)}, ${sql.identifier(calls.field_mask.name)})
-        SELECT ${row.place_id}, ${row.worker_id}, ${row.started_at}, ${row.field_mask}
-        FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} AND ${control.daily_call_limit} IS NULL
-        RETURNING ${calls.id} AS id`);
-      if (unlimited[0]) return { id: Number(unlimited[0].id) };
+      const columns = sql.join(
+        [calls.place_id, calls.worker_id, calls.started_at, calls.field_mask].map(
+          (c) => sql`${sql.identifier(c.name)}`,
+        ),
+        sql`, `,
+      );
+      const values = sql`${row.place_id}, ${row.worker_id}, ${row.started_at}, ${row.field_mask}`;
+      // The store without a limit (as last seen): one statement, appended only if it still has none.
+      if (!limitSeen) {
+        const { rows: unlimited } = await db.execute<{ id: string | number }>(sql`
+          INSERT INTO ${calls} (${columns}) SELECT ${values}
+          FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} AND ${control.daily_call_limit} IS NULL
+          RETURNING ${calls.id} AS id`);
+        if (unlimited[0]) return { id: Number(unlimited[0].id) };
+      }
       return db.transaction(async (tx) => {
         // The control row lock orders the budget checks of every worker sharing the store. The
-        // count is a statement of its own after the lock (READ COMMITTED: a fresh snapshot), so
-        // it sees every call that committed before the lock was ours.
+        // count is in a statement after the lock (READ COMMITTED: a fresh snapshot), so it sees
+        // every call that committed before the lock was ours.
         const { rows: ctl } = await tx.execute<{ daily_call_limit: number | null }>(
           sql`SELECT ${control.daily_call_limit} AS daily_call_limit FROM ${control}
               WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
         );
         const limit = ctl[0]?.daily_call_limit ?? null;
-        if (limit !== null) {
-          const { rows } = await tx.execute<{ n: number }>(
-            sql`SELECT ${callsOn(request.day)} AS n`,
-          );
-          if ((rows[0]?.n ?? 0) >= limit) return { id: null, limitReached: limit };
-        }
-        const [inserted] = await tx.insert(calls).values(row).returning({ id: calls.id });
-        return { id: inserted!.id };
+        limitSeen = limit !== null;
+        const { rows: inserted } = await tx.execute<{ id: string | number }>(sql`
+          INSERT INTO ${calls} (${columns}) SELECT ${values}
+          WHERE ${limit === null ? sql`true` : sql`${callsOn(request.day)} < ${limit}::int`}
+          RETURNING ${calls.id} AS id`);
+        return inserted[0] ? { id: Number(inserted[0].id) } : { id: null, limitReached: limit! };
       });
     },
 
