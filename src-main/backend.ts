@@ -59,6 +59,11 @@ export interface StartBackendOptions {
   offline?: boolean;
   /** Team mode: the random source of the retry jitter (tests seed it). */
   random?: () => number;
+  /**
+   * The spend ledger's clock (epoch ms): the UTC day the daily call limit and the spend report
+   * count, and the calls' start times (default Date.now; tests pin the day).
+   */
+  clock?: () => number;
 }
 
 /** Opens the store (applying pending sql/ scripts), the token verifier and the services. */
@@ -77,7 +82,14 @@ export async function startBackend(
     const events = createEventBus();
     // This process's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the store's limit (daily-limit.ts).
     await applyDailyCallLimitSetting(store, settings, logger);
-    scan = startScheduler({ store, settings, logger, events, runLoop: options.scheduler ?? true });
+    scan = startScheduler({
+      store,
+      settings,
+      logger,
+      events,
+      runLoop: options.scheduler ?? true,
+      clock: options.clock,
+    });
     const scheduler = scan;
     const handlers = createHandlers({
       places,
@@ -87,7 +99,8 @@ export async function startBackend(
       authMode: verifier.mode,
       version: appVersion(),
       scanStatus: () => scheduler.status(),
-      scanSpend: (input) => readSpend(store, { days: input.days, settings }),
+      scanSpend: (input) =>
+        readSpend(store, { days: input.days, settings, now: options.clock?.() }),
       sync: singleStoreSync(),
     });
     return assemble({
@@ -208,6 +221,7 @@ async function startTeamBackend(
           logger,
           events,
           runLoop: options.scheduler ?? true,
+          clock: options.clock,
         });
       },
     });

@@ -11,6 +11,8 @@ export interface RunWorkerOptions {
   logger?: Logger;
   workerId?: string;
   tuning?: ScanTuning;
+  /** The spend ledger's clock (see SchedulerOptions.clock); tests pin the UTC day. */
+  clock?: () => number;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     logger,
     workerId: options.workerId,
     tuning: options.tuning,
+    clock: options.clock,
   });
   console.error(`Deep scan worker ${scheduler.workerId} is scanning ${store.description}.`);
   if (log.logsDir) console.error(`Logs: ${log.logsDir}`);

@@ -126,7 +126,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       workerId,
       running: false,
       wake() {},
-      status: () => readScanProgress(store, { settings, running: false }),
+      status: () => readScanProgress(store, { settings, running: false, now: options.clock?.() }),
       stop: async () => {},
     };
   }
