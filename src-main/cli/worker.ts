@@ -13,6 +13,8 @@ export interface RunWorkerOptions {
   tuning?: ScanTuning;
   /** The spend ledger's clock (see SchedulerOptions.clock); tests pin the UTC day. */
   clock?: () => number;
+  /** See SchedulerOptions.recordCalls: false only in bench:scan's ledger-off comparison. */
+  recordCalls?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     workerId: options.workerId,
     tuning: options.tuning,
     clock: options.clock,
+    recordCalls: options.recordCalls,
   });
   console.error(`Deep scan worker ${scheduler.workerId} is scanning ${store.description}.`);
   if (log.logsDir) console.error(`Logs: ${log.logsDir}`);

@@ -54,6 +54,11 @@ export interface SchedulerOptions {
    * DEEP_SCAN_DAILY_CALL_LIMIT counts (default Date.now); tests move it across midnight.
    */
   clock?: () => number;
+  /**
+   * False only for bench:scan's ledger-off comparison (bench/scan.bench.ts prices the ledger):
+   * no ledger row per call, and so no daily call limit. Always on in the app.
+   */
+  recordCalls?: boolean;
 }
 
 export interface Scheduler {
@@ -154,6 +159,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       events: options.events,
       random: options.random ?? Math.random,
       clock: options.clock ?? Date.now,
+      recordCalls: options.recordCalls ?? true,
     });
   // An in-memory database belongs to its one connection: nobody else can scan it.
   if (store.kind === 'postgres' || store.path === ':memory:' || store.path === '') return begin();
@@ -238,10 +244,11 @@ interface LoopDeps {
   events?: Pick<EventBus, 'emit' | 'subscribe'>;
   random: () => number;
   clock: () => number;
+  recordCalls: boolean;
 }
 
 function runScanLoop(deps: LoopDeps): Scheduler {
-  const { queue, client, config, workerId, log, events, random, clock } = deps;
+  const { queue, client, config, workerId, log, events, random, clock, recordCalls } = deps;
   const buffer: ClaimedPlace[] = [];
   const inFlight = new Map<number, Scan>();
   const throughput = createThroughputCounter();
@@ -411,6 +418,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
    */
   async function startCall(scan: Scan): Promise<boolean> {
     const { claim } = scan;
+    if (!recordCalls) return true;
     const day = today();
     const startedAt = clock();
     let started: StartCallResult;
