@@ -32,6 +32,8 @@ import {
   type ClaimResult,
   type ScanQueue,
   type SharedPause,
+  type StartCallRequest,
+  type StartCallResult,
   utcDayOf,
 } from './queue';
 
@@ -140,6 +142,14 @@ interface PendingCompletion {
 
 /** At most this many places finish in one statement. */
 const MAX_COMPLETIONS_PER_STATEMENT = 50;
+/** At most this many calls are appended to the ledger in one statement. */
+const MAX_APPENDS_PER_STATEMENT = 50;
+
+interface PendingAppend {
+  request: StartCallRequest;
+  resolve(result: StartCallResult): void;
+  reject(error: unknown): void;
+}
 
 export interface PgScanQueueOptions {
   /**
@@ -278,6 +288,96 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       : null;
   }
 
+  const callColumns = sql.join(
+    [calls.place_id, calls.worker_id, calls.started_at, calls.field_mask].map(
+      (c) => sql`${sql.identifier(c.name)}`,
+    ),
+    sql`, `,
+  );
+
+  /**
+   * Appends the ledger rows of calls about to be sent, in one statement (one commit) for the
+   * calls that start together, in request order: all of them when the store has no limit, else
+   * (under the control row lock) as many as the day's budget has room for.
+   */
+  async function appendCalls(requests: StartCallRequest[]): Promise<StartCallResult[]> {
+    const input = JSON.stringify(
+      requests.map((r, ord) => ({
+        ord,
+        place_id: r.placeId,
+        worker_id: r.workerId,
+        started_at: new Date(r.startedAt).toISOString(),
+        field_mask: r.fieldMask,
+      })),
+    );
+    const rowsOf = (first: SQL) => sql`
+      INSERT INTO ${calls} (${callColumns})
+      SELECT x.place_id, x.worker_id, x.started_at, x.field_mask
+      FROM jsonb_to_recordset(${input}::jsonb)
+        AS x(ord int, place_id text, worker_id text, started_at timestamptz, field_mask text)
+      WHERE ${first}
+      ORDER BY x.ord
+      RETURNING ${calls.id} AS id, ${calls.place_id} AS place_id`;
+    // A worker holds a place once at a time: place ids are unique within a batch.
+    const results = (rows: { id: string | number; place_id: string }[], limit: number | null) => {
+      const ids = new Map(rows.map((r) => [r.place_id, Number(r.id)]));
+      return requests.map((r): StartCallResult => {
+        const id = ids.get(r.placeId);
+        return id !== undefined ? { id } : { id: null, limitReached: limit ?? 0 };
+      });
+    };
+    // The store without a limit (as last seen): one statement, all appended only if it still
+    // has none.
+    if (!limitSeen) {
+      const { rows } = await db.execute<{ id: string | number; place_id: string }>(
+        rowsOf(sql`EXISTS (SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
+          AND ${control.daily_call_limit} IS NULL)`),
+      );
+      if (rows.length > 0) return results(rows, null);
+    }
+    return db.transaction(async (tx) => {
+      // The control row lock orders the budget checks of every worker sharing the store. The
+      // count is in a statement after the lock (READ COMMITTED: a fresh snapshot), so it sees
+      // every call that committed before the lock was ours.
+      const { rows: ctl } = await tx.execute<{ daily_call_limit: number | null }>(
+        sql`SELECT ${control.daily_call_limit} AS daily_call_limit FROM ${control}
+            WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
+      );
+      const limit = ctl[0]?.daily_call_limit ?? null;
+      limitSeen = limit !== null;
+      const room =
+        limit === null ? sql`true` : sql`x.ord < ${limit}::int - ${callsOn(requests[0]!.day)}`;
+      const { rows } = await tx.execute<{ id: string | number; place_id: string }>(rowsOf(room));
+      return results(rows, limit);
+    });
+  }
+
+  const appends: PendingAppend[] = [];
+  let appending = false;
+  async function flushAppends(): Promise<void> {
+    while (appends.length > 0) {
+      // One UTC day per statement (the budget counts that day's calls).
+      const day = appends[0]!.request.day.startMs;
+      let n = 0;
+      while (
+        n < appends.length &&
+        n < MAX_APPENDS_PER_STATEMENT &&
+        appends[n]!.request.day.startMs === day
+      ) {
+        n++;
+      }
+      const batch = appends.splice(0, n);
+      try {
+        const results = await appendCalls(batch.map((p) => p.request));
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch (error) {
+        // Nothing was appended: each caller sends nothing and returns its claim.
+        for (const p of batch) p.reject(error);
+      }
+    }
+    appending = false;
+  }
+
   return {
     kind: 'postgres',
 
@@ -382,43 +482,14 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       };
     },
 
-    async startCall(request) {
-      const row = {
-        place_id: request.placeId,
-        worker_id: request.workerId,
-        started_at: new Date(request.startedAt),
-        field_mask: request.fieldMask,
-      };
-      const columns = sql.join(
-        [calls.place_id, calls.worker_id, calls.started_at, calls.field_mask].map(
-          (c) => sql`${sql.identifier(c.name)}`,
-        ),
-        sql`, `,
-      );
-      const values = sql`${row.place_id}, ${row.worker_id}, ${row.started_at}, ${row.field_mask}`;
-      // The store without a limit (as last seen): one statement, appended only if it still has none.
-      if (!limitSeen) {
-        const { rows: unlimited } = await db.execute<{ id: string | number }>(sql`
-          INSERT INTO ${calls} (${columns}) SELECT ${values}
-          FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} AND ${control.daily_call_limit} IS NULL
-          RETURNING ${calls.id} AS id`);
-        if (unlimited[0]) return { id: Number(unlimited[0].id) };
-      }
-      return db.transaction(async (tx) => {
-        // The control row lock orders the budget checks of every worker sharing the store. The
-        // count is in a statement after the lock (READ COMMITTED: a fresh snapshot), so it sees
-        // every call that committed before the lock was ours.
-        const { rows: ctl } = await tx.execute<{ daily_call_limit: number | null }>(
-          sql`SELECT ${control.daily_call_limit} AS daily_call_limit FROM ${control}
-              WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
-        );
-        const limit = ctl[0]?.daily_call_limit ?? null;
-        limitSeen = limit !== null;
-        const { rows: inserted } = await tx.execute<{ id: string | number }>(sql`
-          INSERT INTO ${calls} (${columns}) SELECT ${values}
-          WHERE ${limit === null ? sql`true` : sql`${callsOn(request.day)} < ${limit}::int`}
-          RETURNING ${calls.id} AS id`);
-        return inserted[0] ? { id: Number(inserted[0].id) } : { id: null, limitReached: limit! };
+    startCall(request) {
+      return new Promise<StartCallResult>((resolve, reject) => {
+        appends.push({ request, resolve, reject });
+        if (!appending) {
+          appending = true;
+          // Let the calls this turn of the event loop starts join the same statement.
+          setImmediate(() => void flushAppends());
+        }
       });
     },
 

@@ -136,7 +136,9 @@ export interface ScanQueue {
   /** Claims up to `limit` due places in one statement, within the rate limit and the pause. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /**
-   * Just before a Places API request: in a short transaction of its own, reads the store's daily
+   * Just before a Places API request: in a short transaction of its own (PostgreSQL: one shared
+   * with the calls this process starts in the same turn of the event loop, one commit for
+   * them all), reads the store's daily
    * call limit, checks the day's calls against it (PostgreSQL: under the scan_control row lock,
    * so workers sharing the store never exceed it together) and appends the call's ledger row
    * with outcome NULL. Returns its id, or the limit when the budget is spent (nothing written:
