@@ -1,6 +1,7 @@
 /**
  * One worker process of `npm run bench:scan`: `scheduler` runs the app's loop (the code of
- * `staging-editor worker`, settings from the environment); `baseline` runs the raw-SQL loop.
+ * `staging-editor worker`, settings from the environment); `no-ledger` the same loop with the
+ * spend ledger off (to price it); `baseline` runs the raw-SQL loop.
  * With BENCH_COUNT_QUERIES set, it counts the statements it sends and prints the count on
  * SIGUSR2 ("BENCH_QUERIES <n>").
  */
@@ -35,6 +36,6 @@ if (kind === 'baseline') {
     workerId,
   });
 } else {
-  await runWorker(settings, { workerId });
+  await runWorker(settings, { workerId, recordCalls: kind !== 'no-ledger' });
 }
 process.exit(0);

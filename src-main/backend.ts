@@ -11,6 +11,7 @@ import { createHandlers } from './router/app-handlers';
 import type { DispatchResult } from './router/dispatch-result';
 import { createDispatcher, toAppError } from './router/dispatcher';
 import { readScanProgress, startScheduler, type Scheduler } from './scan';
+import { applyDailyCallLimitSetting } from './scan/daily-limit';
 import { readSpend } from './scan/spend';
 import { AppError } from '../src-shared/errors';
 import { createSyncEngine, type SyncEngine } from './sync/engine';
@@ -58,6 +59,11 @@ export interface StartBackendOptions {
   offline?: boolean;
   /** Team mode: the random source of the retry jitter (tests seed it). */
   random?: () => number;
+  /**
+   * The spend ledger's clock (epoch ms): the UTC day the daily call limit and the spend report
+   * count, and the calls' start times (default Date.now; tests pin the day).
+   */
+  clock?: () => number;
 }
 
 /** Opens the store (applying pending sql/ scripts), the token verifier and the services. */
@@ -74,7 +80,16 @@ export async function startBackend(
     const verifier = await createTokenVerifier(settings);
     const places = createPlacesService(placesRepositoryFor(store));
     const events = createEventBus();
-    scan = startScheduler({ store, settings, logger, events, runLoop: options.scheduler ?? true });
+    // This process's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the store's limit (daily-limit.ts).
+    await applyDailyCallLimitSetting(store, settings, logger);
+    scan = startScheduler({
+      store,
+      settings,
+      logger,
+      events,
+      runLoop: options.scheduler ?? true,
+      clock: options.clock,
+    });
     const scheduler = scan;
     const handlers = createHandlers({
       places,
@@ -84,7 +99,8 @@ export async function startBackend(
       authMode: verifier.mode,
       version: appVersion(),
       scanStatus: () => scheduler.status(),
-      scanSpend: (input) => readSpend(store, { days: input.days, settings }),
+      scanSpend: (input) =>
+        readSpend(store, { days: input.days, settings, now: options.clock?.() }),
       sync: singleStoreSync(),
     });
     return assemble({
@@ -180,7 +196,15 @@ async function startTeamBackend(
     engine = createSyncEngine({
       url: settings.DATABASE_URL!,
       replica,
-      openShared: async () => logTimeoutDelivery(await openStore(settings), logger) as PgStore,
+      openShared: async () => {
+        const store = logTimeoutDelivery(await openStore(settings), logger) as PgStore;
+        // This process's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the shared store's limit.
+        await applyDailyCallLimitSetting(store, settings, logger).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        });
+        return store;
+      },
       logger,
       events,
       forcedOffline: options.offline ?? false,
@@ -197,6 +221,7 @@ async function startTeamBackend(
           logger,
           events,
           runLoop: options.scheduler ?? true,
+          clock: options.clock,
         });
       },
     });
@@ -208,7 +233,6 @@ async function startTeamBackend(
         return scheduler?.running ?? false;
       },
       wake: () => scheduler?.wake(),
-      setDailyCallLimit: (limit) => scheduler?.setDailyCallLimit(limit),
       // Before the shared store was ever reached: the replica's counts, nothing running.
       status: () =>
         scheduler && sync.online

@@ -104,8 +104,12 @@ program
   .command('spend')
   .description('the Places API calls of the last days (the spend ledger), per UTC day')
   .option('--days <n>', 'how many UTC days, today included', positiveInt, 7)
-  .action(async (options: { days: number }) => {
-    await printSpend(loadSettings(), Math.min(options.days, 366));
+  .option(
+    '--limit <n|off>',
+    "set the store's daily Places API call limit for every worker sharing it (off: none)",
+  )
+  .action(async (options: { days: number; limit?: string }) => {
+    await printSpend(loadSettings(), Math.min(options.days, 366), { limit: options.limit });
   });
 
 program

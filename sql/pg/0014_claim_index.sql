@@ -13,3 +13,5 @@
 CREATE INDEX IF NOT EXISTS places_staging_claim_idx
   ON places_staging (deep_scan_next_attempt_at, id)
   WHERE deep_scan_status = 'Queued' AND status = 'Selected';
+
+INSERT INTO schema_migrations (version) VALUES ('0014') ON CONFLICT (version) DO NOTHING;

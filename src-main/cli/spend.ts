@@ -1,18 +1,38 @@
 import type { ScanSpend } from '../../src-shared/contract/events';
 import type { Settings } from '../config';
 import { openStore } from '../db/store';
+import { parseDailyCallLimit, writeDailyCallLimit } from '../scan/daily-limit';
 import { readSpend } from '../scan/spend';
 
-/** `staging-editor spend`: the spend ledger per UTC day, newest first, as a table. */
-export async function printSpend(settings: Settings, days: number): Promise<void> {
+/**
+ * `staging-editor spend [--limit N|off]`: sets the store's daily call limit first when asked
+ * (every worker sharing the store follows it at its next check, no restart), then prints the
+ * spend ledger per UTC day, newest first, as a table.
+ */
+export async function printSpend(
+  settings: Settings,
+  days: number,
+  options: { limit?: string } = {},
+): Promise<void> {
+  // Checked before the store is opened: a bad value changes nothing.
+  const limit = options.limit === undefined ? undefined : parseDailyCallLimit(options.limit);
   // The ledger is the shared store's in team mode (DATABASE_URL wins in openStore).
   const store = await openStore(settings);
   try {
+    if (limit !== undefined) {
+      const { previous } = await writeDailyCallLimit(store, limit);
+      console.log(
+        `The store's daily call limit is now ${describeLimit(limit)} (was ${describeLimit(previous)}); every worker sharing it follows within DEEP_SCAN_INTERVAL_SECONDS.`,
+      );
+    }
     console.log(formatSpend(await readSpend(store, { days, settings })));
   } finally {
     await store.close();
   }
 }
+
+const describeLimit = (limit: number | null) =>
+  limit === null ? 'none' : `${limit} calls a UTC day`;
 
 export function formatSpend(spend: ScanSpend): string {
   const head = [
@@ -49,8 +69,8 @@ export function formatSpend(spend: ScanSpend): string {
       ? 'Set DEEP_SCAN_COST_PER_1000 for the estimated cost.'
       : `Cost: ${spend.cost_per_1000} per 1000 calls.`,
     spend.daily_call_limit === null
-      ? 'No daily call limit (DEEP_SCAN_DAILY_CALL_LIMIT).'
-      : `Daily call limit: ${spend.daily_call_limit} (DEEP_SCAN_DAILY_CALL_LIMIT).`,
+      ? 'No daily call limit on this store (set one with --limit N or DEEP_SCAN_DAILY_CALL_LIMIT).'
+      : `Daily call limit of this store: ${spend.daily_call_limit} (change it with --limit N or off).`,
   ];
   return [line(head), ...rows.map(line), '', ...notes].join('\n');
 }

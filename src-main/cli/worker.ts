@@ -4,12 +4,17 @@ import { cliLogOutput, createAppLogger } from '../log-files';
 import type { Logger } from '../logger';
 import type { ScanTuning } from '../scan/config';
 import { hasPlacesApiKey, NO_API_KEY_REASON } from '../scan/progress';
+import { applyDailyCallLimitSetting } from '../scan/daily-limit';
 import { startScheduler } from '../scan/scheduler';
 
 export interface RunWorkerOptions {
   logger?: Logger;
   workerId?: string;
   tuning?: ScanTuning;
+  /** The spend ledger's clock (see SchedulerOptions.clock); tests pin the UTC day. */
+  clock?: () => number;
+  /** See SchedulerOptions.recordCalls: false only in bench:scan's ledger-off comparison. */
+  recordCalls?: boolean;
 }
 
 /**
@@ -31,12 +36,22 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     await log.close();
     throw error;
   });
+  try {
+    // This worker's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the store's limit (daily-limit.ts).
+    await applyDailyCallLimitSetting(store, settings, logger);
+  } catch (error) {
+    await store.close();
+    await log.close();
+    throw error;
+  }
   const scheduler = startScheduler({
     store,
     settings,
     logger,
     workerId: options.workerId,
     tuning: options.tuning,
+    clock: options.clock,
+    recordCalls: options.recordCalls,
   });
   console.error(`Deep scan worker ${scheduler.workerId} is scanning ${store.description}.`);
   if (log.logsDir) console.error(`Logs: ${log.logsDir}`);

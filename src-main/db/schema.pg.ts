@@ -179,14 +179,20 @@ export const localBusinesses = pgTable('local_businesses', {
 });
 
 /** Mirrors sql/pg/0002_scan_control.sql: the scan loop's shared pause and global rate limit. */
-export const scanControl = pgTable('scan_control', {
-  name: text('name').primaryKey(),
-  paused_until: ts('paused_until'),
-  pause_reason: text('pause_reason'),
-  rate_tokens: doublePrecision('rate_tokens').notNull().default(0),
-  rate_refilled_at: ts('rate_refilled_at').notNull().defaultNow(),
-  updated_at: ts('updated_at').notNull().defaultNow(),
-});
+export const scanControl = pgTable(
+  'scan_control',
+  {
+    name: text('name').primaryKey(),
+    paused_until: ts('paused_until'),
+    pause_reason: text('pause_reason'),
+    rate_tokens: doublePrecision('rate_tokens').notNull().default(0),
+    rate_refilled_at: ts('rate_refilled_at').notNull().defaultNow(),
+    updated_at: ts('updated_at').notNull().defaultNow(),
+    /** sql 0015: the store's daily call limit, one for every worker (NULL: none). */
+    daily_call_limit: integer('daily_call_limit'),
+  },
+  (t) => [check('scan_control_daily_call_limit_check', sql`${t.daily_call_limit} >= 0`)],
+);
 
 /** Mirrors sql/pg/0002_scan_control.sql: every running scan loop, refreshed on its heartbeat. */
 export const scanWorkers = pgTable('scan_workers', {

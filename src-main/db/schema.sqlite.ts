@@ -177,14 +177,20 @@ export const localBusinesses = sqliteTable('local_businesses', {
 });
 
 /** Mirrors sql/sqlite/0002_scan_control.sql (the same tables as PostgreSQL). */
-export const scanControl = sqliteTable('scan_control', {
-  name: text('name').primaryKey(),
-  paused_until: ts('paused_until'),
-  pause_reason: text('pause_reason'),
-  rate_tokens: real('rate_tokens').notNull().default(0),
-  rate_refilled_at: ts('rate_refilled_at').notNull().default(NOW_MS),
-  updated_at: ts('updated_at').notNull().default(NOW_MS),
-});
+export const scanControl = sqliteTable(
+  'scan_control',
+  {
+    name: text('name').primaryKey(),
+    paused_until: ts('paused_until'),
+    pause_reason: text('pause_reason'),
+    rate_tokens: real('rate_tokens').notNull().default(0),
+    rate_refilled_at: ts('rate_refilled_at').notNull().default(NOW_MS),
+    updated_at: ts('updated_at').notNull().default(NOW_MS),
+    /** sql 0015: the store's daily call limit, one for every worker (NULL: none). */
+    daily_call_limit: integer('daily_call_limit'),
+  },
+  (t) => [check('scan_control_daily_call_limit_check', sql`${t.daily_call_limit} >= 0`)],
+);
 
 /** Mirrors sql/sqlite/0002_scan_control.sql: every running scan loop, refreshed on its heartbeat. */
 export const scanWorkers = sqliteTable('scan_workers', {

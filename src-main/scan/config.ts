@@ -34,8 +34,6 @@ export interface ScanConfig {
   progressIntervalMs: number;
   /** Timeout of one Places API request. */
   requestTimeoutMs: number;
-  /** DEEP_SCAN_DAILY_CALL_LIMIT (null: no limit); the scheduler can be given a newer value at runtime. */
-  dailyCallLimit: number | null;
 }
 
 export type ScanTuning = Partial<
@@ -78,6 +76,5 @@ export function scanConfig(settings: Settings, tuning: ScanTuning = {}): ScanCon
     progressIntervalMs: tuning.progressIntervalMs ?? 2_000,
     // A request must end well inside its lease, or a slow answer loses the place to a sweep.
     requestTimeoutMs: tuning.requestTimeoutMs ?? Math.min(10_000, Math.max(1_000, leaseMs / 2)),
-    dailyCallLimit: settings.DEEP_SCAN_DAILY_CALL_LIMIT ?? null,
   };
 }

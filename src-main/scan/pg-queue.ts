@@ -32,6 +32,9 @@ import {
   type ClaimResult,
   type ScanQueue,
   type SharedPause,
+  type StartCallRequest,
+  type StartCallResult,
+  utcDayOf,
 } from './queue';
 
 /** A column as a bare name: the target of a SET, which PostgreSQL does not let us qualify. */
@@ -123,6 +126,7 @@ interface ClaimRow extends Record<string, unknown> {
   place_id: string | null;
   attempt: number | null;
   tokens: number | null;
+  daily_call_limit: number | null;
   calls_today: number | null;
   pause_ms: number | null;
   pause_reason: string | null;
@@ -138,6 +142,14 @@ interface PendingCompletion {
 
 /** At most this many places finish in one statement. */
 const MAX_COMPLETIONS_PER_STATEMENT = 50;
+/** At most this many calls are appended to the ledger in one statement. */
+const MAX_APPENDS_PER_STATEMENT = 50;
+
+interface PendingAppend {
+  request: StartCallRequest;
+  resolve(result: StartCallResult): void;
+  reject(error: unknown): void;
+}
 
 export interface PgScanQueueOptions {
   /**
@@ -161,6 +173,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     : null;
   if (heartbeatPool) survivesLostConnections(heartbeatPool);
   const beatDb = heartbeatPool ? drizzle(heartbeatPool, { schema: pgSchema }) : db;
+  /** The store had a daily call limit at the last startCall: go straight to the checked append. */
+  let limitSeen = false;
 
   /**
    * Ends attempts without a result (`set` from endedWithoutResult) and counts the places that
@@ -274,6 +288,96 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       : null;
   }
 
+  const callColumns = sql.join(
+    [calls.place_id, calls.worker_id, calls.started_at, calls.field_mask].map(
+      (c) => sql`${sql.identifier(c.name)}`,
+    ),
+    sql`, `,
+  );
+
+  /**
+   * Appends the ledger rows of calls about to be sent, in one statement (one commit) for the
+   * calls that start together, in request order: all of them when the store has no limit, else
+   * (under the control row lock) as many as the day's budget has room for.
+   */
+  async function appendCalls(requests: StartCallRequest[]): Promise<StartCallResult[]> {
+    const input = JSON.stringify(
+      requests.map((r, ord) => ({
+        ord,
+        place_id: r.placeId,
+        worker_id: r.workerId,
+        started_at: new Date(r.startedAt).toISOString(),
+        field_mask: r.fieldMask,
+      })),
+    );
+    const rowsOf = (first: SQL) => sql`
+      INSERT INTO ${calls} (${callColumns})
+      SELECT x.place_id, x.worker_id, x.started_at, x.field_mask
+      FROM jsonb_to_recordset(${input}::jsonb)
+        AS x(ord int, place_id text, worker_id text, started_at timestamptz, field_mask text)
+      WHERE ${first}
+      ORDER BY x.ord
+      RETURNING ${calls.id} AS id, ${calls.place_id} AS place_id`;
+    // A worker holds a place once at a time: place ids are unique within a batch.
+    const results = (rows: { id: string | number; place_id: string }[], limit: number | null) => {
+      const ids = new Map(rows.map((r) => [r.place_id, Number(r.id)]));
+      return requests.map((r): StartCallResult => {
+        const id = ids.get(r.placeId);
+        return id !== undefined ? { id } : { id: null, limitReached: limit ?? 0 };
+      });
+    };
+    // The store without a limit (as last seen): one statement, all appended only if it still
+    // has none.
+    if (!limitSeen) {
+      const { rows } = await db.execute<{ id: string | number; place_id: string }>(
+        rowsOf(sql`EXISTS (SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
+          AND ${control.daily_call_limit} IS NULL)`),
+      );
+      if (rows.length > 0) return results(rows, null);
+    }
+    return db.transaction(async (tx) => {
+      // The control row lock orders the budget checks of every worker sharing the store. The
+      // count is in a statement after the lock (READ COMMITTED: a fresh snapshot), so it sees
+      // every call that committed before the lock was ours.
+      const { rows: ctl } = await tx.execute<{ daily_call_limit: number | null }>(
+        sql`SELECT ${control.daily_call_limit} AS daily_call_limit FROM ${control}
+            WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
+      );
+      const limit = ctl[0]?.daily_call_limit ?? null;
+      limitSeen = limit !== null;
+      const room =
+        limit === null ? sql`true` : sql`x.ord < ${limit}::int - ${callsOn(requests[0]!.day)}`;
+      const { rows } = await tx.execute<{ id: string | number; place_id: string }>(rowsOf(room));
+      return results(rows, limit);
+    });
+  }
+
+  const appends: PendingAppend[] = [];
+  let appending = false;
+  async function flushAppends(): Promise<void> {
+    while (appends.length > 0) {
+      // One UTC day per statement (the budget counts that day's calls).
+      const day = appends[0]!.request.day.startMs;
+      let n = 0;
+      while (
+        n < appends.length &&
+        n < MAX_APPENDS_PER_STATEMENT &&
+        appends[n]!.request.day.startMs === day
+      ) {
+        n++;
+      }
+      const batch = appends.splice(0, n);
+      try {
+        const results = await appendCalls(batch.map((p) => p.request));
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch (error) {
+        // Nothing was appended: each caller sends nothing and returns its claim.
+        for (const p of batch) p.reject(error);
+      }
+    }
+    appending = false;
+  }
+
   return {
     kind: 'postgres',
 
@@ -287,14 +391,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
     async claim(request: ClaimRequest): Promise<ClaimResult> {
       const burst = Math.max(1, request.ratePerSecond);
-      const { day } = request;
-      // Counted only under a limit (the count reads the day's ledger rows).
-      const callsToday = day?.limit != null ? callsOn(day) : sql`0`;
+      const day = request.day ?? utcDayOf(Date.now());
+      // The store's limit, read under the row lock; the day's calls are counted only under one
+      // (a CASE evaluates the count's subquery only when that branch is taken).
+      const callsToday = sql`CASE WHEN ${control.daily_call_limit} IS NULL THEN 0 ELSE ${callsOn(day)} END`;
       // What is left of the day's call budget (startCall is what enforces it exactly).
-      const budget =
-        day?.limit == null
-          ? sql`${request.limit}::int`
-          : sql`GREATEST(0, ${day.limit}::int - ctl.calls_today)`;
+      const budget = sql`CASE WHEN ctl.daily_call_limit IS NULL THEN ${request.limit}::int
+        ELSE GREATEST(0, ctl.daily_call_limit - ctl.calls_today) END`;
       // One statement: lock the control row (the pause and the token bucket; this orders the
       // claims of all workers, which are short), pick due places SKIP LOCKED in a CTE, mark them
       // Processing with our token and lease, spend one token per place, and report when the
@@ -304,7 +407,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           SELECT ${control.paused_until} AS paused_until, ${control.pause_reason} AS pause_reason,
                  LEAST(${burst}::float8, ${control.rate_tokens} + ${request.ratePerSecond}::float8
                    * GREATEST(0, EXTRACT(EPOCH FROM now() - ${control.rate_refilled_at}))::float8) AS tokens,
-                 ${callsToday} AS calls_today
+                 ${control.daily_call_limit} AS daily_call_limit, ${callsToday} AS calls_today
           FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
           FOR UPDATE
         ), picked AS MATERIALIZED (
@@ -330,12 +433,12 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
             ${target(control.rate_refilled_at)} = GREATEST(${control.rate_refilled_at}, now())
           FROM ctl WHERE ${control.name} = ${CONTROL_ROW} AND EXISTS (SELECT 1 FROM claimed)
         )
-        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::int AS calls_today,
-               NULL::float8 AS pause_ms,
+        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::int AS daily_call_limit,
+               NULL::int AS calls_today, NULL::float8 AS pause_ms,
                NULL::text AS pause_reason, NULL::float8 AS next_due_ms
         FROM claimed
         UNION ALL
-        SELECT NULL, NULL, NULL, ctl.tokens, ctl.calls_today,
+        SELECT NULL, NULL, NULL, ctl.tokens, ctl.daily_call_limit, ctl.calls_today,
                (EXTRACT(EPOCH FROM ctl.paused_until - now()) * 1000)::float8, ctl.pause_reason,
                (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
                 FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now()
@@ -356,12 +459,20 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       if (!state) {
         // The control row is gone (deleted by hand): put it back; claim next time.
         await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
-        return { places, tokensBefore: 0, nextDueInMs: null, pause: null, callsToday: 0 };
+        return {
+          places,
+          tokensBefore: 0,
+          nextDueInMs: null,
+          pause: null,
+          dailyCallLimit: null,
+          callsToday: 0,
+        };
       }
       const pauseMs = state.pause_ms ?? 0;
       return {
         places,
         tokensBefore: state.tokens ?? 0,
+        dailyCallLimit: state.daily_call_limit,
         callsToday: state.calls_today ?? 0,
         nextDueInMs: state.next_due_ms === null ? null : Math.max(0, state.next_due_ms),
         pause:
@@ -371,29 +482,14 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       };
     },
 
-    async startCall(request) {
-      const row = {
-        place_id: request.placeId,
-        worker_id: request.workerId,
-        started_at: new Date(request.startedAt),
-        field_mask: request.fieldMask,
-      };
-      const { limit } = request.day;
-      if (limit === null) {
-        const [inserted] = await db.insert(calls).values(row).returning({ id: calls.id });
-        return inserted!.id;
-      }
-      return db.transaction(async (tx) => {
-        // The control row lock orders the budget checks of every worker sharing the store. The
-        // count is a statement of its own after the lock (READ COMMITTED: a fresh snapshot), so
-        // it sees every call that committed before the lock was ours.
-        await tx.execute(
-          sql`SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW} FOR UPDATE`,
-        );
-        const { rows } = await tx.execute<{ n: number }>(sql`SELECT ${callsOn(request.day)} AS n`);
-        if ((rows[0]?.n ?? 0) >= limit) return null;
-        const [inserted] = await tx.insert(calls).values(row).returning({ id: calls.id });
-        return inserted!.id;
+    startCall(request) {
+      return new Promise<StartCallResult>((resolve, reject) => {
+        appends.push({ request, resolve, reject });
+        if (!appending) {
+          appending = true;
+          // Let the calls this turn of the event loop starts join the same statement.
+          setImmediate(() => void flushAppends());
+        }
       });
     },
 
@@ -545,8 +641,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       await db.delete(workers).where(eq(workers.worker_id, workerId));
     },
 
-    async readProgress() {
-      const [byStatus, oldest, live, pause, cancelled] = await Promise.all([
+    async readProgress(day = utcDayOf(Date.now())) {
+      const [byStatus, oldest, live, pause, cancelled, budget] = await Promise.all([
         // One statement, so the counts always add up to the total.
         db.select({ status: t.deep_scan_status, n: count() }).from(t).groupBy(t.deep_scan_status),
         db.execute<{ age: number | null }>(sql`
@@ -561,7 +657,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           .select({ value: counters.value })
           .from(counters)
           .where(eq(counters.name, CANCELLED_COUNTER)),
+        db.execute<{ daily_call_limit: number | null; calls_today: number | null }>(sql`
+          SELECT ${control.daily_call_limit} AS daily_call_limit,
+                 CASE WHEN ${control.daily_call_limit} IS NULL THEN NULL ELSE ${callsOn(day)} END
+                   AS calls_today
+          FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}`),
       ]);
+      const limit = budget.rows[0]?.daily_call_limit ?? null;
       const counts = emptyCounts();
       for (const row of byStatus) counts[row.status ?? 'none'] += row.n;
       const age = oldest.rows[0]?.age ?? null;
@@ -572,6 +674,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         liveWorkers: live,
         pause,
         cancelled: cancelled[0]?.value ?? 0,
+        budget: limit === null ? null : { limit, callsToday: budget.rows[0]?.calls_today ?? 0 },
       };
     },
 

@@ -1,8 +1,9 @@
 import type { ScanProgress } from '../../src-shared/contract/events';
 import type { Settings } from '../config';
 import type { Store } from '../db/store';
+import { budgetReason } from './daily-limit';
 import { scanQueueFor } from './queue-for-store';
-import type { QueueProgress } from './queue';
+import { utcDayOf, type QueueProgress } from './queue';
 
 export const NO_API_KEY_REASON = 'Set GOOGLE_MAPS_API_KEY to run deep scans';
 
@@ -18,6 +19,8 @@ export interface ReadScanProgressOptions {
   pausedReason?: string | null;
   /** This loop's id and live figure, fresher than its last heartbeat. */
   self?: { workerId: string; scansPerMinute: number };
+  /** Epoch ms whose UTC day the daily call limit counts (default now; tests pin the day). */
+  now?: number;
 }
 
 /**
@@ -28,7 +31,8 @@ export async function readScanProgress(
   store: Store,
   options: ReadScanProgressOptions = {},
 ): Promise<ScanProgress> {
-  return composeProgress(await scanQueueFor(store).readProgress(), options);
+  const day = utcDayOf(options.now ?? Date.now());
+  return composeProgress(await scanQueueFor(store).readProgress(day), options);
 }
 
 export function composeProgress(
@@ -61,6 +65,10 @@ function pausedReason(
   if (progress.pause) {
     const seconds = Math.ceil(progress.pause.remainingMs / 1000);
     return `${progress.pause.reason} All workers paused for ${seconds} s.`;
+  }
+  // The store's limit is spent: every worker sharing it is paused, whichever process asks.
+  if (progress.budget && progress.budget.callsToday >= progress.budget.limit) {
+    return budgetReason(progress.budget.limit);
   }
   if (options.running) return null;
   if (options.settings && !hasPlacesApiKey(options.settings)) {

@@ -28,13 +28,15 @@ export interface ApiCall {
   httpStatus: number | null;
 }
 
-/** The current UTC day of the scheduler's clock, for DEEP_SCAN_DAILY_CALL_LIMIT. */
+/**
+ * The current UTC day of the scheduler's clock, whose calls the daily call limit counts. The
+ * limit itself is the store's (scan_control.daily_call_limit, see daily-limit.ts), read by every
+ * claim and every startCall, so one change reaches every worker sharing the store.
+ */
 export interface CallDay {
   /** Epoch ms of 00:00 UTC, and of the next day's. */
   startMs: number;
   endMs: number;
-  /** DEEP_SCAN_DAILY_CALL_LIMIT, or null: no limit. */
-  limit: number | null;
 }
 
 export interface StartCallRequest {
@@ -48,10 +50,14 @@ export interface StartCallRequest {
 
 export const DAY_MS = 24 * 3600_000;
 
-export function utcDayOf(now: number, limit: number | null): CallDay {
+export function utcDayOf(now: number): CallDay {
   const startMs = Math.floor(now / DAY_MS) * DAY_MS;
-  return { startMs, endMs: startMs + DAY_MS, limit };
+  return { startMs, endMs: startMs + DAY_MS };
 }
+
+/** What startCall did: the ledger row's id, or the store's limit that the day's calls reached. */
+export type StartCallResult =
+  { id: number; limitReached?: never } | { id: null; limitReached: number };
 
 export interface ClaimRequest {
   workerId: string;
@@ -61,7 +67,10 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Refill rate of the shared token bucket; its capacity is one second of calls. */
   ratePerSecond: number;
-  /** The daily call budget: at most what is left of it is claimed (absent: no budget). */
+  /**
+   * The day whose calls count against the store's daily call limit: at most what is left of it
+   * is claimed (absent: today by the process clock).
+   */
   day?: CallDay;
 }
 
@@ -79,6 +88,8 @@ export interface ClaimResult {
   nextDueInMs: number | null;
   /** Set when the store is paused: nothing was claimed. */
   pause: SharedPause | null;
+  /** The store's daily call limit (null: none), read in the claim's statement. */
+  dailyCallLimit: number | null;
   /** Calls recorded in the ledger for the request's `day` (every worker sharing the store); 0 without a limit. */
   callsToday: number;
 }
@@ -95,6 +106,8 @@ export interface QueueProgress {
   pause: SharedPause | null;
   /** Scans cancelled so far (cumulative, see `ScanQueue`). */
   cancelled: number;
+  /** The store's daily call limit and the calls of the day asked for; null without a limit. */
+  budget: { limit: number; callsToday: number } | null;
 }
 
 /**
@@ -123,12 +136,15 @@ export interface ScanQueue {
   /** Claims up to `limit` due places in one statement, within the rate limit and the pause. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /**
-   * Just before a Places API request: in a short transaction of its own, checks the day's calls
-   * against `day.limit` (PostgreSQL: under the scan_control row lock, so workers sharing the store
-   * never exceed it together) and appends the call's ledger row with outcome NULL. Returns its id,
-   * or null when the budget is spent (nothing written: the request must not be sent).
+   * Just before a Places API request: in a short transaction of its own (PostgreSQL: one shared
+   * with the calls this process starts in the same turn of the event loop, one commit for
+   * them all), reads the store's daily
+   * call limit, checks the day's calls against it (PostgreSQL: under the scan_control row lock,
+   * so workers sharing the store never exceed it together) and appends the call's ledger row
+   * with outcome NULL. Returns its id, or the limit when the budget is spent (nothing written:
+   * the request must not be sent).
    */
-  startCall(request: StartCallRequest): Promise<number | null>;
+  startCall(request: StartCallRequest): Promise<StartCallResult>;
   /**
    * In one transaction: `Completed` if the claim still holds, then the local_businesses upsert;
    * false (and nothing written) when the claim is gone. PostgreSQL finishes the places that
@@ -165,7 +181,8 @@ export interface ScanQueue {
   /** Records this loop as alive, with its recent throughput. */
   heartbeat(workerId: string, scansLastMinute: number): Promise<void>;
   removeWorker(workerId: string): Promise<void>;
-  readProgress(): Promise<QueueProgress>;
+  /** The figures of the scan status; the daily budget counts the calls of `day` (default: today). */
+  readProgress(day?: CallDay): Promise<QueueProgress>;
   /** Closes what the queue opened itself (PostgreSQL: the heartbeat connection). */
   close(): Promise<void>;
 }

@@ -27,7 +27,9 @@ import {
   type ClaimedPlace,
   type ScanQueue,
   type SharedPause,
+  type StartCallResult,
 } from './queue';
+import { budgetReason } from './daily-limit';
 import { scanQueueFor } from './queue-for-store';
 import { createProgressEvents } from './progress-events';
 import { createThroughputCounter } from './throughput';
@@ -52,6 +54,11 @@ export interface SchedulerOptions {
    * DEEP_SCAN_DAILY_CALL_LIMIT counts (default Date.now); tests move it across midnight.
    */
   clock?: () => number;
+  /**
+   * False only for bench:scan's ledger-off comparison (bench/scan.bench.ts prices the ledger):
+   * no ledger row per call, and so no daily call limit. Always on in the app.
+   */
+  recordCalls?: boolean;
 }
 
 export interface Scheduler {
@@ -61,11 +68,6 @@ export interface Scheduler {
   /** Claim now instead of at the next poll (the app's own enqueue calls this). */
   wake(): void;
   status(): Promise<ScanProgress>;
-  /**
-   * A new DEEP_SCAN_DAILY_CALL_LIMIT (null: none) without a restart: a loop paused by the old one
-   * claims again at once (and pauses again if the new one is spent too).
-   */
-  setDailyCallLimit(limit: number | null): void;
   /**
    * Stops claiming, returns unstarted claims, lets in-flight scans finish for `graceMs`
    * (default 5 s), then interrupts and returns the rest: nothing is left in Processing. Calling
@@ -129,8 +131,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       workerId,
       running: false,
       wake() {},
-      setDailyCallLimit() {},
-      status: () => readScanProgress(store, { settings, running: false }),
+      status: () => readScanProgress(store, { settings, running: false, now: options.clock?.() }),
       stop: async () => {},
     };
   }
@@ -158,6 +159,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       events: options.events,
       random: options.random ?? Math.random,
       clock: options.clock ?? Date.now,
+      recordCalls: options.recordCalls ?? true,
     });
   // An in-memory database belongs to its one connection: nobody else can scan it.
   if (store.kind === 'postgres' || store.path === ':memory:' || store.path === '') return begin();
@@ -188,8 +190,6 @@ function runWithSqliteScanLock(
   let lock = tryAcquireSqliteScanLock(path);
   let inner: Scheduler | null = lock ? begin() : null;
   let retry: NodeJS.Timeout | undefined;
-  /** A limit set while standing by, for the loop this process may start later. */
-  let pendingLimit: { limit: number | null } | null = null;
   if (!inner) {
     ctx.log.warn({ lock: sqliteScanLockPath(path) }, `${SQLITE_STANDBY_REASON}.`);
     retry = setInterval(() => {
@@ -203,7 +203,6 @@ function runWithSqliteScanLock(
       clearInterval(retry);
       ctx.log.info('the process that ran deep scans on this SQLite file has ended: taking over');
       inner = begin();
-      if (pendingLimit) inner.setDailyCallLimit(pendingLimit.limit);
     }, ctx.retryMs);
     // Not unref'd: standing by is this loop's work (a `worker` waits on nothing else); stop()
     // clears it.
@@ -215,10 +214,6 @@ function runWithSqliteScanLock(
     },
     wake() {
       inner?.wake();
-    },
-    setDailyCallLimit(limit) {
-      if (inner) inner.setDailyCallLimit(limit);
-      else pendingLimit = { limit };
     },
     status() {
       return inner
@@ -249,10 +244,11 @@ interface LoopDeps {
   events?: Pick<EventBus, 'emit' | 'subscribe'>;
   random: () => number;
   clock: () => number;
+  recordCalls: boolean;
 }
 
 function runScanLoop(deps: LoopDeps): Scheduler {
-  const { queue, client, config, workerId, log, events, random, clock } = deps;
+  const { queue, client, config, workerId, log, events, random, clock, recordCalls } = deps;
   const buffer: ClaimedPlace[] = [];
   const inFlight = new Map<number, Scan>();
   const throughput = createThroughputCounter();
@@ -264,10 +260,9 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   /** After the key was rejected, one place at a time until a scan succeeds. */
   let probing = false;
   let lastPauseRead = 0;
-  let dailyCallLimit = config.dailyCallLimit;
   /** The day and limit whose spent budget was last logged (logged once, not at each re-check). */
   let budgetLogged: string | null = null;
-  const today = (): CallDay => utcDayOf(clock(), dailyCallLimit);
+  const today = (): CallDay => utcDayOf(clock());
 
   const signal = createWakeSignal();
   const notify = signal.notify;
@@ -275,7 +270,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
 
   // --- progress -------------------------------------------------------------------------------
   async function status(): Promise<ScanProgress> {
-    const figures = await queue.readProgress();
+    const figures = await queue.readProgress(today());
     const now = Date.now();
     return composeProgress(figures, {
       running: !stopping,
@@ -317,15 +312,14 @@ function runScanLoop(deps: LoopDeps): Scheduler {
   }
 
   /**
-   * The day's call budget is spent: no claims until the next UTC day or a higher limit. The pause
-   * is re-checked (one claim) every poll interval, so a limit raised elsewhere is seen too; places
-   * stay queued, unstarted claims go back with their attempt.
+   * The day's call budget (the store's limit) is spent: no claims until the next UTC day or a
+   * higher limit. The pause is re-checked (one claim, which reads the store's limit) every poll
+   * interval, so a limit raised anywhere is seen within DEEP_SCAN_INTERVAL_SECONDS; places stay
+   * queued, unstarted claims go back with their attempt.
    */
-  async function enterBudgetPause(day: CallDay): Promise<void> {
-    const reason =
-      `Daily Places API call limit reached: ${day.limit} calls today (DEEP_SCAN_DAILY_CALL_LIMIT). ` +
-      'Deep scans resume at 00:00 UTC or when the limit is raised.';
-    const key = `${day.startMs}:${day.limit}`;
+  async function enterBudgetPause(day: CallDay, limit: number): Promise<void> {
+    const reason = budgetReason(limit);
+    const key = `${day.startMs}:${limit}`;
     const untilNextDay = Math.max(0, day.endMs - clock());
     await enterPause(
       { until: Date.now() + Math.min(untilNextDay, config.intervalMs), reason, kind: 'budget' },
@@ -424,11 +418,12 @@ function runScanLoop(deps: LoopDeps): Scheduler {
    */
   async function startCall(scan: Scan): Promise<boolean> {
     const { claim } = scan;
+    if (!recordCalls) return true;
     const day = today();
     const startedAt = clock();
-    let id: number | null;
+    let started: StartCallResult;
     try {
-      id = await queue.startCall({
+      started = await queue.startCall({
         placeId: claim.placeId,
         workerId,
         fieldMask: PLACE_DETAILS_FIELD_MASK,
@@ -443,13 +438,13 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await queue.release([claim], config.retryBaseMs);
       return false;
     }
-    if (id === null) {
+    if (started.id === null) {
       await queue.release([claim], 0);
       progress?.placeChanged(claim.placeId);
-      await enterBudgetPause(day);
+      await enterBudgetPause(day, started.limitReached);
       return false;
     }
-    claim.call = { id, startedAt, durationMs: null, httpStatus: null };
+    claim.call = { id: started.id, startedAt, durationMs: null, httpStatus: null };
     return true;
   }
 
@@ -544,9 +539,15 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await enterPause(sharedPause(result.pause));
       return;
     }
-    if (result.places.length === 0 && day.limit !== null && result.callsToday >= day.limit) {
-      await enterBudgetPause(day);
+    const dailyLimit = result.dailyCallLimit;
+    if (result.places.length === 0 && dailyLimit !== null && result.callsToday >= dailyLimit) {
+      await enterBudgetPause(day, dailyLimit);
       return;
+    }
+    // The store's limit was raised (or lifted) while this loop was paused by it.
+    if (budgetLogged !== null && (dailyLimit === null || result.callsToday < dailyLimit)) {
+      log.info({ limit: dailyLimit }, 'deep scans resumed: the daily call budget has room again');
+      budgetLogged = null;
     }
     buffer.push(...result.places);
     // The grid shows these Processing now, not only when their scans end.
@@ -731,13 +732,6 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     notify();
   }
 
-  function setDailyCallLimit(limit: number | null): void {
-    if (limit === dailyCallLimit) return;
-    log.info({ from: dailyCallLimit, to: limit }, 'daily Places API call limit changed');
-    dailyCallLimit = limit;
-    wake();
-  }
-
   const looping = loop();
 
   async function stop(graceMs = config.graceMs): Promise<void> {
@@ -791,7 +785,6 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       return !stopping;
     },
     wake,
-    setDailyCallLimit,
     status,
     stop,
   };

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import type { ScanSpend, SpendDay } from '../../src-shared/contract/events';
 import type { Settings } from '../config';
 import type { Store } from '../db/store';
+import { readDailyCallLimit } from './daily-limit';
 import { DAY_MS } from './queue';
 
 export interface SpendOptions {
   days: number;
-  settings: Pick<Settings, 'DEEP_SCAN_COST_PER_1000' | 'DEEP_SCAN_DAILY_CALL_LIMIT'>;
+  settings: Pick<Settings, 'DEEP_SCAN_COST_PER_1000'>;
   /** Epoch ms; today is its UTC day (default now). */
   now?: number;
 }
@@ -80,7 +81,8 @@ export async function readSpend(store: Store, options: SpendOptions): Promise<Sc
   return {
     days,
     cost_per_1000: cost,
-    daily_call_limit: options.settings.DEEP_SCAN_DAILY_CALL_LIMIT ?? null,
+    // The store's limit, the one every worker obeys (not this process's setting).
+    daily_call_limit: await readDailyCallLimit(store),
   };
 }
 

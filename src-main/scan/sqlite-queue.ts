@@ -35,6 +35,7 @@ import {
   type ClaimResult,
   type ScanQueue,
   type SharedPause,
+  utcDayOf,
 } from './queue';
 
 type Db = SqliteStore['db'];
@@ -191,11 +192,20 @@ export function createSqliteScanQueue(
         const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
         if (!ctl) {
           tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
-          return { places: [], tokensBefore: 0, nextDueInMs: null, pause: null, callsToday: 0 };
+          return {
+            places: [],
+            tokensBefore: 0,
+            nextDueInMs: null,
+            pause: null,
+            dailyCallLimit: null,
+            callsToday: 0,
+          };
         }
-        const callsToday = request.day?.limit != null ? callsOn(tx, request.day) : 0;
+        // The store's limit; the day's calls are counted only under one.
+        const dailyCallLimit = ctl.daily_call_limit;
+        const callsToday = dailyCallLimit === null ? 0 : callsOn(tx, request.day ?? utcDayOf(now));
         const budget =
-          request.day?.limit == null ? Infinity : Math.max(0, request.day.limit - callsToday);
+          dailyCallLimit === null ? Infinity : Math.max(0, dailyCallLimit - callsToday);
         const elapsedSeconds = Math.max(0, now - ctl.rate_refilled_at.getTime()) / 1000;
         const tokens = Math.min(burst, ctl.rate_tokens + request.ratePerSecond * elapsedSeconds);
         const pause = pauseOf(ctl, now);
@@ -242,6 +252,7 @@ export function createSqliteScanQueue(
           tokensBefore: tokens,
           nextDueInMs: nextDueInMs(tx, now),
           pause,
+          dailyCallLimit,
           callsToday,
         };
       }, IMMEDIATE);
@@ -249,8 +260,15 @@ export function createSqliteScanQueue(
 
     async startCall(request) {
       return db.transaction((tx) => {
-        const { limit } = request.day;
-        if (limit !== null && callsOn(tx, request.day) >= limit) return null;
+        const limit =
+          tx
+            .select({ limit: control.daily_call_limit })
+            .from(control)
+            .where(eq(control.name, CONTROL_ROW))
+            .get()?.limit ?? null;
+        if (limit !== null && callsOn(tx, request.day) >= limit) {
+          return { id: null, limitReached: limit };
+        }
         const row = tx
           .insert(calls)
           .values({
@@ -261,7 +279,7 @@ export function createSqliteScanQueue(
           })
           .returning({ id: calls.id })
           .get();
-        return row.id;
+        return { id: row.id };
       }, IMMEDIATE);
     },
 
@@ -409,8 +427,9 @@ export function createSqliteScanQueue(
       db.delete(workers).where(eq(workers.worker_id, workerId)).run();
     },
 
-    async readProgress() {
+    async readProgress(day) {
       const now = clock();
+      const budgetDay = day ?? utcDayOf(now);
       // One read transaction: the counts add up to the total.
       return db.transaction((tx) => {
         const counts = emptyCounts();
@@ -444,6 +463,10 @@ export function createSqliteScanQueue(
           liveWorkers: live,
           pause: pauseOf(ctl, now),
           cancelled: cancelled?.value ?? 0,
+          budget:
+            ctl?.daily_call_limit == null
+              ? null
+              : { limit: ctl.daily_call_limit, callsToday: callsOn(tx, budgetDay) },
         };
       });
     },

@@ -62,6 +62,7 @@ export const scanSpendOutput = z.object({
   /** Newest first; a day without calls is listed with zeros. */
   days: z.array(spendDaySchema),
   cost_per_1000: z.number().nullable(),
+  /** The store's daily call limit, the one every worker sharing it obeys (null: none). */
   daily_call_limit: z.number().int().nullable(),
 });
 export type ScanSpend = z.infer<typeof scanSpendOutput>;

@@ -6,6 +6,7 @@ import { loadSettings } from '../../src-main/config';
 import type { Store } from '../../src-main/db/store';
 import { PLACE_DETAILS_FIELD_MASK } from '../../src-main/scan/places-api/client';
 import { scanQueueFor } from '../../src-main/scan/queue-for-store';
+import { writeDailyCallLimit } from '../../src-main/scan/daily-limit';
 import { DAY_MS } from '../../src-main/scan/queue';
 import type { Scheduler } from '../../src-main/scan/scheduler';
 import { startFakePlacesApi, type FakePlacesApi } from '../support/fake-places-api';
@@ -136,13 +137,17 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
   it('stops at the daily limit with the reason in the status, and goes on the next UTC day', async () => {
     await queuePlaces(store, 5, 303);
     now = Date.UTC(2026, 11, 2, 23, 59, 0);
-    const scheduler = loop({ DEEP_SCAN_DAILY_CALL_LIMIT: '3' });
+    await writeDailyCallLimit(store, 3);
+    const scheduler = loop();
     const paused = await waitFor(
       async () => {
         const status = await scheduler.status();
-        return BUDGET_REASON.test(status.paused_reason ?? '') && status;
+        // The store's budget is spent as soon as the 3rd call starts: wait for its scan too.
+        return (
+          BUDGET_REASON.test(status.paused_reason ?? '') && status.counts.Processing === 0 && status
+        );
       },
-      { what: 'the budget pause in the status' },
+      { what: 'the budget pause in the status, nothing Processing' },
     );
     expect(paused.paused_reason).toContain('3 calls today');
     expect(await statusCounts(store)).toEqual({ Completed: 3, Queued: 2 });
@@ -167,9 +172,10 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
   it('marks a call its worker never finished as cancelled, and never touches a finished one', async () => {
     const queue = scanQueueFor(store);
     await queue.prepare(5);
-    const day = { startMs: MORNING - 10 * 3600_000, endMs: MORNING + 14 * 3600_000, limit: 2 };
-    const call = (placeId: string, startedAt: number) =>
-      queue.startCall({ placeId, workerId: 'gone', fieldMask: 'id', startedAt, day });
+    await writeDailyCallLimit(store, 2);
+    const day = { startMs: MORNING - 10 * 3600_000, endMs: MORNING + 14 * 3600_000 };
+    const call = async (placeId: string, startedAt: number) =>
+      (await queue.startCall({ placeId, workerId: 'gone', fieldMask: 'id', startedAt, day })).id;
     expect(await call('p1', MORNING - 60_000)).not.toBeNull();
     expect(await call('p2', MORNING)).not.toBeNull();
     // The limit counts open calls too.
@@ -189,8 +195,14 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
     const now = Date.now();
     const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
     const call = async (placeId: string, startedAt: number, outcome: string | null) => {
-      const day = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER, limit: null };
-      const id = await queue.startCall({ placeId, workerId: 'w', fieldMask: 'id', startedAt, day });
+      const day = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
+      const { id } = await queue.startCall({
+        placeId,
+        workerId: 'w',
+        fieldMask: 'id',
+        startedAt,
+        day,
+      });
       if (outcome) {
         await rawQuery(store, 'UPDATE places_api_calls SET outcome = $1 WHERE id = $2', [
           outcome,
@@ -307,10 +319,10 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
 
     it('keeps 3 workers sharing the store within the limit; raising it resumes them', async () => {
       await queuePlaces(store, 30, 304);
-      const limit = (n: number) => ({ DEEP_SCAN_DAILY_CALL_LIMIT: String(n) });
+      await writeDailyCallLimit(store, 12);
       // Each worker on its own pool, as separate processes would be.
       const workers: Scheduler[] = [];
-      for (const id of ['w1', 'w2', 'w3']) workers.push(loop(limit(12), id, await stores.open()));
+      for (const id of ['w1', 'w2', 'w3']) workers.push(loop({}, id, await stores.open()));
       // Paused, and the claims the budget refused returned (they go back as the pause starts).
       const allPaused = async () => {
         const statuses = await Promise.all(workers.map((w) => w.status()));
@@ -325,7 +337,8 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
       expect(fake.totalCalls()).toBe(12);
       expect(await ledger(store)).toHaveLength(12);
 
-      for (const w of workers) w.setDailyCallLimit(20);
+      // One write to the store's limit, from outside the workers: no worker is told.
+      await writeDailyCallLimit(await stores.open(), 20);
       await waitFor(async () => (await statusCounts(store)).Completed === 20, {
         what: '20 Completed after the limit was raised',
       });

@@ -1,3 +1,4 @@
+import { WEEKDAY_COLUMNS, type LocalBusinessFields } from './map-to-local-business';
 import { googleErrorBodySchema, placeDetailsSchema, type PlaceDetails } from './schema';
 
 /**
@@ -16,27 +17,40 @@ import { googleErrorBodySchema, placeDetailsSchema, type PlaceDetails } from './
  * (which could carry request details) is attached as `cause`.
  */
 
-/** The fields the deep scan reads (top-level Place fields; billing depends on this list). */
-export const PLACE_DETAILS_FIELDS = [
-  'id',
-  'displayName',
-  'formattedAddress',
-  'addressComponents',
-  'nationalPhoneNumber',
-  'internationalPhoneNumber',
-  'websiteUri',
-  'rating',
-  'userRatingCount',
-  'priceLevel',
-  'businessStatus',
-  'primaryType',
-  'primaryTypeDisplayName',
-  'types',
-  'location',
-  'utcOffsetMinutes',
-  'timeZone',
-  'regularOpeningHours',
-] as const;
+/**
+ * The field mask, field by field, with the local_businesses columns each one fills
+ * (map-to-local-business.ts): the mask asks for what the table stores and nothing else, because
+ * a Place Details call is billed at the SKU of its most expensive field (README, "Fewer paid
+ * fields"). `id` fills no column: it is the answer's identity, which the response schema checks
+ * (IDs Only, the free tier). Every stored column but additional_json (the whole answer, as
+ * asked) has its field here; test/scan/field-mask.test.ts holds the two lists together.
+ */
+export const PLACE_DETAILS_FIELD_COLUMNS = {
+  id: [],
+  // Place Details Essentials
+  formattedAddress: ['full_address'],
+  addressComponents: ['street_address', 'city', 'state', 'zip', 'country'],
+  location: ['latitude', 'longitude'],
+  types: ['extra_categories'],
+  // Place Details Pro
+  displayName: ['business_name'],
+  businessStatus: ['business_status'],
+  primaryType: ['main_category', 'extra_categories'],
+  primaryTypeDisplayName: ['main_category'],
+  timeZone: ['timezone'],
+  // Place Details Enterprise: any one of these bills the call as Enterprise
+  internationalPhoneNumber: ['phone'],
+  websiteUri: ['website_url'],
+  rating: ['rating'],
+  userRatingCount: ['reviews_count'],
+  priceLevel: ['price_text'],
+  regularOpeningHours: [...WEEKDAY_COLUMNS],
+} as const satisfies Record<string, readonly (keyof LocalBusinessFields)[]>;
+
+/** The fields the deep scan asks for (top-level Place fields; billing depends on this list). */
+export const PLACE_DETAILS_FIELDS = Object.keys(PLACE_DETAILS_FIELD_COLUMNS) as Array<
+  keyof typeof PLACE_DETAILS_FIELD_COLUMNS
+>;
 
 /** The value sent in `X-Goog-FieldMask`. */
 export const PLACE_DETAILS_FIELD_MASK = PLACE_DETAILS_FIELDS.join(',');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   WEEKDAY_COLUMNS,
-  formatUtcOffset,
   mapPlaceToLocalBusiness,
   mapWeekdayHours,
   priceText,
@@ -44,7 +43,7 @@ describe('mapPlaceToLocalBusiness', () => {
       primaryTypeDisplayName: { text: 'Corporate Office', languageCode: 'en-US' },
       types: ['corporate_office', 'point_of_interest', 'establishment'],
       location: { latitude: -33.866489, longitude: 151.1958561 },
-      utcOffsetMinutes: 600,
+      timeZone: { id: 'Australia/Sydney' },
       regularOpeningHours: {
         openNow: true,
         weekdayDescriptions: [
@@ -84,7 +83,7 @@ describe('mapPlaceToLocalBusiness', () => {
       friday_hours: '9:00 AM – 4:30 PM',
       saturday_hours: 'Closed',
       sunday_hours: 'Closed',
-      timezone: 'UTC+10:00',
+      timezone: 'Australia/Sydney',
       latitude: -33.866489,
       longitude: 151.1958561,
       additional_json: raw,
@@ -109,7 +108,6 @@ describe('mapPlaceToLocalBusiness', () => {
         displayName: { text: '  ' },
         websiteUri: '',
         internationalPhoneNumber: '',
-        nationalPhoneNumber: '0400 000 000',
         primaryTypeDisplayName: { text: '' },
         primaryType: 'bakery',
         types: [],
@@ -117,7 +115,7 @@ describe('mapPlaceToLocalBusiness', () => {
     );
     expect(row.business_name).toBeNull();
     expect(row.website_url).toBeNull();
-    expect(row.phone).toBe('0400 000 000');
+    expect(row.phone).toBeNull();
     expect(row.main_category).toBe('bakery');
     expect(row.extra_categories).toEqual([]);
   });
@@ -217,15 +215,14 @@ describe('mapPlaceToLocalBusiness', () => {
     expect(row.longitude).toBe(12.5);
   });
 
-  it('prefers the IANA time zone to the UTC offset', () => {
+  it('takes the time zone from timeZone only: fields the mask does not ask for are not read', () => {
     const row = mapPlaceToLocalBusiness(
       'p1',
       place({ timeZone: { id: 'Asia/Kolkata' }, utcOffsetMinutes: 330 }),
     );
     expect(row.timezone).toBe('Asia/Kolkata');
-    expect(mapPlaceToLocalBusiness('p1', place({ utcOffsetMinutes: 330 })).timezone).toBe(
-      'UTC+05:30',
-    );
+    const unasked = place({ utcOffsetMinutes: 330, nationalPhoneNumber: '022 1234 5678' });
+    expect(mapPlaceToLocalBusiness('p1', unasked)).toMatchObject({ timezone: null, phone: null });
   });
 
   it('is pure: same input, same output, input untouched', () => {
@@ -233,26 +230,6 @@ describe('mapPlaceToLocalBusiness', () => {
     const snapshot = structuredClone(details);
     expect(mapPlaceToLocalBusiness('p1', details)).toEqual(mapPlaceToLocalBusiness('p1', details));
     expect(details).toEqual(snapshot);
-  });
-});
-
-describe('formatUtcOffset', () => {
-  it.each([
-    [330, 'UTC+05:30'],
-    [-300, 'UTC-05:00'],
-    [0, 'UTC'],
-    [345, 'UTC+05:45'],
-    [-570, 'UTC-09:30'],
-    [840, 'UTC+14:00'],
-    [60, 'UTC+01:00'],
-  ])('%i -> %s', (minutes, text) => {
-    expect(formatUtcOffset(minutes)).toBe(text);
-  });
-
-  it('missing -> null', () => {
-    expect(formatUtcOffset(undefined)).toBeNull();
-    expect(formatUtcOffset(null)).toBeNull();
-    expect(formatUtcOffset(Number.NaN)).toBeNull();
   });
 });
 

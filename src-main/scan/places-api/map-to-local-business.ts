@@ -82,7 +82,7 @@ export function mapPlaceToLocalBusiness(
     state: short('administrative_area_level_1'),
     zip: postalCode ? (postalSuffix ? `${postalCode}-${postalSuffix}` : postalCode) : null,
     country,
-    phone: text(details.internationalPhoneNumber) ?? text(details.nationalPhoneNumber),
+    phone: text(details.internationalPhoneNumber),
     website_url: text(details.websiteUri),
     main_category: text(details.primaryTypeDisplayName?.text) ?? primaryType,
     extra_categories: details.types
@@ -93,7 +93,7 @@ export function mapPlaceToLocalBusiness(
     price_text: priceText(details.priceLevel),
     business_status: text(details.businessStatus),
     ...hours,
-    timezone: text(details.timeZone?.id) ?? formatUtcOffset(details.utcOffsetMinutes),
+    timezone: text(details.timeZone?.id),
     // proto3 JSON omits a 0 coordinate, so a present location with a missing axis means 0.
     latitude: location ? (finite(location.latitude) ?? 0) : null,
     longitude: location ? (finite(location.longitude) ?? 0) : null,
@@ -104,17 +104,6 @@ export function mapPlaceToLocalBusiness(
 /** `PRICE_LEVEL_MODERATE` -> "$$"; unspecified or unknown -> null. */
 export function priceText(priceLevel: string | undefined | null): string | null {
   return priceLevel ? (PRICE_TEXT.get(priceLevel) ?? null) : null;
-}
-
-/** 330 -> "UTC+05:30", -300 -> "UTC-05:00", 0 -> "UTC", missing -> null. */
-export function formatUtcOffset(minutes: number | undefined | null): string | null {
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) return null;
-  const total = Math.round(minutes);
-  if (total === 0) return 'UTC';
-  const abs = Math.abs(total);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `UTC${total < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
 function streetAddress(

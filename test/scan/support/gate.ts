@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A loopback HTTP server in front of the fake Places API that holds every request until the test
  * opens the gate, then forwards it: a test can make a change while a call is certainly in flight
- * (a commit in between), without guessing a latency.
+ * (a commit in between), without guessing a latency. A gate started open forwards at once until
+ * `hold()`.
  */
 export interface PlacesGate {
   baseUrl: string;
@@ -12,11 +13,19 @@ export interface PlacesGate {
   held(): number;
   /** Forwards the held requests and every later one. */
   open(): void;
+  /** Holds every later request (until `open()`). */
+  hold(): void;
+  /** Requests held or being forwarded (0: every request that arrived has been answered). */
+  pending(): number;
   close(): Promise<void>;
 }
 
-export async function startPlacesGate(targetBaseUrl: string): Promise<PlacesGate> {
-  let opened = false;
+export async function startPlacesGate(
+  targetBaseUrl: string,
+  options: { open?: boolean } = {},
+): Promise<PlacesGate> {
+  let opened = options.open ?? false;
+  let pending = 0;
   const waiting: (() => void)[] = [];
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
     try {
@@ -35,9 +44,12 @@ export async function startPlacesGate(targetBaseUrl: string): Promise<PlacesGate
       res.end(body);
     } catch {
       res.destroy();
+    } finally {
+      pending--;
     }
   };
   const server = createServer((req, res) => {
+    pending++;
     if (opened) void forward(req, res);
     else waiting.push(() => void forward(req, res));
   });
@@ -50,6 +62,10 @@ export async function startPlacesGate(targetBaseUrl: string): Promise<PlacesGate
       opened = true;
       for (const go of waiting.splice(0)) go();
     },
+    hold() {
+      opened = false;
+    },
+    pending: () => pending,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

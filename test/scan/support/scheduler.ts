@@ -10,6 +10,8 @@ export interface TestLoop {
   scheduler: Scheduler;
   events: ReturnType<typeof createEventBus>;
   emitted: { name: string; payload: unknown }[];
+  /** The loop's log lines (info and up), parsed; printed too when SCAN_TEST_LOG_LEVEL is set. */
+  logs: Record<string, unknown>[];
 }
 
 /** A scheduler in this process against the fake Places API, with short timings. */
@@ -36,15 +38,23 @@ export function startTestLoop(
     DEEP_SCAN_LEASE_SECONDS: '5',
     ...env,
   });
+  const logs: Record<string, unknown>[] = [];
+  const print = Boolean(process.env.SCAN_TEST_LOG_LEVEL);
+  const destination = {
+    write(line: string) {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+      if (print) process.stderr.write(line);
+    },
+  };
   const scheduler = startScheduler({
     store,
     settings,
-    logger: createLogger(process.env.SCAN_TEST_LOG_LEVEL ?? 'silent'),
+    logger: createLogger(process.env.SCAN_TEST_LOG_LEVEL ?? 'info', destination),
     events,
     workerId,
     random,
     clock,
     tuning: { retryBaseMs: 100, progressIntervalMs: 200, ...tuning },
   });
-  return { scheduler, events, emitted };
+  return { scheduler, events, emitted, logs };
 }

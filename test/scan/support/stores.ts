@@ -82,13 +82,13 @@ export async function storeFactory(kind: StoreKind) {
       if (store.kind === 'postgres') {
         await store.pool.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
         await store.pool.query(
-          `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, rate_tokens = 0, rate_refilled_at = now() - interval '1 hour'`,
+          `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, daily_call_limit = NULL, rate_tokens = 0, rate_refilled_at = now() - interval '1 hour'`,
         );
         await store.pool.query(`UPDATE scan_counters SET value = 0`);
       } else {
         for (const table of tables.split(', ')) store.sqlite.exec(`DELETE FROM ${table}`);
         store.sqlite.exec(
-          `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, rate_tokens = 0, rate_refilled_at = 0`,
+          `UPDATE scan_control SET paused_until = NULL, pause_reason = NULL, daily_call_limit = NULL, rate_tokens = 0, rate_refilled_at = 0`,
         );
         store.sqlite.exec(`UPDATE scan_counters SET value = 0`);
       }
