@@ -82,14 +82,7 @@ export async function startBackend(
     const events = createEventBus();
     // This process's DEEP_SCAN_DAILY_CALL_LIMIT, if set, is the store's limit (daily-limit.ts).
     await applyDailyCallLimitSetting(store, settings, logger);
-    scan = startScheduler({
-      store,
-      settings,
-      logger,
-      events,
-      runLoop: options.scheduler ?? true,
-      clock: options.clock,
-    });
+    scan = schedulerOn(store, settings, logger, events, options);
     const scheduler = scan;
     const handlers = createHandlers({
       places,
@@ -126,6 +119,24 @@ export async function startBackend(
 }
 
 /** Says once when a pooler between made the timeouts go per transaction (db/pg-timeouts.ts). */
+/** The deep scan scheduler on `store`, its loop running unless the options say not. */
+function schedulerOn(
+  store: Store,
+  settings: Settings,
+  logger: Logger,
+  events: Parameters<typeof startScheduler>[0]['events'],
+  options: StartBackendOptions,
+): Scheduler {
+  return startScheduler({
+    store,
+    settings,
+    logger,
+    events,
+    runLoop: options.scheduler ?? true,
+    clock: options.clock,
+  });
+}
+
 function logTimeoutDelivery(store: Store, logger: Logger): Store {
   if (store.kind === 'postgres' && store.timeoutDelivery === 'per-transaction') {
     logger.info(
@@ -215,14 +226,7 @@ async function startTeamBackend(
       retryMaxMs: settings.SYNC_RETRY_MAX_SECONDS * 1000,
       onShared: (store) => {
         shared = store;
-        scheduler = startScheduler({
-          store,
-          settings,
-          logger,
-          events,
-          runLoop: options.scheduler ?? true,
-          clock: options.clock,
-        });
+        scheduler = schedulerOn(store, settings, logger, events, options);
       },
     });
     const sync = engine;
