@@ -165,7 +165,10 @@ const SEARCH_WORDS = ['blue', 'oak', 'chicago'];
 async function rawSearch(store: Store): Promise<void> {
   const patterns = SEARCH_WORDS.map((w) => `%${w}%`);
   if (store.kind === 'postgres') {
-    const where = patterns.map((_, i) => `search_text LIKE $${i + 1}`).join(' AND ');
+    // The trigram index is on places_search (sql/pg/0016), the same search_text by id.
+    const where = `id IN (SELECT id FROM places_search WHERE ${patterns
+      .map((_, i) => `search_text LIKE $${i + 1}`)
+      .join(' AND ')})`;
     await Promise.all([
       store.pool.query(
         `SELECT ${PAGE_COLUMNS} FROM places_staging WHERE ${where} ORDER BY name ASC, id ASC LIMIT 100`,

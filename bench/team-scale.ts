@@ -89,12 +89,12 @@ async function ensurePgBouncer(): Promise<void> {
   if (problem) throw new Error(`No PgBouncer at ${PG_POOLER_URL}: ${problem}`);
 }
 
-/** The table's secondary indexes (not those behind a constraint), to build after the insert. */
+/** The places' secondary indexes (not those behind a constraint), to build after the insert. */
 async function secondaryIndexes(c: pg.Client): Promise<{ name: string; def: string }[]> {
   const { rows } = await c.query<{ name: string; def: string }>(`
     SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
     FROM pg_index i
-    WHERE i.indrelid = 'places_staging'::regclass
+    WHERE i.indrelid IN ('places_staging'::regclass, 'places_search'::regclass)
       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`);
   return rows;
 }
@@ -165,6 +165,7 @@ async function seed(url: string, rows: number): Promise<void> {
       log(`  built ${index.name} (${seconds()} s)`);
     }
     await c.query('VACUUM ANALYZE places_staging');
+    await c.query('VACUUM ANALYZE places_search');
     await c.query('VACUUM ANALYZE sync_changes');
     await c.query(
       `CREATE TABLE IF NOT EXISTS bench_seeded (rows bigint NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now())`,

@@ -30,8 +30,8 @@ import { inList } from './sql-lists';
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
- * Mirrors sql/pg/0001_initial.sql, the search_text trigger of 0004 and the page indexes of 0012;
- * test/db/schema.test.ts checks the two agree.
+ * Mirrors sql/pg/0001_initial.sql, the search_text trigger of 0004 and the page indexes of 0012
+ * (its trigram index moved to places_search in 0016); test/db/schema.test.ts checks the two agree.
  */
 export const placesStaging = pgTable(
   'places_staging',
@@ -128,7 +128,6 @@ export const placesStaging = pgTable(
       t.status,
       t.deep_scan_status,
     ),
-    index('places_staging_search_text_trgm_idx').using('gin', sql`${t.search_text} gin_trgm_ops`),
     index('places_staging_queue_idx')
       .on(t.deep_scan_next_attempt_at, t.id)
       .where(sql`deep_scan_status = 'Queued'`),
@@ -300,4 +299,18 @@ export const placesApiCalls = pgTable(
       .on(t.started_at)
       .where(sql`${t.outcome} IS NULL`),
   ],
+);
+
+/**
+ * The free-text filter's trigram index, off places_staging (sql/pg/0016): a copy of each place's
+ * search_text under its id, kept by triggers that write it only when a place is inserted,
+ * deleted or its search_text changes, so that decisions and deep scan claims never touch it.
+ */
+export const placesSearch = pgTable(
+  'places_search',
+  {
+    id: integer('id').primaryKey(),
+    search_text: text('search_text').notNull(),
+  },
+  (t) => [index('places_search_text_trgm_idx').using('gin', sql`${t.search_text} gin_trgm_ops`)],
 );

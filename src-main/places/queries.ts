@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, is, isNull, not, sql, type SQL } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { PlaceFilter } from '../../src-shared/contract';
 import {
@@ -10,6 +11,7 @@ import {
 } from '../../src-shared/domain';
 import { containsPattern, searchTerms, trigramIndexable } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
+import { placesSearch } from '../db/schema.pg';
 import { SEARCH_INDEX_OBJECTS } from '../db/search-index';
 import type * as sqliteSchema from '../db/schema.sqlite';
 import type { UpdateTarget } from './repository';
@@ -33,16 +35,22 @@ export interface SearchPlan {
 /**
  * The free-text search as SQL, the same rows on both engines: one `LIKE` per term of
  * src-shared/search-query.ts on the column the database folds (`search_text`); the LIKEs alone
- * decide. PostgreSQL answers them from the trigram GIN index on that column. SQLite can't use an
+ * decide. PostgreSQL answers them from the trigram GIN index of places_search (sql/pg/0016), a copy
+ * of that column by id kept off places_staging. SQLite can't use an
  * index for a LIKE, so the places are first narrowed by its trigram index (places_search,
  * sql/sqlite/0010) to those holding every term of 3 characters or more.
  */
 export function searchCondition(t: PlacesTable, q: string, plan: SearchPlan = {}): SQL | undefined {
   const terms = searchTerms(q);
   if (terms.length === 0) return undefined;
-  const likes = terms.map(
-    (term) => sql`${t.search_text} LIKE ${containsPattern(term)} ESCAPE '\\'`,
-  );
+  const likesOn = (column: typeof t.search_text | typeof placesSearch.search_text) =>
+    terms.map((term) => sql`${column} LIKE ${containsPattern(term)} ESCAPE '\\'`);
+  if (is(t, PgTable)) {
+    // The trigram index is on places_search (sql/pg/0016), the same search_text by id.
+    const s = placesSearch;
+    return sql`${t.id} IN (SELECT ${s.id} FROM ${s} WHERE ${and(...likesOn(s.search_text))})`;
+  }
+  const likes = likesOn(t.search_text);
   const match = indexMatch(q);
   if (!is(t, SQLiteTable) || match === null || plan.sqliteIndex === false) return and(...likes);
   return and(

@@ -101,6 +101,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
         ...STATUS_REVISION_OBJECTS.postgres.triggers,
         ...CHANGE_FEED_OBJECTS.postgres.triggers,
         ...PLACE_COUNTS_OBJECTS.postgres.triggers,
+        ...SEARCH_INDEX_OBJECTS.postgres.triggers,
       ].sort(),
     );
     // Our own functions in public (not those of an extension such as pg_trgm).
@@ -115,6 +116,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
         ...STATUS_REVISION_OBJECTS.postgres.functions,
         ...CHANGE_FEED_OBJECTS.postgres.functions,
         ...PLACE_COUNTS_OBJECTS.postgres.functions,
+        ...SEARCH_INDEX_OBJECTS.postgres.functions,
       ].sort(),
     );
   });

@@ -16,8 +16,8 @@ import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 /**
  * The search indexes of sql/*\/0010: SQLite's trigram FTS5 table is kept by the database, whoever
- * writes a place, and a search is answered from it; PostgreSQL's trigram GIN index answers every
- * term's LIKE.
+ * writes a place, and a search is answered from it; PostgreSQL's trigram GIN index (on its own
+ * places_search since sql/pg/0016) answers every term's LIKE.
  */
 
 describe('SQLite: places_search', () => {
@@ -153,17 +153,89 @@ describe('PostgreSQL: the trigram index', () => {
     const client = await store.pool.connect();
     try {
       await client.query('BEGIN');
+      await client.query('ANALYZE places_search');
       await client.query('SET LOCAL enable_seqscan = off');
+      // A few hundred places: walking places_search's primary key would be cheaper still.
+      await client.query('SET LOCAL enable_indexscan = off');
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN ${built.sql}`,
         built.params,
       );
       await client.query('ROLLBACK');
       const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-      expect(plan).toMatch(/Bitmap Index Scan on places_staging_search_text_trgm_idx/);
+      expect(plan).toMatch(/Bitmap Index Scan on places_search_text_trgm_idx/);
       expect(plan).not.toMatch(/Seq Scan/);
     } finally {
       client.release();
     }
+  });
+});
+
+describe('PostgreSQL: places_search', () => {
+  let handle: TestStoreHandle;
+  let store: PgStore;
+  let places: PlacesService;
+
+  beforeAll(async () => {
+    handle = await createTestStore('postgres');
+    store = (await handle.open()) as PgStore;
+    places = createPlacesService(placesRepositoryFor(store));
+    for (const chunk of samplePlaces(300, 3)) await places.insertPlaces(chunk);
+  });
+  afterAll(() => handle.dispose());
+
+  /** Each place's search_text as places_search holds it, with the row version that wrote it. */
+  const searchRows = async () =>
+    (
+      await store.pool.query<{ id: number; search_text: string; xmin: string }>(
+        'SELECT id, search_text, xmin::text AS xmin FROM places_search ORDER BY id',
+      )
+    ).rows;
+  const stagingRows = async () =>
+    (
+      await store.pool.query<{ id: number; search_text: string }>(
+        'SELECT id, search_text FROM places_staging ORDER BY id',
+      )
+    ).rows;
+
+  test('places_search holds every place, written only when its search_text changes', async () => {
+    const before = await searchRows();
+    expect(before.map(({ id, search_text }) => ({ id, search_text }))).toEqual(await stagingRows());
+    const { items } = await places.list(listPlacesInput.parse({ size: 30 }));
+    const ids = items.map((item) => item.place_id);
+
+    // Decisions (a Selected queues a deep scan too) and a claim leave places_search as it was.
+    await places.updateStatus({ place_ids: ids.slice(0, 20), status: 'Maybe' }, 'reviewer');
+    await places.updateStatus({ place_ids: ids.slice(10, 30), status: 'Selected' }, 'reviewer');
+    await store.pool.query(
+      `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_claimed_by = 'w'
+       WHERE deep_scan_status = 'Queued'`,
+    );
+    expect(await searchRows()).toEqual(before);
+
+    // A new name, a new place, a deleted place: places_search follows each.
+    const renamed = ids[0]!;
+    await store.pool.query(
+      `UPDATE places_staging SET name = 'Zanzibar Quokka Hall' WHERE place_id = $1`,
+      [renamed],
+    );
+    await places.insertPlaces([{ place_id: 'search-new-place', name: 'Quokka Corner' }]);
+    await store.pool.query(`DELETE FROM places_staging WHERE place_id = $1`, [ids[1]]);
+    const after = await searchRows();
+    expect(after.map(({ id, search_text }) => ({ id, search_text }))).toEqual(await stagingRows());
+    const quokkas = await places.list(
+      listPlacesInput.parse({ q: 'quokka', sort: 'business_name' }),
+    );
+    expect(quokkas.items.map((item) => item.place_id)).toEqual(['search-new-place', renamed]);
+    expect(quokkas.total).toBe(2);
+    // Only the renamed place's row was written again.
+    const changed = after.filter((row) => before.find((b) => b.id === row.id)?.xmin !== row.xmin);
+    expect(changed.map((row) => row.search_text)).toEqual([
+      expect.stringContaining('zanzibar quokka hall'),
+      expect.stringContaining('quokka corner'),
+    ]);
+
+    await store.pool.query('TRUNCATE places_staging CASCADE');
+    expect(await searchRows()).toEqual([]);
   });
 });
