@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20]`: a team's shared store at scale,
+ * `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20] [--update-runs N]`: a team's shared
+ * store at scale,
  * PostgreSQL behind the transaction-mode PgBouncer (TEST_PGBOUNCER_URL, default 127.0.0.1:6432;
  * started with scripts/start-test-pgbouncer.sh when nothing answers there), 10,000,000 places
  * by default, beside the same app direct to PostgreSQL (the sides take turns). p50 / p95 over
@@ -283,6 +284,8 @@ const STATUS_CYCLE: PlaceStatus[] = ['Maybe', 'Not a Fit', 'Archived', 'New'];
 export async function benchTeamScale(): Promise<void> {
   const rows = Number(argValue('rows', '10000000'));
   const runs = Number(argValue('runs', '20'));
+  // The update of 10,000 places takes seconds a run at 10M: `--update-runs 5` for a quicker look.
+  const updateRuns = Number(argValue('update-runs', String(runs)));
   await ensurePgBouncer();
   const database = await prepareDatabase(rows);
   const dataDir = mkdtempSync(join(tmpdir(), 'staging-editor-bench-'));
@@ -358,7 +361,7 @@ export async function benchTeamScale(): Promise<void> {
     );
     let set = 0;
     results.push(
-      await measure(sides, 'status update of 10,000 random places', runs, (side, i) =>
+      await measure(sides, 'status update of 10,000 random places', updateRuns, (side, i) =>
         side.backend.places.updateStatus(
           {
             place_ids: updateSet(rows, 5000 + set++),
