@@ -1,7 +1,6 @@
 /**
  * `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20] [--update-runs N]`: a team's shared
- * store at scale,
- * PostgreSQL behind the transaction-mode PgBouncer (TEST_PGBOUNCER_URL, default 127.0.0.1:6432;
+ * store at scale, PostgreSQL behind the transaction-mode PgBouncer (TEST_PGBOUNCER_URL, default 127.0.0.1:6432;
  * started with scripts/start-test-pgbouncer.sh when nothing answers there), 10,000,000 places
  * by default, beside the same app direct to PostgreSQL (the sides take turns). p50 / p95 over
  * `runs` timed runs (after one warm-up) of what the app does:
