@@ -1,11 +1,11 @@
 /**
  * `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20] [--update-runs N]`: a team's shared
- * store at scale, PostgreSQL behind the transaction-mode PgBouncer (TEST_PGBOUNCER_URL, default 127.0.0.1:6432;
- * started with scripts/start-test-pgbouncer.sh when nothing answers there), 10,000,000 places
- * by default, beside the same app direct to PostgreSQL (the sides take turns). p50 / p95 over
- * `runs` timed runs (after one warm-up) of what the app does:
- * the grid's first page (listPlaces: no filter, name sort, with and without the total), a deep
- * page (offset ~4,000,000), a 10,000-place status update and a deep scan claim of 20.
+ * store at scale, PostgreSQL behind the transaction-mode PgBouncer (TEST_PGBOUNCER_URL, default
+ * 127.0.0.1:6432; started with scripts/start-test-pgbouncer.sh when nothing answers there),
+ * 10,000,000 places by default, beside the same app direct to PostgreSQL (the sides take turns).
+ * p50 / p95 over `runs` timed runs (after one warm-up) of what the app does: the grid's first
+ * page (listPlaces: no filter, name sort, with and without the total), a deep page (offset
+ * ~4,000,000), a 10,000-place status update and a deep scan claim of 20.
  *
  * The places are made by PostgreSQL itself (INSERT ... SELECT FROM generate_series, in chunks,
  * the grid's indexes built afterwards), from a template of the app's own sample places, into a
