@@ -417,7 +417,14 @@ async function main() {
   } finally {
     await fake.close();
   }
-  const header = ['', 'scheduler', 'raw-SQL baseline', '', 'target', 'met'];
+  const header = [
+    '',
+    'scheduler',
+    'raw-SQL baseline (ledger rows: ledger off)',
+    '',
+    'target',
+    'met',
+  ];
   console.log(
     [
       `Deep scan benchmark, ${new Date().toISOString()}: Node ${process.version}, ` +

@@ -118,7 +118,6 @@ export async function startBackend(
   }
 }
 
-/** Says once when a pooler between made the timeouts go per transaction (db/pg-timeouts.ts). */
 /** The deep scan scheduler on `store`, its loop running unless the options say not. */
 function schedulerOn(
   store: Store,
@@ -137,6 +136,7 @@ function schedulerOn(
   });
 }
 
+/** Says once when a pooler between made the timeouts go per transaction (db/pg-timeouts.ts). */
 function logTimeoutDelivery(store: Store, logger: Logger): Store {
   if (store.kind === 'postgres' && store.timeoutDelivery === 'per-transaction') {
     logger.info(

@@ -42,16 +42,14 @@ export async function readDailyCallLimit(store: Store): Promise<number | null> {
 
 /**
  * Sets the store's limit (creating the control row if it is missing) and returns the one it
- * replaced. Workers paused by the old limit see the new one at their next budget check (at most
+ * replaced. `limit` is a value the settings schema accepted (loadSettings, parseDailyCallLimit):
+ * the rule is stated there once. Workers paused by the old limit see the new one at their next budget check (at most
  * DEEP_SCAN_INTERVAL_SECONDS later).
  */
 export async function writeDailyCallLimit(
   store: Store,
   limit: number | null,
 ): Promise<{ previous: number | null }> {
-  if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
-    throw new RangeError(`A daily call limit is a whole number of at least 0 (got ${limit}).`);
-  }
   if (store.kind === 'postgres') {
     return store.db.transaction(async (tx) => {
       const { rows } = await tx.execute<{ previous: number | null }>(sql`

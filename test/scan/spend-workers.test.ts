@@ -237,7 +237,7 @@ describe('the spend ledger with worker processes sharing PostgreSQL', () => {
       expect(fake.totalCalls()).toBe(500);
 
       // Raised once, in the store, from outside the workers; none is restarted or told.
-      await writeDailyCallLimit(await stores.open(), PLACES);
+      await writeDailyCallLimit(store, PLACES);
       await waitFor(async () => (await statusCounts()).Completed === PLACES, {
         timeoutMs: 120_000,
         intervalMs: 200,
