@@ -145,6 +145,63 @@ const MAX_COMPLETIONS_PER_STATEMENT = 50;
 /** At most this many calls are appended to the ledger in one statement. */
 const MAX_APPENDS_PER_STATEMENT = 50;
 
+/** A ledger row appended: its id and place. */
+interface AppendedCall extends Record<string, unknown> {
+  id: string | number;
+  place_id: string;
+}
+
+const callColumns = sql.join(
+  [calls.place_id, calls.worker_id, calls.started_at, calls.field_mask].map(
+    (c) => sql`${sql.identifier(c.name)}`,
+  ),
+  sql`, `,
+);
+
+/** The store has no daily call limit (checked in the statement that appends). */
+const noLimit = sql`EXISTS (SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
+  AND ${control.daily_call_limit} IS NULL)`;
+
+/**
+ * The INSERT of the ledger rows of `requests` (those whose `ord`, their place in the list,
+ * meets `first`), in request order, returning each row's id and place.
+ */
+function insertCalls(requests: StartCallRequest[], first: SQL): SQL {
+  const input = JSON.stringify(
+    requests.map((r, ord) => ({
+      ord,
+      place_id: r.placeId,
+      worker_id: r.workerId,
+      started_at: new Date(r.startedAt).toISOString(),
+      field_mask: r.fieldMask,
+    })),
+  );
+  return sql`
+    INSERT INTO ${calls} (${callColumns})
+    SELECT x.place_id, x.worker_id, x.started_at, x.field_mask
+    FROM jsonb_to_recordset(${input}::jsonb)
+      AS x(ord int, place_id text, worker_id text, started_at timestamptz, field_mask text)
+    WHERE ${first}
+    ORDER BY x.ord
+    RETURNING ${calls.id} AS id, ${calls.place_id} AS place_id`;
+}
+
+/**
+ * What each request got: its ledger row's id, or the limit it found spent. A worker holds a
+ * place once at a time, so place ids are unique within the requests.
+ */
+function callResults(
+  requests: StartCallRequest[],
+  rows: AppendedCall[],
+  limit: number | null,
+): StartCallResult[] {
+  const ids = new Map(rows.map((r) => [r.place_id, Number(r.id)]));
+  return requests.map((r): StartCallResult => {
+    const id = ids.get(r.placeId);
+    return id !== undefined ? { id } : { id: null, limitReached: limit ?? 0 };
+  });
+}
+
 interface PendingAppend {
   request: StartCallRequest;
   resolve(result: StartCallResult): void;
@@ -206,9 +263,14 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * Finishes places in one statement, so in one transaction: the guarded UPDATE to Completed
    * (a lost lease matches no row), then the local_businesses upsert fed only by the rows that
    * UPDATE returned, so a place whose claim is gone gets no business row either. Each place is
-   * finished as a whole or not at all. Returns the place ids that were finished.
+   * finished as a whole or not at all. `starts`: ledger rows of calls about to be sent, appended
+   * in the same statement (the store has no daily limit as last seen; none is appended if it has
+   * one now). Returns the place ids that were finished and the ledger rows appended.
    */
-  async function completeMany(batch: PendingCompletion[]): Promise<Set<string>> {
+  async function completeMany(
+    batch: PendingCompletion[],
+    starts: StartCallRequest[] = [],
+  ): Promise<{ done: Set<string>; started: AppendedCall[] }> {
     const input = JSON.stringify(
       batch.map((p) => ({
         id: p.claim.id,
@@ -219,7 +281,11 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         http_status: p.claim.call?.httpStatus ?? null,
       })),
     );
-    const { rows } = await db.execute<{ place_id: string }>(sql`
+    const started =
+      starts.length > 0
+        ? sql`, started AS (${insertCalls(starts, noLimit)})`
+        : sql`, started AS (SELECT NULL::bigint AS id, NULL::text AS place_id WHERE false)`;
+    const { rows } = await db.execute<{ place_id: string; call_id: string | number | null }>(sql`
       WITH input AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset(${input}::jsonb)
           AS x(id integer, token text, business jsonb, call_id bigint, duration_ms integer,
@@ -245,36 +311,84 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           ${target(calls.http_status)} = input.http_status
         FROM input
         WHERE ${calls.id} = input.call_id AND ${calls.outcome} IS NULL
-      )
-      ${UPSERT_BUSINESS}
-      FROM done JOIN input ON input.id = done.id
-      CROSS JOIN LATERAL jsonb_populate_record(NULL::${lb}, input.business) AS r
-      ${ON_CONFLICT_REPLACE}
-      RETURNING ${lb.place_id} AS place_id`);
-    return new Set(rows.map((r) => r.place_id));
+      ), business AS (
+        ${UPSERT_BUSINESS}
+        FROM done JOIN input ON input.id = done.id
+        CROSS JOIN LATERAL jsonb_populate_record(NULL::${lb}, input.business) AS r
+        ${ON_CONFLICT_REPLACE}
+        RETURNING ${lb.place_id} AS place_id
+      ) ${started}
+      SELECT place_id, NULL::bigint AS call_id FROM business
+      UNION ALL
+      SELECT place_id, id FROM started`);
+    const done = new Set<string>();
+    const appended: AppendedCall[] = [];
+    for (const row of rows) {
+      if (row.call_id === null) done.add(row.place_id);
+      else appended.push({ id: row.call_id, place_id: row.place_id });
+    }
+    return { done, started: appended };
   }
 
-  // Group commit: places that finish while a statement runs go together in the next one. That
-  // saves a round trip and a WAL flush per place; a place waits at most for one statement.
-  const pending: PendingCompletion[] = [];
-  let flushing = false;
-  async function flushCompletions(): Promise<void> {
-    while (pending.length > 0) {
-      const batch = pending.splice(0, MAX_COMPLETIONS_PER_STATEMENT);
-      try {
-        const done = await completeMany(batch);
-        for (const p of batch) p.resolve(done.has(p.claim.placeId));
-      } catch (error) {
-        if (batch.length === 1) batch[0]!.reject(error);
-        else {
-          // One failing row must not fail the others: finish them one by one.
-          for (const p of batch) {
-            await completeMany([p]).then((done) => p.resolve(done.has(p.claim.placeId)), p.reject);
-          }
+  /** Finishes places, as many as one statement takes at a time; one failing row fails no other. */
+  async function finishPlaces(batch: PendingCompletion[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      const { done } = await completeMany(batch);
+      for (const p of batch) p.resolve(done.has(p.claim.placeId));
+    } catch (error) {
+      if (batch.length === 1) batch[0]!.reject(error);
+      else {
+        // One failing row must not fail the others: finish them one by one.
+        for (const p of batch) {
+          await completeMany([p]).then(({ done }) => p.resolve(done.has(p.claim.placeId)), p.reject);
         }
       }
     }
-    flushing = false;
+  }
+
+  /** Appends the ledger rows of calls about to be sent (see appendCalls). */
+  async function startCalls(batch: PendingAppend[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      const results = await appendCalls(batch.map((p) => p.request));
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (error) {
+      // Nothing was appended: each caller sends nothing and returns its claim.
+      for (const p of batch) p.reject(error);
+    }
+  }
+
+  /**
+   * Places that finished and calls about to start, in one statement (one commit) while the store
+   * has no daily limit: a scan's result and the next place's ledger row usually come in the same
+   * turn of the event loop (the loop starts the next call as soon as an answer came). If that
+   * statement fails (nothing of it was written), each part goes its own way.
+   */
+  async function finishAndStart(done: PendingCompletion[], starts: PendingAppend[]): Promise<void> {
+    let result: Awaited<ReturnType<typeof completeMany>>;
+    try {
+      result = await completeMany(
+        done,
+        starts.map((p) => p.request),
+      );
+    } catch {
+      await Promise.all([finishPlaces(done), startCalls(starts)]);
+      return;
+    }
+    for (const p of done) p.resolve(result.done.has(p.claim.placeId));
+    if (result.started.length === 0) {
+      // The store has a daily limit now: the calls go through the budget check.
+      limitSeen = true;
+      await startCalls(starts);
+      return;
+    }
+    const results = callResults(
+      starts.map((p) => p.request),
+      result.started,
+      null,
+    );
+    starts.forEach((p, i) => p.resolve(results[i]!));
   }
 
   async function readPause(): Promise<SharedPause | null> {
@@ -288,52 +402,17 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       : null;
   }
 
-  const callColumns = sql.join(
-    [calls.place_id, calls.worker_id, calls.started_at, calls.field_mask].map(
-      (c) => sql`${sql.identifier(c.name)}`,
-    ),
-    sql`, `,
-  );
-
   /**
    * Appends the ledger rows of calls about to be sent, in one statement (one commit) for the
    * calls that start together, in request order: all of them when the store has no limit, else
    * (under the control row lock) as many as the day's budget has room for.
    */
   async function appendCalls(requests: StartCallRequest[]): Promise<StartCallResult[]> {
-    const input = JSON.stringify(
-      requests.map((r, ord) => ({
-        ord,
-        place_id: r.placeId,
-        worker_id: r.workerId,
-        started_at: new Date(r.startedAt).toISOString(),
-        field_mask: r.fieldMask,
-      })),
-    );
-    const rowsOf = (first: SQL) => sql`
-      INSERT INTO ${calls} (${callColumns})
-      SELECT x.place_id, x.worker_id, x.started_at, x.field_mask
-      FROM jsonb_to_recordset(${input}::jsonb)
-        AS x(ord int, place_id text, worker_id text, started_at timestamptz, field_mask text)
-      WHERE ${first}
-      ORDER BY x.ord
-      RETURNING ${calls.id} AS id, ${calls.place_id} AS place_id`;
-    // A worker holds a place once at a time: place ids are unique within a batch.
-    const results = (rows: { id: string | number; place_id: string }[], limit: number | null) => {
-      const ids = new Map(rows.map((r) => [r.place_id, Number(r.id)]));
-      return requests.map((r): StartCallResult => {
-        const id = ids.get(r.placeId);
-        return id !== undefined ? { id } : { id: null, limitReached: limit ?? 0 };
-      });
-    };
     // The store without a limit (as last seen): one statement, all appended only if it still
     // has none.
     if (!limitSeen) {
-      const { rows } = await db.execute<{ id: string | number; place_id: string }>(
-        rowsOf(sql`EXISTS (SELECT 1 FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
-          AND ${control.daily_call_limit} IS NULL)`),
-      );
-      if (rows.length > 0) return results(rows, null);
+      const { rows } = await db.execute<AppendedCall>(insertCalls(requests, noLimit));
+      if (rows.length > 0) return callResults(requests, rows, null);
     }
     return db.transaction(async (tx) => {
       // The control row lock orders the budget checks of every worker sharing the store. The
@@ -347,35 +426,46 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       limitSeen = limit !== null;
       const room =
         limit === null ? sql`true` : sql`x.ord < ${limit}::int - ${callsOn(requests[0]!.day)}`;
-      const { rows } = await tx.execute<{ id: string | number; place_id: string }>(rowsOf(room));
-      return results(rows, limit);
+      const { rows } = await tx.execute<AppendedCall>(insertCalls(requests, room));
+      return callResults(requests, rows, limit);
     });
   }
 
+  // Group commit of a scan's two writes: the results and the ledger rows of calls that come while
+  // a statement runs go together in the next one. That saves a round trip and a WAL flush per
+  // place; each waits at most for one statement.
+  const pending: PendingCompletion[] = [];
   const appends: PendingAppend[] = [];
-  let appending = false;
-  async function flushAppends(): Promise<void> {
-    while (appends.length > 0) {
-      // One UTC day per statement (the budget counts that day's calls).
-      const day = appends[0]!.request.day.startMs;
-      let n = 0;
-      while (
-        n < appends.length &&
-        n < MAX_APPENDS_PER_STATEMENT &&
-        appends[n]!.request.day.startMs === day
-      ) {
-        n++;
-      }
-      const batch = appends.splice(0, n);
-      try {
-        const results = await appendCalls(batch.map((p) => p.request));
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (error) {
-        // Nothing was appended: each caller sends nothing and returns its claim.
-        for (const p of batch) p.reject(error);
-      }
+  let flushing = false;
+  function flushSoon(): void {
+    if (flushing) return;
+    flushing = true;
+    // Let the writes this turn of the event loop brings join the same statement.
+    setImmediate(() => void flushWrites());
+  }
+
+  /** The next appends of one UTC day (the budget counts that day's calls). */
+  function takeAppends(): PendingAppend[] {
+    const day = appends[0]?.request.day.startMs;
+    let n = 0;
+    while (
+      n < appends.length &&
+      n < MAX_APPENDS_PER_STATEMENT &&
+      appends[n]!.request.day.startMs === day
+    ) {
+      n++;
     }
-    appending = false;
+    return appends.splice(0, n);
+  }
+
+  async function flushWrites(): Promise<void> {
+    while (pending.length > 0 || appends.length > 0) {
+      const done = pending.splice(0, MAX_COMPLETIONS_PER_STATEMENT);
+      const starts = takeAppends();
+      if (!limitSeen && done.length > 0 && starts.length > 0) await finishAndStart(done, starts);
+      else await Promise.all([finishPlaces(done), startCalls(starts)]);
+    }
+    flushing = false;
   }
 
   return {
@@ -485,22 +575,14 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     startCall(request) {
       return new Promise<StartCallResult>((resolve, reject) => {
         appends.push({ request, resolve, reject });
-        if (!appending) {
-          appending = true;
-          // Let the calls this turn of the event loop starts join the same statement.
-          setImmediate(() => void flushAppends());
-        }
+        flushSoon();
       });
     },
 
     complete(claim, fields) {
       return new Promise<boolean>((resolve, reject) => {
         pending.push({ claim, fields, resolve, reject });
-        if (!flushing) {
-          flushing = true;
-          // Let the completions of this turn of the event loop join the same statement.
-          setImmediate(() => void flushCompletions());
-        }
+        flushSoon();
       });
     },
 

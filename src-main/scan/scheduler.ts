@@ -83,6 +83,12 @@ interface Scan {
   lost: boolean;
   /** Past the API call; the result is being written (the lease check is in that write). */
   writing: boolean;
+  /**
+   * The API answered and the result is being written: the scan no longer holds one of the
+   * `concurrency` call slots, so the next place's call starts while this write runs (and its
+   * ledger append can share this write's statement, see the queues' group commit).
+   */
+  answered: boolean;
   done: Promise<void>;
 }
 
@@ -342,6 +348,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       controller: new AbortController(),
       lost: false,
       writing: false,
+      answered: false,
       done: Promise.resolve(),
     };
     inFlight.set(claim.id, scan);
@@ -469,6 +476,10 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       if (scan.lost) return leaseLost(claim);
       scan.writing = true;
       fields = mapPlaceToLocalBusiness(claim.placeId, details);
+      // Only an answer frees the slot early: after an error the slot is held until the outcome
+      // (a 429's pause, a rejected key) is known, so no further call goes out before it.
+      scan.answered = true;
+      notify();
     } catch (error) {
       callEnded(claim, error instanceof PlacesApiError ? error.httpStatus : null);
       scan.writing = true;
@@ -568,6 +579,18 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     }
   }
 
+  /**
+   * A call may start: fewer than `concurrency` scans are waiting for the API, and fewer than
+   * twice that are in flight at all (results being written included), so a slow store holds
+   * the loop back instead of piling up results in memory.
+   */
+  function hasCallSlot(): boolean {
+    if (inFlight.size >= 2 * config.concurrency) return false;
+    let calling = 0;
+    for (const scan of inFlight.values()) if (!scan.answered) calling++;
+    return calling < config.concurrency;
+  }
+
   async function step(): Promise<void> {
     if (stopping) return;
     const now = Date.now();
@@ -590,8 +613,8 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       if (shared) return enterPause(sharedPause(shared));
       if (stopping) return;
     }
-    while (buffer.length > 0 && inFlight.size < config.concurrency) startScan(buffer.shift()!);
-    const room = buffer.length === 0 && inFlight.size < config.concurrency;
+    while (buffer.length > 0 && hasCallSlot()) startScan(buffer.shift()!);
+    const room = buffer.length === 0 && hasCallSlot();
     if (room && now >= nextClaimAt) {
       await claimBatch();
       if (buffer.length > 0 || stopping) return;

@@ -8,6 +8,7 @@ import { readScanProgress } from '../../src-main/scan/progress';
 import type { Scheduler } from '../../src-main/scan/scheduler';
 import { readSpend } from '../../src-main/scan/spend';
 import { startFakePlacesApi, type FakePlacesApi } from '../support/fake-places-api';
+import { startPlacesGate } from './support/gate';
 import { startTestLoop } from './support/scheduler';
 import {
   countBy,
@@ -56,6 +57,48 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the daily call limit on %s', (
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((s) => s.stop(0)));
+  });
+
+  it('a limit set elsewhere while the loop scans without one holds from the next call on', async () => {
+    await queuePlaces(store, 6, 402);
+    const gate = await startPlacesGate(fake.baseUrl);
+    try {
+      // One call at a time: each later call's ledger row comes with the result before it.
+      const { scheduler } = startTestLoop(
+        store,
+        fake,
+        {
+          PLACES_API_BASE_URL: gate.baseUrl,
+          DEEP_SCAN_MAX_CONCURRENCY: '1',
+          DEEP_SCAN_BATCH_SIZE: '6',
+        },
+        { controlRefreshMs: 3_600_000 },
+        'unlimited-then-limited',
+        () => 0.5,
+        () => MORNING,
+      );
+      running.push(scheduler);
+      await waitFor(() => gate.held() === 1, { what: 'the first call in flight' });
+      await writeDailyCallLimit(await stores.open(), 2);
+      gate.open();
+      await waitFor(
+        async () => {
+          const status = await scheduler.status();
+          return status.paused_reason?.match(BUDGET_REASON) && status.counts.Processing === 0;
+        },
+        { what: 'the budget pause, nothing Processing' },
+      );
+      expect((await scheduler.status()).paused_reason).toContain('2 calls today');
+      expect(await statusCounts(store)).toEqual({ Completed: 2, Queued: 4 });
+      expect(fake.totalCalls()).toBe(2);
+      const calls = await rawQuery<{ n: number | string }>(
+        store,
+        'SELECT count(*) AS n FROM places_api_calls',
+      );
+      expect(Number(calls[0]!.n)).toBe(2);
+    } finally {
+      await gate.close();
+    }
   });
 
   it("raising the store's limit from another connection resumes a paused loop without a restart", async () => {

@@ -119,6 +119,59 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
     }
   });
 
+  it.runIf(kind === 'postgres')(
+    "writes a call's ledger row in the commit of the result before it: one commit a place",
+    async () => {
+      if (store.kind !== 'postgres') return;
+      const ids = await queuePlaces(store, 6, 304);
+      // Which transaction wrote each ledger row and each result (a trigger records it).
+      await store.pool.query(`
+        CREATE TABLE test_write_tx (kind text, place_id text, xid bigint);
+        CREATE FUNCTION test_write_tx() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO test_write_tx VALUES (TG_ARGV[0], NEW.place_id, txid_current());
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER test_call_tx AFTER INSERT ON places_api_calls
+          FOR EACH ROW EXECUTE FUNCTION test_write_tx('call');
+        CREATE TRIGGER test_result_tx AFTER INSERT ON local_businesses
+          FOR EACH ROW EXECUTE FUNCTION test_write_tx('result');`);
+      try {
+        // One call at a time, and no pause read between places (it would take a turn of its own).
+        const started = startTestLoop(
+          store,
+          fake,
+          { DEEP_SCAN_MAX_CONCURRENCY: '1', DEEP_SCAN_BATCH_SIZE: '6' },
+          { controlRefreshMs: 3_600_000 },
+          'ledger-one-commit',
+          () => 0.5,
+          clock,
+        );
+        running.push(started.scheduler);
+        await waitFor(async () => (await statusCounts(store)).Completed === 6, {
+          what: 'all 6 Completed',
+        });
+        const { rows } = await store.pool.query<{ kind: string; place_id: string; xid: string }>(
+          'SELECT kind, place_id, xid FROM test_write_tx',
+        );
+        const xidOf = (kind: string, placeId: string) =>
+          rows.find((r) => r.kind === kind && r.place_id === placeId)?.xid;
+        const order = (await ledger(store)).map((r) => r.place_id);
+        expect([...order].sort()).toEqual([...ids].sort());
+        // The first call has no result before it; each later one shares the previous result's.
+        const shared = order.slice(1).map((id, k) => xidOf('call', id) === xidOf('result', order[k]!));
+        expect(shared).toEqual([true, true, true, true, true]);
+      } finally {
+        await Promise.all(running.splice(0).map((s) => s.stop(0)));
+        await store.pool.query(`
+          DROP TRIGGER IF EXISTS test_call_tx ON places_api_calls;
+          DROP TRIGGER IF EXISTS test_result_tx ON local_businesses;
+          DROP FUNCTION IF EXISTS test_write_tx();
+          DROP TABLE IF EXISTS test_write_tx;`);
+      }
+    },
+  );
+
   it('makes no call for places dequeued or rejected before their scan', async () => {
     const ids = await queuePlaces(store, 8, 302);
     const [dequeued, rejected, kept] = [ids.slice(0, 3), ids.slice(3, 5), ids.slice(5)];

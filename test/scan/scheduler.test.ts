@@ -382,6 +382,30 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
     }
   });
 
+  it("a refused result does not hold back the next place's call that was to share its commit", async () => {
+    const ids = await queuePlaces(store, 2, placeSeed++);
+    const failing = await failCompletions(store, 1);
+    try {
+      // One call at a time: the second place's ledger row comes in the turn of the first result.
+      const { scheduler } = loop(
+        { DEEP_SCAN_MAX_CONCURRENCY: '1', DEEP_SCAN_BATCH_SIZE: '2' },
+        { storeRetryBaseMs: 20, controlRefreshMs: 3_600_000 },
+      );
+      await waitFor(allCompleted(store, 2), { what: 'both Completed' });
+      await scheduler.stop(0);
+      expect(await failing.attempts()).toBe(3);
+      for (const id of ids) expect(fake.callsFor(id)).toBe(1);
+      const calls = await rawQuery<{ place_id: string; outcome: string }>(
+        store,
+        'SELECT place_id, outcome FROM places_api_calls ORDER BY id',
+      );
+      expect(calls.map((c) => c.outcome)).toEqual(['completed', 'completed']);
+      expect(calls.map((c) => c.place_id).sort()).toEqual([...ids].sort());
+    } finally {
+      await failing.remove();
+    }
+  });
+
   it('a result the store keeps refusing returns the place without spending its attempt, and never calls the API again for it', async () => {
     const [id] = await ownPlace(store);
     const failing = await failCompletions(store, 1_000_000);
