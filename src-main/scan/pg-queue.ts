@@ -341,7 +341,10 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       else {
         // One failing row must not fail the others: finish them one by one.
         for (const p of batch) {
-          await completeMany([p]).then(({ done }) => p.resolve(done.has(p.claim.placeId)), p.reject);
+          await completeMany([p]).then(
+            ({ done }) => p.resolve(done.has(p.claim.placeId)),
+            p.reject,
+          );
         }
       }
     }

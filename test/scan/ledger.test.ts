@@ -159,7 +159,9 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
         const order = (await ledger(store)).map((r) => r.place_id);
         expect([...order].sort()).toEqual([...ids].sort());
         // The first call has no result before it; each later one shares the previous result's.
-        const shared = order.slice(1).map((id, k) => xidOf('call', id) === xidOf('result', order[k]!));
+        const shared = order
+          .slice(1)
+          .map((id, k) => xidOf('call', id) === xidOf('result', order[k]!));
         expect(shared).toEqual([true, true, true, true, true]);
       } finally {
         await Promise.all(running.splice(0).map((s) => s.stop(0)));
