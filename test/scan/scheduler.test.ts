@@ -406,6 +406,42 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the deep scan loop on %s', (ki
     }
   });
 
+  it.runIf(kind === 'postgres')(
+    'results the store is slow to take hold the calls back at twice the concurrency',
+    async () => {
+      if (store.kind !== 'postgres') return;
+      await queuePlaces(store, 12, placeSeed++);
+      // Results wait on this lock; without the ledger nothing else waits for them, so only the
+      // loop's own bound stops the calls.
+      const blocker = await store.pool.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE local_businesses IN EXCLUSIVE MODE');
+        const started = startTestLoop(
+          store,
+          fake,
+          { DEEP_SCAN_MAX_CONCURRENCY: '2', DEEP_SCAN_BATCH_SIZE: '12' },
+          {},
+          undefined,
+          () => 0.5,
+          undefined,
+          false,
+        );
+        running.push(started.scheduler);
+        await waitFor(() => fake.totalCalls() >= 4, { what: '4 calls' });
+        // Twice the concurrency answered and waiting to be written: no fifth call, however long.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(fake.totalCalls()).toBe(4);
+        await blocker.query('ROLLBACK');
+        await waitFor(allCompleted(store, 12), { what: 'all 12 Completed' });
+        expect(fake.totalCalls()).toBe(12);
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => {});
+        blocker.release();
+      }
+    },
+  );
+
   it('a result the store keeps refusing returns the place without spending its attempt, and never calls the API again for it', async () => {
     const [id] = await ownPlace(store);
     const failing = await failCompletions(store, 1_000_000);

@@ -25,6 +25,8 @@ export function startTestLoop(
   random: () => number = () => 0.5,
   /** The ledger's clock (calls' start times, the UTC day of the daily call limit). */
   clock?: () => number,
+  /** False: no spend ledger (as the benchmark's `no-ledger` worker). */
+  recordCalls?: boolean,
 ): TestLoop {
   const events = createEventBus();
   const emitted: { name: string; payload: unknown }[] = [];
@@ -54,6 +56,7 @@ export function startTestLoop(
     workerId,
     random,
     clock,
+    recordCalls,
     tuning: { retryBaseMs: 100, progressIntervalMs: 200, ...tuning },
   });
   return { scheduler, events, emitted, logs };
