@@ -200,8 +200,10 @@ async function seed(backend: Backend, count = ROWS): Promise<void> {
         `  seeded ${done} rows (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
       );
   }
-  if (backend.store.kind === 'postgres')
-    await backend.store.pool.query('VACUUM ANALYZE places_staging');
+  // Every table, places_search too: its statistics were taken by the migration while it was
+  // empty, and without fresh ones a search plans as if it matched nothing (autovacuum would
+  // catch up within a minute; the timed runs start at once).
+  if (backend.store.kind === 'postgres') await backend.store.pool.query('VACUUM ANALYZE');
   else backend.store.sqlite.exec('ANALYZE');
 }
 

@@ -169,6 +169,48 @@ describe('PostgreSQL: the trigram index', () => {
       client.release();
     }
   });
+  test('plans no parallel workers for the grid, even where they look cheapest (sql/pg/0017)', async () => {
+    const t = pgSchema.placesStaging;
+    const queries = [
+      store.db
+        .select({ n: count() })
+        .from(t)
+        .where(filterCondition(t, { q: 'oak' }))
+        .toSQL(),
+      store.db
+        .select({ id: t.id })
+        .from(t)
+        .where(filterCondition(t, { status: 'New', q: 'cafe' }))
+        .orderBy(t.rating, t.id)
+        .limit(100)
+        .toSQL(),
+    ];
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ANALYZE places_search');
+      // Parallel plans made free: only the tables' own setting keeps the planner from them.
+      for (const setting of [
+        'parallel_setup_cost = 0',
+        'parallel_tuple_cost = 0',
+        'min_parallel_table_scan_size = 0',
+        'min_parallel_index_scan_size = 0',
+        'max_parallel_workers_per_gather = 4',
+      ])
+        await client.query(`SET LOCAL ${setting}`);
+      for (const built of queries) {
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN ${built.sql}`,
+          built.params,
+        );
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).not.toMatch(/Gather|Parallel/);
+      }
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  });
 });
 
 describe('PostgreSQL: places_search', () => {
