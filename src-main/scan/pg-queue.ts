@@ -281,10 +281,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         http_status: p.claim.call?.httpStatus ?? null,
       })),
     );
-    const started =
+    const [started, startedRows] =
       starts.length > 0
-        ? sql`, started AS (${insertCalls(starts, noLimit)})`
-        : sql`, started AS (SELECT NULL::bigint AS id, NULL::text AS place_id WHERE false)`;
+        ? [
+            sql`, started AS (${insertCalls(starts, noLimit)})`,
+            sql`UNION ALL SELECT place_id, id FROM started`,
+          ]
+        : [sql``, sql``];
     const { rows } = await db.execute<{ place_id: string; call_id: string | number | null }>(sql`
       WITH input AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset(${input}::jsonb)
@@ -319,8 +322,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         RETURNING ${lb.place_id} AS place_id
       ) ${started}
       SELECT place_id, NULL::bigint AS call_id FROM business
-      UNION ALL
-      SELECT place_id, id FROM started`);
+      ${startedRows}`);
     const done = new Set<string>();
     const appended: AppendedCall[] = [];
     for (const row of rows) {
@@ -369,12 +371,10 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * statement fails (nothing of it was written), each part goes its own way.
    */
   async function finishAndStart(done: PendingCompletion[], starts: PendingAppend[]): Promise<void> {
+    const requests = starts.map((p) => p.request);
     let result: Awaited<ReturnType<typeof completeMany>>;
     try {
-      result = await completeMany(
-        done,
-        starts.map((p) => p.request),
-      );
+      result = await completeMany(done, requests);
     } catch {
       await Promise.all([finishPlaces(done), startCalls(starts)]);
       return;
@@ -386,11 +386,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       await startCalls(starts);
       return;
     }
-    const results = callResults(
-      starts.map((p) => p.request),
-      result.started,
-      null,
-    );
+    const results = callResults(requests, result.started, null);
     starts.forEach((p, i) => p.resolve(results[i]!));
   }
 
