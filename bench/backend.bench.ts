@@ -3,7 +3,7 @@
  * stores, in one run. Prints a Markdown table of ratios (service / raw). Not a timed test.
  *   npm run bench -- --rows 1000000 --stores sqlite,postgres --runs 5
  * Then, many reviewers at once (`--only concurrency`; `--reviewers 20 --seconds 30
- * --concurrency-rows 100000 --paging grid|jumps`): throughput and latency of one HTTP server
+ * --concurrency-rows 100000 --paging grid|jumps --pool-size N`): throughput and latency of one HTTP server
  * under load (bench/reviewers.ts says how they page).
  * Opt-in, on its own: `npm run bench -- --pgbouncer-10m [--rows N] [--runs 20]`, PostgreSQL behind
  * PgBouncer at 10,000,000 places, p50 / p95 (see bench/team-scale.ts).
@@ -393,6 +393,8 @@ const REVIEWERS = Number(argValue('reviewers', '20'));
 const CONCURRENCY_SECONDS = Number(argValue('seconds', '30'));
 /** How the reviewers page (bench/reviewers.ts): `grid` as the grid does, or `jumps` only. */
 const PAGING = argValue('paging', 'grid');
+/** `--pool-size N`: the server's DATABASE_POOL_SIZE (default: the app's, from the cores). */
+const POOL_SIZE = argValue('pool-size', '');
 /** The seed of the reviewers' choices (sorts, filters, pages, places, statuses). */
 const CONCURRENCY_SEED = 7;
 
@@ -441,7 +443,10 @@ const percentile = (xs: number[], p: number) =>
 async function benchConcurrency(): Promise<void> {
   process.stderr.write(`concurrency: seeding ${CONCURRENCY_ROWS} places on postgres...\n`);
   const started = Date.now();
-  const handle = await createTestStore('postgres', { JWT_SECRET: SECRET });
+  const handle = await createTestStore('postgres', {
+    JWT_SECRET: SECRET,
+    ...(POOL_SIZE ? { DATABASE_POOL_SIZE: POOL_SIZE } : {}),
+  });
   const backend = await startBackend(loadSettings(handle.env));
   try {
     await seed(backend, CONCURRENCY_ROWS);
@@ -481,8 +486,11 @@ async function benchConcurrency(): Promise<void> {
       [columns(0), columns(1), columns(2)],
     );
     const stored = rows[0]!.n;
+    const { rows: server } = await store.pool.query<{ shared_buffers: string }>(
+      'SHOW shared_buffers',
+    );
     const lines = [
-      `\nMany reviewers at once (PostgreSQL): ${REVIEWERS} reviewers, ${CONCURRENCY_SECONDS} s, pages ${PAGING === 'grid' ? 'as the grid asks' : 'all jumps'}, ${CONCURRENCY_ROWS.toLocaleString('en')} places, seed ${CONCURRENCY_SEED}, load average ${loadavg()
+      `\nMany reviewers at once (PostgreSQL): ${REVIEWERS} reviewers, ${CONCURRENCY_SECONDS} s, pages ${PAGING === 'grid' ? 'as the grid asks' : 'all jumps'}, ${CONCURRENCY_ROWS.toLocaleString('en')} places, pool of ${store.pool.options.max}, PostgreSQL shared_buffers ${server[0]!.shared_buffers}, seed ${CONCURRENCY_SEED}, load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}\n`,
       '| kind | requests | requests/s | p50 ms | p95 ms | max ms | target | |',

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { defaultPoolSize, isTeamMode, loadSettings, SettingsError, sqlitePath } from './config';
@@ -114,13 +115,15 @@ describe('settings', () => {
     expect(loadSettings({ DEEP_SCAN_RATE_PER_SECOND: '0.5' }).DEEP_SCAN_RATE_PER_SECOND).toBe(0.5);
   });
 
-  test('the pool is sized from the scan concurrency unless DATABASE_POOL_SIZE says otherwise', () => {
-    expect(loadSettings({}).DATABASE_POOL_SIZE).toBe(defaultPoolSize(4));
-    expect(defaultPoolSize(4)).toBeGreaterThan(4);
+  test('the pool is sized from the cores of the machine unless DATABASE_POOL_SIZE says otherwise', () => {
+    expect(loadSettings({}).DATABASE_POOL_SIZE).toBe(defaultPoolSize(availableParallelism()));
+    expect(defaultPoolSize(1)).toBe(4);
+    expect(defaultPoolSize(2)).toBe(4);
+    expect(defaultPoolSize(8)).toBe(16);
+    // The scan concurrency takes no connection per scan: it doesn't size the pool.
     expect(loadSettings({ DEEP_SCAN_MAX_CONCURRENCY: '30' }).DATABASE_POOL_SIZE).toBe(
-      defaultPoolSize(30),
+      defaultPoolSize(),
     );
-    expect(defaultPoolSize(30)).toBeGreaterThan(30);
     expect(
       loadSettings({ DEEP_SCAN_MAX_CONCURRENCY: '30', DATABASE_POOL_SIZE: '12' })
         .DATABASE_POOL_SIZE,

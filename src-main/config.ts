@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -22,7 +22,7 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  /** Unset: derived from DEEP_SCAN_MAX_CONCURRENCY (see `defaultPoolSize`). */
+  /** Unset: derived from this machine's cores (see `defaultPoolSize`). */
   DATABASE_POOL_SIZE: positiveInt(500).optional(),
   DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(600).default(10),
   /** 0: not sent (behind a PgBouncer older than 1.20: set it on the database role instead). */
@@ -92,17 +92,27 @@ export const settingsSchema = z.object({
 });
 
 export type Settings = Omit<z.infer<typeof settingsSchema>, 'DATABASE_POOL_SIZE'> & {
-  /** The PostgreSQL pool size: the setting, or derived from the scan concurrency. */
+  /** The PostgreSQL pool size: the setting, or derived from this machine's cores. */
   DATABASE_POOL_SIZE: number;
   dataDir: string;
 };
 
-/** Connections for reviewers' requests (lists, updates, the summary) beside the scan workers. */
-export const POOL_ROOM_FOR_REQUESTS = 10;
+/** The default pool never goes below this (a one- or two-core machine). */
+export const MIN_POOL_SIZE = 4;
+/** Connections per core of this machine in the default pool. */
+export const POOL_CONNECTIONS_PER_CORE = 2;
 
-/** One connection per concurrent scan, plus room for the reviewers' requests. */
-export function defaultPoolSize(scanConcurrency: number): number {
-  return scanConcurrency + POOL_ROOM_FOR_REQUESTS;
+/**
+ * The default PostgreSQL pool: two connections per core of this machine, at least MIN_POOL_SIZE.
+ * PostgreSQL does its best work with about that many queries running at once; more only wait
+ * inside the server, and on the machine that serves they also take the cores from this process's
+ * one event loop. (`npm run bench -- --only concurrency`, 20 reviewers on 2 cores: a pool of 14
+ * gave 70 pages/s and decisions at p95 ~500 ms, a pool of 4 gave ~90 pages/s and ~210 ms.) The
+ * deep scan loop needs no connection per scan: a call to the Places API holds none, and its
+ * statements are short. Against a store on another machine, DATABASE_POOL_SIZE can say more.
+ */
+export function defaultPoolSize(cores: number = availableParallelism()): number {
+  return Math.max(MIN_POOL_SIZE, POOL_CONNECTIONS_PER_CORE * cores);
 }
 
 export class SettingsError extends Error {
@@ -146,8 +156,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   }
   return {
     ...parsed.data,
-    DATABASE_POOL_SIZE:
-      parsed.data.DATABASE_POOL_SIZE ?? defaultPoolSize(parsed.data.DEEP_SCAN_MAX_CONCURRENCY),
+    DATABASE_POOL_SIZE: parsed.data.DATABASE_POOL_SIZE ?? defaultPoolSize(),
     // A relative data folder is taken from the working directory, as the desktop app does.
     dataDir: parsed.data.STAGING_EDITOR_DATA_DIR
       ? resolve(parsed.data.STAGING_EDITOR_DATA_DIR)

@@ -31,7 +31,7 @@ export async function runWorker(settings: Settings, options: RunWorkerOptions = 
     ? { logger: options.logger, logsDir: null, close: async () => {} }
     : createAppLogger({ settings, ...cliLogOutput(settings, Boolean(process.stderr.isTTY)) });
   const { logger } = log;
-  // The pool is DATABASE_POOL_SIZE (by default the scan concurrency plus room to spare).
+  // The pool is DATABASE_POOL_SIZE (by default two connections per core: config.ts).
   const store = await openStore(settings).catch(async (error: unknown) => {
     await log.close();
     throw error;
