@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -400,8 +400,13 @@ export async function benchTeamScale(): Promise<void> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const { rows: server } = await withClient(PG_ADMIN_URL, (c) =>
+    c.query<{ shared_buffers: string }>('SHOW shared_buffers'),
+  );
   console.log(
-    `\nStaging Editor at team scale: ${rows.toLocaleString('en')} places, PostgreSQL behind PgBouncer (transaction mode) and direct, ${runs} runs each, ${new Date().toISOString()}\n`,
+    `\nStaging Editor at team scale: ${rows.toLocaleString('en')} places, PostgreSQL behind PgBouncer (transaction mode) and direct, shared_buffers ${server[0]!.shared_buffers}, ${runs} runs each, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, ${new Date().toISOString()}\n`,
   );
   const ms = (x: number) => x.toFixed(1);
   console.log(
