@@ -9,7 +9,6 @@
  * PgBouncer at 10,000,000 places, p50 / p95 (see bench/team-scale.ts).
  */
 import { spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import type Database from 'better-sqlite3';
@@ -20,7 +19,15 @@ import type { Store } from '../src-main/db/store';
 import { createHttpServer } from '../src-main/http/server';
 import { samplePlaceId, samplePlaces } from '../src-main/places/sample-data';
 import { createTestStore, type StoreKind, type TestStoreHandle } from '../test/support/stores';
-import { argValue, compareMs, printTable, randomIndexes, type Row } from './support';
+import {
+  argValue,
+  compareMs,
+  loadAverage,
+  printTable,
+  randomIndexes,
+  sharedBuffers,
+  type Row,
+} from './support';
 import { benchTeamScale } from './team-scale';
 import type { PlaceStatus } from '../src-shared/domain';
 
@@ -486,13 +493,9 @@ async function benchConcurrency(): Promise<void> {
       [columns(0), columns(1), columns(2)],
     );
     const stored = rows[0]!.n;
-    const { rows: server } = await store.pool.query<{ shared_buffers: string }>(
-      'SHOW shared_buffers',
-    );
+    const buffers = await sharedBuffers((text) => store.pool.query(text));
     const lines = [
-      `\nMany reviewers at once (PostgreSQL): ${REVIEWERS} reviewers, ${CONCURRENCY_SECONDS} s, pages ${PAGING === 'grid' ? 'as the grid asks' : 'all jumps'}, ${CONCURRENCY_ROWS.toLocaleString('en')} places, pool of ${store.pool.options.max}, PostgreSQL shared_buffers ${server[0]!.shared_buffers}, seed ${CONCURRENCY_SEED}, load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}\n`,
+      `\nMany reviewers at once (PostgreSQL): ${REVIEWERS} reviewers, ${CONCURRENCY_SECONDS} s, pages ${PAGING === 'grid' ? 'as the grid asks' : 'all jumps'}, ${CONCURRENCY_ROWS.toLocaleString('en')} places, pool of ${store.pool.options.max}, PostgreSQL shared_buffers ${buffers}, seed ${CONCURRENCY_SEED}, load average ${loadAverage()}\n`,
       '| kind | requests | requests/s | p50 ms | p95 ms | max ms | target | |',
       '|---|---:|---:|---:|---:|---:|---:|---|',
       ...(['page', 'decision'] as const).map((kind) => {
@@ -533,9 +536,7 @@ if (process.argv.includes('--pgbouncer-10m')) {
   if (STORE_GROUPS.some((group) => ONLY.has(group))) {
     for (const kind of STORES) all.push(...(await benchStore(kind)));
     console.log(
-      `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}, ${new Date().toISOString()}\n`,
+      `\nStaging Editor backend benchmark: ${ROWS.toLocaleString('en')} places, median of ${RUNS} runs, load average ${loadAverage()}, ${new Date().toISOString()}\n`,
     );
     printTable(all, 'service');
   }

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { seededRandom } from '../src-shared/random';
 import { performance } from 'node:perf_hooks';
 
@@ -67,4 +68,19 @@ export function randomIndexes(count: number, max: number, seed: number): number[
   const picked = new Set<number>();
   while (picked.size < count) picked.add(Math.floor(next() * max));
   return [...picked];
+}
+
+/** The load average as the benches' headers print it ("1.30 1.52 2.13"). */
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+/** The server's `shared_buffers` for a bench's header: PostgreSQL's cache moves every figure. */
+export async function sharedBuffers(
+  query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>,
+): Promise<string> {
+  const { rows } = await query('SHOW shared_buffers');
+  return String(rows[0]!.shared_buffers);
 }

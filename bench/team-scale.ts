@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -26,7 +26,7 @@ import { createPgScanQueue } from '../src-main/scan/pg-queue';
 import type { ScanQueue } from '../src-main/scan/queue';
 import type { PlaceStatus } from '../src-shared/domain';
 import { PG_ADMIN_URL, PG_POOLER_URL } from '../test/support/stores';
-import { argValue, randomIndexes } from './support';
+import { argValue, loadAverage, randomIndexes, sharedBuffers } from './support';
 
 const SEED = 11;
 /** Template places (the app's sample generator), repeated with their own ids over the rows. */
@@ -400,13 +400,9 @@ export async function benchTeamScale(): Promise<void> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const { rows: server } = await withClient(PG_ADMIN_URL, (c) =>
-    c.query<{ shared_buffers: string }>('SHOW shared_buffers'),
-  );
+  const buffers = await withClient(PG_ADMIN_URL, (c) => sharedBuffers((text) => c.query(text)));
   console.log(
-    `\nStaging Editor at team scale: ${rows.toLocaleString('en')} places, PostgreSQL behind PgBouncer (transaction mode) and direct, shared_buffers ${server[0]!.shared_buffers}, ${runs} runs each, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}, ${new Date().toISOString()}\n`,
+    `\nStaging Editor at team scale: ${rows.toLocaleString('en')} places, PostgreSQL behind PgBouncer (transaction mode) and direct, shared_buffers ${buffers}, ${runs} runs each, load average ${loadAverage()}, ${new Date().toISOString()}\n`,
   );
   const ms = (x: number) => x.toFixed(1);
   console.log(

@@ -98,18 +98,17 @@ export type Settings = Omit<z.infer<typeof settingsSchema>, 'DATABASE_POOL_SIZE'
 };
 
 /** The default pool never goes below this (a one- or two-core machine). */
-export const MIN_POOL_SIZE = 4;
+const MIN_POOL_SIZE = 4;
 /** Connections per core of this machine in the default pool. */
-export const POOL_CONNECTIONS_PER_CORE = 2;
+const POOL_CONNECTIONS_PER_CORE = 2;
 
 /**
  * The default PostgreSQL pool: two connections per core of this machine, at least MIN_POOL_SIZE.
  * PostgreSQL does its best work with about that many queries running at once; more only wait
  * inside the server, and on the machine that serves they also take the cores from this process's
- * one event loop. (`npm run bench -- --only concurrency`, 20 reviewers on 2 cores: a pool of 14
- * gave 70 pages/s and decisions at p95 ~500 ms, a pool of 4 gave ~90 pages/s and ~210 ms.) The
- * deep scan loop needs no connection per scan: a call to the Places API holds none, and its
- * statements are short. Against a store on another machine, DATABASE_POOL_SIZE can say more.
+ * one event loop (measured: README, "Sizing the shared store"). The deep scan loop needs no
+ * connection per scan: a call to the Places API holds none, and its statements are short.
+ * Against a store on another machine, DATABASE_POOL_SIZE can say more.
  */
 export function defaultPoolSize(cores: number = availableParallelism()): number {
   return Math.max(MIN_POOL_SIZE, POOL_CONNECTIONS_PER_CORE * cores);
