@@ -8,6 +8,12 @@ import type { PgStore } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
 import { errorSummary } from '../error-summary';
 import { bulkInsertPlacesPg } from './bulk-insert';
+import {
+  createPageMarks,
+  pruneOrderChanges,
+  type PageMarks,
+  type PageMarksOptions,
+} from './page-marks';
 import { foldPlaceCounts, PLACE_COUNTS_FOLD_AT } from './place-counts';
 import {
   assignments,
@@ -174,7 +180,15 @@ export async function updateStatusInTransaction(
   return statusUpdateResult(c, status, notFound, undoToken);
 }
 
-export function createPgPlacesRepository(db: Db): PlacesRepository {
+export interface PgPlacesRepositoryOptions {
+  pageMarks?: PageMarksOptions;
+}
+
+export function createPgPlacesRepository(
+  db: Db,
+  options: PgPlacesRepositoryOptions = {},
+): PlacesRepository & { pageMarks: PageMarks } {
+  const marks = createPageMarks(db, options.pageMarks);
   /** A range's rows: the page's ids from the sort's index, then those rows (paging.ts). */
   const reader: RangeReader = {
     async rows(range, limit, offset) {
@@ -209,10 +223,18 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
   }
 
   return {
+    pageMarks: marks,
+
     async listPage(filter: PlaceFilter, sort, limit, offset, after) {
       const anchor = after ? await pageAnchor(after, sort) : null;
+      const where = filterCondition(t, filter);
+      // A jump deep into the whole grid starts from a page mark (page-marks.ts) when there is one.
+      if (!anchor && !where) {
+        const marked = await marks.page(reader, sort, limit, offset);
+        if (marked) return marked;
+      }
       // PostgreSQL's btree keeps NULLs high: an ascending scan already ends with them.
-      const ranges = pageRanges(t, sort, filterCondition(t, filter), 'asc', anchor ?? undefined);
+      const ranges = pageRanges(t, sort, where, 'asc', anchor ?? undefined);
       return readPageRanges(reader, ranges, limit, anchor ? 0 : offset);
     },
 
@@ -313,6 +335,8 @@ export function createPgPlacesRepository(db: Db): PlacesRepository {
         .groupBy(c.status, c.deep_scan_status);
       if (rows.reduce((sum, row) => sum + row.deltas, 0) > PLACE_COUNTS_FOLD_AT) {
         await foldPlaceCounts(db);
+        // Writes come through here now and then: the page order's change log is kept short too.
+        await pruneOrderChanges(db);
       }
       return rows
         .filter((row) => row.n !== 0)

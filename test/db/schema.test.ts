@@ -13,6 +13,7 @@ import { migrateStore, type PgStore, type SqliteStore } from '../../src-main/db/
 import { SEARCH_TEXT_OBJECTS } from '../../src-main/db/search-fold-sql';
 import { SEARCH_INDEX_OBJECTS } from '../../src-main/db/search-index';
 import { readMigrationScripts } from '../../src-main/db/sql-dir';
+import { PAGE_MARKS_OBJECTS } from '../../src-main/places/page-marks';
 import { PLACE_COUNTS_OBJECTS } from '../../src-main/places/place-counts';
 import { CHANGE_FEED_OBJECTS } from '../../src-main/sync/change-feed';
 import { STATUS_REVISION_OBJECTS } from '../../src-main/sync/schema-objects';
@@ -101,6 +102,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
         ...STATUS_REVISION_OBJECTS.postgres.triggers,
         ...CHANGE_FEED_OBJECTS.postgres.triggers,
         ...PLACE_COUNTS_OBJECTS.postgres.triggers,
+        ...PAGE_MARKS_OBJECTS.postgres.triggers,
         ...SEARCH_INDEX_OBJECTS.postgres.triggers,
       ].sort(),
     );
@@ -116,6 +118,7 @@ describe('sql/pg scripts produce what the Drizzle schema expects', () => {
         ...STATUS_REVISION_OBJECTS.postgres.functions,
         ...CHANGE_FEED_OBJECTS.postgres.functions,
         ...PLACE_COUNTS_OBJECTS.postgres.functions,
+        ...PAGE_MARKS_OBJECTS.postgres.functions,
         ...SEARCH_INDEX_OBJECTS.postgres.functions,
       ].sort(),
     );

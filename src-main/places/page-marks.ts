@@ -1,0 +1,225 @@
+import { sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { placesStaging as t } from '../db/schema.pg';
+import type { PgStore } from '../db/store';
+import { sortKey } from './queries';
+import { pageRanges, readRanges, type RangeReader } from './paging';
+import type { PlaceListRow } from './repository';
+
+type Db = PgStore['db'];
+
+/**
+ * Page marks (sql/pg/0018_page_marks.sql): a jump deep into an unfiltered PostgreSQL grid starts
+ * at the marked place just before it and steps over at most `spacing` index entries, instead of
+ * every entry before the page (4,000,000 of them, ~200 ms, for page 40,001 of 10,000,000).
+ *
+ * A mark set is of one column, in the index's own order (column ASC NULLS LAST, id ASC), as of
+ * one snapshot: its total, its NULLs, and the place at every `spacing`-th position. Any page of
+ * that column, either direction, is one or two runs of those positions. A set is used only
+ * while no transaction its snapshot did not see has moved a place in that order (an insert, a
+ * delete, a change of a marked column: page_order_changes), so a page read through marks is the
+ * page the sort's index gives (test/places/page-marks.test.ts compares them). Otherwise the page
+ * is read the usual way and the set is counted again in the background, one column at a time.
+ *
+ * Only columns that reviewers' decisions and deep scans never write are marked: an order that
+ * changes with every decision (status, updated_at...) would make every set stale at once.
+ */
+
+/** The marked columns: the sortable ones nothing but an import or an edit changes. */
+const MARKED = new Set<string>([
+  t.place_id.name,
+  t.name.name,
+  t.formatted_address.name,
+  t.business_type.name,
+  t.search_location.name,
+  t.rating.name,
+  t.user_ratings_total.name,
+  t.price_level.name,
+]);
+
+export interface PageMarksOptions {
+  /** Every `spacing`-th position is marked: a jump steps over at most that many entries. */
+  spacing?: number;
+  /** Pages starting before this use the index alone (cheap enough, no set needed). */
+  fromOffset?: number;
+}
+
+export const PAGE_MARK_SPACING = 10_000;
+export const PAGE_MARKS_FROM_OFFSET = 100_000;
+
+/** The set `s` is stale: a transaction its snapshot did not see moved places in the order. */
+const staleSet = sql`EXISTS (
+  SELECT 1 FROM page_order_changes c
+  WHERE c.xid >= pg_snapshot_xmin(s.snap) AND NOT pg_visible_in_snapshot(c.xid, s.snap))`;
+
+interface SetRow extends Record<string, unknown> {
+  total: string;
+  nulls: string;
+  pos: string | null;
+  place_row: number | null;
+  is_null: boolean | null;
+}
+
+export interface PageMarks {
+  /**
+   * The page of `sort` (no filter) at `offset`, read through a valid mark set of its column; null
+   * when there is none (the column isn't marked, the offset is shallow, or the set is missing
+   * or stale: it is counted again in the background).
+   */
+  page(
+    reader: RangeReader,
+    sort: string | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<PlaceListRow[] | null>;
+  /** Counts `column`'s marks again now (no-op while another process or call is at it). */
+  refresh(column: string): Promise<void>;
+  /** Resolves when the background refreshes started so far have ended (tests). */
+  settled(): Promise<void>;
+}
+
+export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMarks {
+  const spacing = options.spacing ?? PAGE_MARK_SPACING;
+  const fromOffset = options.fromOffset ?? PAGE_MARKS_FROM_OFFSET;
+  const running = new Map<string, Promise<void>>();
+
+  /**
+   * The valid set of `column`, with the last mark before position `before` and whether its
+   * place has no value in the column. Null: no valid set.
+   */
+  async function lookup(column: PgColumn, before: number) {
+    const { rows } = await db.execute<SetRow>(sql`
+      SELECT s.total, s.nulls, m.pos, m.place_row, m.is_null
+      FROM page_mark_sets s
+      LEFT JOIN LATERAL (
+        SELECT k.pos, k.place_row, p.${sql.identifier(column.name)} IS NULL AS is_null
+        FROM page_marks k JOIN ${t} p ON p.id = k.place_row
+        WHERE k.sort_column = s.sort_column AND k.pos < ${before}
+        ORDER BY k.pos DESC LIMIT 1
+      ) m ON true
+      WHERE s.sort_column = ${column.name}
+        AND NOT ${staleSet}`);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      total: Number(row.total),
+      nulls: Number(row.nulls),
+      mark:
+        row.pos === null
+          ? null
+          : { pos: Number(row.pos), id: row.place_row!, isNull: row.is_null === true },
+    };
+  }
+
+  /** The places at positions lo..hi (inclusive) of the index order, starting from a mark. */
+  async function run(
+    reader: RangeReader,
+    sort: string | undefined,
+    lo: number,
+    hi: number,
+  ): Promise<PlaceListRow[] | null> {
+    const { column } = sortKey(t, sort);
+    const found = await lookup(column, lo);
+    if (!found) return null;
+    const mark = found.mark;
+    const ascending = sort?.split(':')[0];
+    const ranges = pageRanges(t, ascending, undefined, 'asc', mark ?? undefined);
+    return readRanges(reader, ranges, hi - lo + 1, mark ? lo - mark.pos - 1 : lo);
+  }
+
+  function refreshLater(column: string): void {
+    if (running.has(column)) return;
+    const job = refresh(column)
+      .catch(() => {
+        // The page was read without marks; the next deep jump tries again.
+      })
+      .finally(() => running.delete(column));
+    running.set(column, job);
+  }
+
+  async function refresh(column: string): Promise<void> {
+    if (!MARKED.has(column)) return;
+    const col = sql.identifier(column);
+    await db.transaction(
+      async (tx) => {
+        // One process counts a column at a time; the others keep reading without marks.
+        const { rows } = await tx.execute<{ ok: boolean }>(
+          sql`SELECT pg_try_advisory_xact_lock(hashtext(${`page_marks:${column}`})) AS ok`,
+        );
+        if (!rows[0]?.ok) return;
+        // REPEATABLE READ: these statements and pg_current_snapshot() share one snapshot.
+        await tx.execute(sql`DELETE FROM page_mark_sets WHERE sort_column = ${column}`);
+        await tx.execute(sql`
+          INSERT INTO page_mark_sets (sort_column, snap, spacing, total, nulls)
+          SELECT ${column}, pg_current_snapshot(), ${spacing}::int,
+                 (SELECT count(*) FROM ${t}), (SELECT count(*) FROM ${t} WHERE ${col} IS NULL)`);
+        await tx.execute(sql`
+          INSERT INTO page_marks (sort_column, pos, place_row)
+          SELECT ${column}, o.pos, o.id FROM (
+            SELECT ${t.id} AS id, row_number() OVER (ORDER BY ${col}, ${t.id}) - 1 AS pos FROM ${t}
+          ) AS o
+          WHERE o.pos % ${spacing}::int = 0`);
+      },
+      { isolationLevel: 'repeatable read' },
+    );
+    await pruneOrderChanges(db);
+  }
+
+  return {
+    async page(reader, sort, limit, offset) {
+      const { column, descending } = sortKey(t, sort);
+      if (!MARKED.has(column.name) || offset < fromOffset) return null;
+      const found = await lookup(column, 0);
+      if (!found) {
+        refreshLater(column.name);
+        return null;
+      }
+      const { total, nulls } = found;
+      const values = total - nulls;
+      const end = Math.min(total, offset + limit);
+      if (offset >= end) return [];
+      if (!descending) return run(reader, sort, offset, end - 1);
+      // Descending: the values in reverse, then the NULLs by id in reverse (NULLS LAST).
+      const page: PlaceListRow[] = [];
+      const runs: [number, number][] = [];
+      if (offset < values) runs.push([values - Math.min(end, values), values - 1 - offset]);
+      if (end > values) {
+        const first = Math.max(offset, values) - values;
+        const last = end - 1 - values;
+        runs.push([total - 1 - last, total - 1 - first]);
+      }
+      for (const [lo, hi] of runs) {
+        const rows = await run(reader, sort, lo, hi);
+        if (!rows) return null;
+        page.push(...rows.reverse());
+      }
+      return page;
+    },
+    refresh,
+    async settled() {
+      await Promise.all(running.values());
+    },
+  };
+}
+
+/**
+ * Deletes the rows of page_order_changes that no mark set needs: those of transactions every
+ * set's snapshot saw, and that the current snapshot sees (a set counted later sees them too).
+ * Stale sets go first: they are never used again (a deep jump counts a new one).
+ */
+export async function pruneOrderChanges(db: Db): Promise<void> {
+  await db.execute(sql`DELETE FROM page_mark_sets s WHERE ${staleSet}`);
+  await db.execute(sql`
+    DELETE FROM page_order_changes c
+    WHERE pg_visible_in_snapshot(c.xid, pg_current_snapshot())
+      AND NOT EXISTS (
+        SELECT 1 FROM page_mark_sets s WHERE NOT pg_visible_in_snapshot(c.xid, s.snap))`);
+}
+
+/** The trigger and function of sql/pg/0018_page_marks.sql. */
+export const PAGE_MARKS_OBJECTS = {
+  postgres: {
+    functions: ['page_order_changed'],
+    triggers: ['page_order_delete', 'page_order_insert', 'page_order_truncate', 'page_order_update'],
+  },
+} as const;

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listPlacesInput } from '../../src-shared/contract';
+import { SORTABLE_FIELDS } from '../../src-shared/domain';
+import type { PgStore } from '../../src-main/db/store';
+import { createPgPlacesRepository } from '../../src-main/places/pg-repository';
+import { createPlacesService, type PlacesService } from '../../src-main/places/service';
+import { fill, naivePage, SIZE } from '../support/deep-pages-fixture';
+import { createTestStore, type TestStoreHandle } from '../support/stores';
+
+/**
+ * Issue 11, a jump deep into a PostgreSQL grid of millions (sql/pg/0018, page-marks.ts): an
+ * unfiltered page by number starts at the page mark before it. Marks here every 37 places and
+ * from the first page on, so every page of the 1,300-place fixture goes through them: each must
+ * be the naive page, and a mark set the data has moved past must never be used.
+ */
+
+const SPACING = 37;
+const MARKED = [
+  'place_id',
+  'business_name',
+  'address',
+  'category',
+  'search_location',
+  'rating',
+  'reviews_count',
+  'price_level',
+] as const;
+const COLUMN_OF: Record<(typeof MARKED)[number], string> = {
+  place_id: 'place_id',
+  business_name: 'name',
+  address: 'formatted_address',
+  category: 'business_type',
+  search_location: 'search_location',
+  rating: 'rating',
+  reviews_count: 'user_ratings_total',
+  price_level: 'price_level',
+};
+
+describe('page marks on postgres', () => {
+  let handle: TestStoreHandle;
+  let store: PgStore;
+  let places: PlacesService;
+  let repo: ReturnType<typeof createPgPlacesRepository>;
+
+  beforeAll(async () => {
+    handle = await createTestStore('postgres');
+    store = (await handle.open()) as PgStore;
+    repo = createPgPlacesRepository(store.db, { pageMarks: { spacing: SPACING, fromOffset: 0 } });
+    places = createPlacesService(repo);
+    await fill(places, store);
+  });
+  afterAll(() => handle.dispose());
+
+  const page = async (sort: string, n: number) =>
+    (
+      await places.list(
+        listPlacesInput.parse({ sort, size: SIZE, page: n, include_total: false }),
+      )
+    ).items;
+
+  async function markSet(column: string) {
+    const { rows } = await store.pool.query<{ snap: string; total: string; marks: string }>(
+      `SELECT s.snap::text AS snap, s.total, (SELECT count(*) FROM page_marks m
+         WHERE m.sort_column = s.sort_column) AS marks
+       FROM page_mark_sets s WHERE s.sort_column = $1`,
+      [column],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A deep jump asks for the marks; this counts them now, as the background would. */
+  async function countMarks(sort: string) {
+    await page(sort, 2);
+    await repo.pageMarks.settled();
+  }
+
+  test.each(MARKED.flatMap((field) => [field, `${field}:desc`]))(
+    'by %s: every page read through the marks is the naive page',
+    async (sort) => {
+      await countMarks(sort);
+      const set = await markSet(COLUMN_OF[sort.split(':')[0] as (typeof MARKED)[number]]);
+      expect(set).toMatchObject({ total: '1300', marks: String(Math.ceil(1300 / SPACING)) });
+      const expected = await naivePage(store, {}, sort, 10_000, 0);
+      for (let n = 1; n <= Math.ceil(expected.length / SIZE) + 1; n++) {
+        expect(await page(sort, n), `page ${n}`).toEqual(
+          expected.slice((n - 1) * SIZE, n * SIZE),
+        );
+      }
+    },
+  );
+
+  test('the pages are read from the marks (a wrong mark gives a wrong page)', async () => {
+    await countMarks('business_name');
+    const expected = await naivePage(store, {}, 'business_name', SIZE, 5 * SIZE);
+    expect(await page('business_name', 6)).toEqual(expected);
+    // Point the mark before page 6 at another place: the page moves with it.
+    await store.pool.query(
+      `UPDATE page_marks SET place_row = (SELECT min(id) FROM places_staging)
+       WHERE sort_column = 'name' AND pos = (SELECT max(pos) FROM page_marks
+         WHERE sort_column = 'name' AND pos < $1)`,
+      [5 * SIZE],
+    );
+    expect(await page('business_name', 6)).not.toEqual(expected);
+    await store.pool.query(`DELETE FROM page_mark_sets WHERE sort_column = 'name'`);
+    expect(await page('business_name', 6)).toEqual(expected);
+  });
+
+  test('not the sorts every decision moves, nor filtered pages', async () => {
+    for (const field of SORTABLE_FIELDS.filter((f) => !(MARKED as readonly string[]).includes(f))) {
+      await page(field, 3);
+    }
+    await places.list(listPlacesInput.parse({ status: 'New', sort: 'address', page: 3 }));
+    await repo.pageMarks.settled();
+    const { rows } = await store.pool.query<{ sort_column: string }>(
+      'SELECT sort_column FROM page_mark_sets ORDER BY 1',
+    );
+    expect(rows.map((r) => r.sort_column)).toEqual(
+      expect.not.arrayContaining(['status', 'deep_scan_status', 'updated_at', 'updated_by']),
+    );
+  });
+
+  test('an insert, a delete or a rename makes the marks stale: pages stay exact and the set is counted again', async () => {
+    const sort = 'business_name';
+    const writes = [
+      () => places.insertPlaces([{ place_id: 'aaa-new', name: 'Aardvark Deli' }]),
+      () => store.pool.query(`DELETE FROM places_staging WHERE place_id = 'aaa-new'`),
+      () =>
+        store.pool.query(
+          `UPDATE places_staging SET name = 'AAA First' WHERE id = (SELECT max(id) FROM places_staging)`,
+        ),
+    ];
+    for (const write of writes) {
+      await countMarks(sort);
+      const before = await markSet('name');
+      await write();
+      const expected = await naivePage(store, {}, sort, 10_000, 0);
+      for (const n of [2, 5, 11, 12]) {
+        expect(await page(sort, n), `page ${n}`).toEqual(expected.slice((n - 1) * SIZE, n * SIZE));
+      }
+      await repo.pageMarks.settled();
+      const after = await markSet('name');
+      expect(after).not.toBeNull();
+      expect(after!.snap).not.toEqual(before!.snap);
+      expect(after!.total).toBe(String(expected.length));
+    }
+  });
+
+  test('a decision or a deep scan leaves the marks in use', async () => {
+    await countMarks('address');
+    const before = await markSet('formatted_address');
+    await places.updateStatus({ filter: { q: 'oak' }, status: 'Maybe' }, 'carol');
+    await store.pool.query(
+      `UPDATE places_staging SET deep_scan_status = 'Queued' WHERE status = 'Maybe'`,
+    );
+    await page('address', 4);
+    await repo.pageMarks.settled();
+    expect(await markSet('formatted_address')).toEqual(before);
+  });
+
+  test('a place inserted while the marks are counted, committed after, makes them stale', async () => {
+    const writer = await store.pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO places_staging (place_id, name) VALUES ('mid-count', 'AAAA During The Count')`,
+      );
+      // Counted now, in a snapshot that doesn't see the uncommitted place.
+      await repo.pageMarks.refresh('name');
+      expect((await markSet('name'))!.total).toBe(
+        String((await naivePage(store, {}, 'business_name', 10_000, 0)).length),
+      );
+      await writer.query('COMMIT');
+    } finally {
+      writer.release();
+    }
+    const expected = await naivePage(store, {}, 'business_name', 10_000, 0);
+    expect(expected.some((p) => p.place_id === 'mid-count')).toBe(true);
+    for (const n of [2, 7]) {
+      expect(await page('business_name', n)).toEqual(expected.slice((n - 1) * SIZE, n * SIZE));
+    }
+  });
+
+  test('the change log keeps one row per writing transaction, and only what a set may need', async () => {
+    const rows = async () =>
+      Number((await store.pool.query('SELECT count(*) AS n FROM page_order_changes')).rows[0].n);
+    await repo.pageMarks.refresh('name');
+    expect(await rows()).toBe(0);
+    await places.insertPlaces(
+      Array.from({ length: 3 }, (_, i) => ({ place_id: `log-${i}`, name: `Log ${i}` })),
+    );
+    await store.pool.query(`UPDATE places_staging SET rating = 4.9 WHERE place_id = 'log-1'`);
+    // A decision names none of the marked columns: no row.
+    await places.updateStatus({ place_ids: ['log-2'], status: 'Selected' }, 'carol');
+    expect(await rows()).toBe(2);
+    await repo.pageMarks.refresh('name');
+    expect(await rows()).toBe(0);
+  });
+});
