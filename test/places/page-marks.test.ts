@@ -89,6 +89,20 @@ describe('page marks on postgres', () => {
     },
   );
 
+  test('one count at a time: deep jumps in two sorts without marks count the first only', async () => {
+    await store.pool.query('DELETE FROM page_mark_sets');
+    await page('address', 5);
+    await page('category', 5);
+    await repo.pageMarks.settled();
+    const { rows } = await store.pool.query<{ sort_column: string }>(
+      'SELECT sort_column FROM page_mark_sets',
+    );
+    expect(rows.map((r) => r.sort_column)).toEqual(['formatted_address']);
+    await page('category', 5);
+    await repo.pageMarks.settled();
+    expect(await markSet('business_type')).not.toBeNull();
+  });
+
   test('the pages are read from the marks (a wrong mark gives a wrong page)', async () => {
     await countMarks('business_name');
     const expected = await naivePage(store, {}, 'business_name', SIZE, 5 * SIZE);
