@@ -27,7 +27,7 @@ type Db = PgStore['db'];
  */
 
 /** The marked columns: the sortable ones nothing but an import or an edit changes. */
-const MARKED = new Set<string>([
+export const MARKED_COLUMNS: ReadonlySet<string> = new Set<string>([
   t.place_id.name,
   t.name.name,
   t.formatted_address.name,
@@ -140,7 +140,7 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
   }
 
   async function refresh(column: string): Promise<void> {
-    if (!MARKED.has(column)) return;
+    if (!MARKED_COLUMNS.has(column)) return;
     const col = sql.identifier(column);
     await db.transaction(
       async (tx) => {
@@ -170,7 +170,7 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
   return {
     async page(reader, sort, limit, offset) {
       const { column, descending } = sortKey(t, sort);
-      if (!MARKED.has(column.name) || offset < fromOffset) return null;
+      if (!MARKED_COLUMNS.has(column.name) || offset < fromOffset) return null;
       const found = await lookup(column, 0);
       if (!found) {
         refreshLater(column.name);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listPlacesInput } from '../../src-shared/contract';
-import { SORTABLE_FIELDS } from '../../src-shared/domain';
+import { SORTABLE_FIELDS, type SortField } from '../../src-shared/domain';
 import type { PgStore } from '../../src-main/db/store';
+import { MARKED_COLUMNS } from '../../src-main/places/page-marks';
 import { createPgPlacesRepository } from '../../src-main/places/pg-repository';
 import { createPlacesService, type PlacesService } from '../../src-main/places/service';
-import { fill, naivePage, SIZE } from '../support/deep-pages-fixture';
+import { fill, naivePage, SIZE, SORT_COLUMN } from '../support/deep-pages-fixture';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 /**
@@ -15,26 +16,8 @@ import { createTestStore, type TestStoreHandle } from '../support/stores';
  */
 
 const SPACING = 37;
-const MARKED = [
-  'place_id',
-  'business_name',
-  'address',
-  'category',
-  'search_location',
-  'rating',
-  'reviews_count',
-  'price_level',
-] as const;
-const COLUMN_OF: Record<(typeof MARKED)[number], string> = {
-  place_id: 'place_id',
-  business_name: 'name',
-  address: 'formatted_address',
-  category: 'business_type',
-  search_location: 'search_location',
-  rating: 'rating',
-  reviews_count: 'user_ratings_total',
-  price_level: 'price_level',
-};
+/** The sortable fields whose column is marked (the others: test 'not the sorts...'). */
+const MARKED = SORTABLE_FIELDS.filter((f) => MARKED_COLUMNS.has(SORT_COLUMN[f]));
 
 describe('page marks on postgres', () => {
   let handle: TestStoreHandle;
@@ -58,6 +41,10 @@ describe('page marks on postgres', () => {
       )
     ).items;
 
+  test('the marked sorts are the eight no decision or scan writes', () => {
+    expect(MARKED).toHaveLength(8);
+  });
+
   async function markSet(column: string) {
     const { rows } = await store.pool.query<{ snap: string; total: string; marks: string }>(
       `SELECT s.snap::text AS snap, s.total, (SELECT count(*) FROM page_marks m
@@ -78,7 +65,7 @@ describe('page marks on postgres', () => {
     'by %s: every page read through the marks is the naive page',
     async (sort) => {
       await countMarks(sort);
-      const set = await markSet(COLUMN_OF[sort.split(':')[0] as (typeof MARKED)[number]]);
+      const set = await markSet(SORT_COLUMN[sort.split(':')[0] as SortField]);
       expect(set).toMatchObject({ total: '1300', marks: String(Math.ceil(1300 / SPACING)) });
       const expected = await naivePage(store, {}, sort, 10_000, 0);
       for (let n = 1; n <= Math.ceil(expected.length / SIZE) + 1; n++) {
@@ -120,7 +107,7 @@ describe('page marks on postgres', () => {
   });
 
   test('not the sorts every decision moves, nor filtered pages', async () => {
-    for (const field of SORTABLE_FIELDS.filter((f) => !(MARKED as readonly string[]).includes(f))) {
+    for (const field of SORTABLE_FIELDS.filter((f) => !MARKED.includes(f))) {
       await page(field, 3);
     }
     await places.list(listPlacesInput.parse({ status: 'New', sort: 'address', page: 3 }));
