@@ -222,6 +222,11 @@ export async function pruneOrderChanges(db: Db): Promise<void> {
 export const PAGE_MARKS_OBJECTS = {
   postgres: {
     functions: ['page_order_changed'],
-    triggers: ['page_order_delete', 'page_order_insert', 'page_order_truncate', 'page_order_update'],
+    triggers: [
+      'page_order_delete',
+      'page_order_insert',
+      'page_order_truncate',
+      'page_order_update',
+    ],
   },
 } as const;

@@ -35,11 +35,8 @@ describe('page marks on postgres', () => {
   afterAll(() => handle.dispose());
 
   const page = async (sort: string, n: number) =>
-    (
-      await places.list(
-        listPlacesInput.parse({ sort, size: SIZE, page: n, include_total: false }),
-      )
-    ).items;
+    (await places.list(listPlacesInput.parse({ sort, size: SIZE, page: n, include_total: false })))
+      .items;
 
   test('the marked sorts are the eight no decision or scan writes', () => {
     expect(MARKED).toHaveLength(8);
@@ -69,9 +66,7 @@ describe('page marks on postgres', () => {
       expect(set).toMatchObject({ total: '1300', marks: String(Math.ceil(1300 / SPACING)) });
       const expected = await naivePage(store, {}, sort, 10_000, 0);
       for (let n = 1; n <= Math.ceil(expected.length / SIZE) + 1; n++) {
-        expect(await page(sort, n), `page ${n}`).toEqual(
-          expected.slice((n - 1) * SIZE, n * SIZE),
-        );
+        expect(await page(sort, n), `page ${n}`).toEqual(expected.slice((n - 1) * SIZE, n * SIZE));
       }
     },
   );

@@ -1,9 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  listPlacesInput,
-  type PlaceFilter,
-  type PlaceListItem,
-} from '../../src-shared/contract';
+import { listPlacesInput, type PlaceFilter, type PlaceListItem } from '../../src-shared/contract';
 import type { SortField } from '../../src-shared/domain';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
@@ -120,4 +116,3 @@ export async function fill(places: PlacesService, store: Store): Promise<void> {
     await setScanState(store, item.place_id, { deep_scan_status: states[i % 3]! });
   }
 }
-
