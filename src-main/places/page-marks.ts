@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import { placesStaging as t } from '../db/schema.pg';
 import type { PgStore } from '../db/store';
 import { sortKey } from './queries';
@@ -88,7 +87,7 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
    * The valid set of `column`, with the last mark before position `before` and whether its
    * place has no value in the column. Null: no valid set.
    */
-  async function lookup(column: PgColumn, before: number) {
+  async function lookup(column: { name: string }, before: number) {
     const { rows } = await db.execute<SetRow>(sql`
       SELECT s.total, s.nulls, m.pos, m.place_row, m.is_null
       FROM page_mark_sets s
