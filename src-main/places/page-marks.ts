@@ -111,15 +111,18 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
     };
   }
 
-  /** The places at positions lo..hi (inclusive) of the index order, starting from a mark. */
+  /**
+   * The places at positions lo..hi (inclusive) of the index order, starting from a mark: `known`,
+   * the set already looked up with its last mark before `lo`, or looked up now.
+   */
   async function run(
     reader: RangeReader,
     sort: string | undefined,
     lo: number,
     hi: number,
+    known?: Awaited<ReturnType<typeof lookup>>,
   ): Promise<PlaceListRow[] | null> {
-    const { column } = sortKey(t, sort);
-    const found = await lookup(column, lo);
+    const found = known ?? (await lookup(sortKey(t, sort).column, lo));
     if (!found) return null;
     const mark = found.mark;
     const ascending = sort?.split(':')[0];
@@ -170,7 +173,8 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
     async page(reader, sort, limit, offset) {
       const { column, descending } = sortKey(t, sort);
       if (!MARKED_COLUMNS.has(column.name) || offset < fromOffset) return null;
-      const found = await lookup(column, 0);
+      // Ascending, the page's first position is `offset`: its mark comes with the set.
+      const found = await lookup(column, descending ? 0 : offset);
       if (!found) {
         refreshLater(column.name);
         return null;
@@ -179,7 +183,7 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
       const values = total - nulls;
       const end = Math.min(total, offset + limit);
       if (offset >= end) return [];
-      if (!descending) return run(reader, sort, offset, end - 1);
+      if (!descending) return run(reader, sort, offset, end - 1, found);
       // Descending: the values in reverse, then the NULLs by id in reverse (NULLS LAST).
       const page: PlaceListRow[] = [];
       const runs: [number, number][] = [];
