@@ -5,7 +5,7 @@ import type { PgStore } from '../../src-main/db/store';
 import { MARKED_COLUMNS } from '../../src-main/places/page-marks';
 import { createPgPlacesRepository } from '../../src-main/places/pg-repository';
 import { createPlacesService, type PlacesService } from '../../src-main/places/service';
-import { fill, naivePage, SIZE, SORT_COLUMN } from '../support/deep-pages-fixture';
+import { FILTERS, fill, naivePage, SIZE, SORT_COLUMN } from '../support/deep-pages-fixture';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 /**
@@ -99,6 +99,32 @@ describe('page marks on postgres', () => {
     expect(await page('business_name', 6)).not.toEqual(expected);
     await store.pool.query(`DELETE FROM page_mark_sets WHERE sort_column = 'name'`);
     expect(await page('business_name', 6)).toEqual(expected);
+  });
+
+  test('with marks counted, a filtered page and a page after a place are not read from them', async () => {
+    await countMarks('address');
+    expect(await markSet('formatted_address')).not.toBeNull();
+    const size = 50;
+    for (const filter of FILTERS.filter((f) => Object.keys(f).length > 0)) {
+      const expected = await naivePage(store, filter, 'address', 10_000, 0);
+      expect(expected.length).toBeGreaterThan(2 * size);
+      for (const n of [2, 3]) {
+        const got = await places.list(
+          listPlacesInput.parse({ ...filter, sort: 'address', size, page: n }),
+        );
+        expect(got.items, `${JSON.stringify(filter)} page ${n}`).toEqual(
+          expected.slice((n - 1) * size, n * size),
+        );
+      }
+    }
+    // Scrolling on: the page after the last place of page 4 is page 5, not the marks' page 5
+    // of another start.
+    const expected = await naivePage(store, {}, 'address', 10_000, 0);
+    const after = expected[4 * SIZE - 1]!.place_id;
+    const got = await places.list(
+      listPlacesInput.parse({ sort: 'address', size: SIZE, page: 7, after, include_total: false }),
+    );
+    expect(got.items).toEqual(expected.slice(4 * SIZE, 5 * SIZE));
   });
 
   test('not the sorts every decision moves, nor filtered pages', async () => {
