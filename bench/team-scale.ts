@@ -412,7 +412,7 @@ export async function benchTeamScale(): Promise<void> {
     results.push(
       await measure(
         sides,
-        'deep scan claim of 20 (one statement, FOR UPDATE SKIP LOCKED)',
+        'deep scan claim of 20 (FOR UPDATE SKIP LOCKED, a lease row each)',
         runs,
         async (side) => {
           const claimed = await side.queue.claim({

@@ -38,13 +38,26 @@ export interface StoreProbe {
   run(sql: string, ...params: unknown[]): Promise<number>;
   /** The given places, ordered by place_id. */
   places(placeIds: readonly string[]): Promise<PlaceRow[]>;
-  /** `SELECT count(*) FROM places_staging WHERE <where>`. */
+  /** `SELECT count(*) FROM places_staging WHERE <where>` (PostgreSQL: as the app reads it). */
   count(where: string, ...params: unknown[]): Promise<number>;
   dispose(): Promise<void>;
 }
 
 const PLACE_COLUMNS =
   'place_id, status, deep_scan_status, deep_scan_error, deep_scan_attempts, updated_by';
+
+/**
+ * places_staging as the app reads it on PostgreSQL, for the probe's reads: a Queued place with a
+ * lease row is Processing (sql/pg/0019), with the attempt under way counted, as SQLite's queue
+ * writes it into the place itself.
+ */
+const PG_PLACES = `(SELECT p.place_id, p.status, p.updated_by, p.search_text,
+    CASE WHEN p.deep_scan_status = 'Queued' AND l.place_row IS NOT NULL THEN 'Processing'
+      ELSE p.deep_scan_status END AS deep_scan_status,
+    p.deep_scan_error,
+    CASE WHEN p.deep_scan_status = 'Queued' AND l.place_row IS NOT NULL THEN l.attempt
+      ELSE p.deep_scan_attempts END AS deep_scan_attempts
+  FROM places_staging p LEFT JOIN deep_scan_leases l ON l.place_row = p.id) AS places_staging`;
 
 /** A fresh SQLite file in `dir` (created by `migrate`). */
 export function sqliteStore(dir: string): StoreProbe {
@@ -110,13 +123,13 @@ export async function postgresStore(): Promise<StoreProbe> {
     run: async (sql, ...params) => (await pool.query(toPg(sql), params)).rowCount ?? 0,
     places: (placeIds) =>
       probe.rows<PlaceRow>(
-        `SELECT ${PLACE_COLUMNS} FROM places_staging
+        `SELECT ${PLACE_COLUMNS} FROM ${PG_PLACES}
          WHERE place_id = ANY(?::text[]) ORDER BY place_id COLLATE "C"`,
         [...placeIds],
       ),
     count: async (where, ...params) => {
       const [row] = await probe.rows<{ n: string }>(
-        `SELECT count(*) AS n FROM places_staging WHERE ${where}`,
+        `SELECT count(*) AS n FROM ${PG_PLACES} WHERE ${where}`,
         ...params,
       );
       return Number(row?.n);

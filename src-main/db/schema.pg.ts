@@ -135,10 +135,27 @@ export const placesStaging = pgTable(
     index('places_staging_claim_idx')
       .on(t.deep_scan_next_attempt_at, t.id)
       .where(sql`deep_scan_status = 'Queued' AND status = 'Selected'`),
-    index('places_staging_lease_idx')
-      .on(t.deep_scan_lease_expires_at)
-      .where(sql`deep_scan_status = 'Processing'`),
+    // places_staging_lease_idx went in 0019: the leases are rows of deep_scan_leases.
   ],
+);
+
+/**
+ * A place being scanned (sql/pg/0019): the claim of one worker, until the attempt ends. On
+ * PostgreSQL a place is Processing when its deep_scan_status is Queued and it has a lease here.
+ */
+export const deepScanLeases = pgTable(
+  'deep_scan_leases',
+  {
+    place_row: integer('place_row')
+      .primaryKey()
+      .references(() => placesStaging.id, { onDelete: 'cascade' }),
+    claim_token: text('claim_token').notNull(),
+    claimed_by: text('claimed_by').notNull(),
+    attempt: integer('attempt').notNull(),
+    claimed_at: ts('claimed_at').notNull().defaultNow(),
+    expires_at: ts('expires_at').notNull(),
+  },
+  (t) => [check('deep_scan_leases_attempt_check', sql`${t.attempt} > 0`)],
 );
 
 export const localBusinesses = pgTable('local_businesses', {

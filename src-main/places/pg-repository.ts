@@ -1,6 +1,6 @@
-import { and, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
-import type { PlaceStatus } from '../../src-shared/domain';
+import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
 import { randomUUID } from 'node:crypto';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { localBusinesses, placeCounts, placesStaging as t, statusUndo } from '../db/schema.pg';
@@ -15,6 +15,7 @@ import {
   type PageMarksOptions,
 } from './page-marks';
 import { foldPlaceCounts, PLACE_COUNTS_FOLD_AT } from './place-counts';
+import { BEING_SCANNED } from '../scan/pg-leases';
 import {
   assignments,
   filterCondition,
@@ -23,6 +24,8 @@ import {
   queueable,
   sortKey,
   retiredUndoEntries,
+  pgScanState,
+  scanState,
   statusUpdate,
   statusUpdateCounts,
   statusUpdateResult,
@@ -113,7 +116,12 @@ async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
 }
 
 /** What the locking statement of an update returns: its counts and the ids it will change. */
-type LockedRows = Counts & { touched: number[]; missing: string[] } & Record<string, unknown>;
+type LockedRows = Counts & {
+  touched: number[];
+  missing: string[];
+  /** The locked rows whose deep_scan_status column is Queued (an update away from Selected). */
+  raw_queued: number[] | null;
+} & Record<string, unknown>;
 
 async function foundPlaces(tx: Tx | Db, ids: string[]): Promise<FoundPlace[]> {
   return tx.select({ place_id: t.place_id, status: t.status }).from(t).where(idIn(ids));
@@ -151,30 +159,53 @@ export async function updateStatusInTransaction(
   const { rows } = await tx.execute<LockedRows>(sql`
     WITH locked AS MATERIALIZED (
       SELECT ${t.id} AS id, ${t.place_id} AS place_id, ${t.status} AS status,
-             ${t.deep_scan_status} AS deep_scan_status
+             ${scanState(t)} AS deep_scan_status, ${t.deep_scan_status} AS raw_scan_status
       FROM ${t} WHERE ${match} ORDER BY ${t.id} FOR UPDATE
     )
     SELECT ${sql.join(counts, sql`, `)},
       COALESCE(array_agg(locked.id) FILTER (WHERE ${statusUpdateTouches(locked, status)}), '{}') AS touched,
-      ${missing} AS missing
+      ${missing} AS missing,
+      ${
+        status === 'Selected'
+          ? sql`NULL::int[]`
+          : sql`COALESCE(array_agg(locked.id) FILTER (WHERE locked.raw_scan_status = 'Queued'), '{}')`
+      } AS raw_queued
     FROM locked`);
   const c = rows[0]!;
   const touched = idsIn(c.touched);
   const { set } = statusUpdate(t, status, userId, now);
-  const update = sql`UPDATE ${t}
+  // The UPDATE answers which rows it left without a scan state. A place a worker claimed while
+  // this update waited for its row lock has a lease this statement sees but the locking one
+  // did not (its snapshot is older): that place stays Processing and is not counted dequeued.
+  const update = sql`updated AS (UPDATE ${t}
     SET ${assignments(t, { ...set, updated_at: sql`${sql.param(now, t.updated_at)}` })}
-    WHERE ${touched}`;
+    WHERE ${touched}
+    RETURNING ${t.id} AS id, ${t.deep_scan_status} AS scan)`;
+  const emptied = sql`SELECT COALESCE(array_agg(id) FILTER (WHERE scan IS NULL), '{}') AS ids
+    FROM updated`;
+  let nulled: number[] = [];
   let undoToken: string | null = null;
   if (options.journal !== false && wantsUndo(c, status)) {
     // One statement: the user's retired undo entries go (past the window, or beyond the stack's
     // depth), the journal reads the rows before the update (every part of a statement sees the
     // same snapshot), the update.
     undoToken = randomUUID();
-    await tx.execute(sql`
+    const { rows: done } = await tx.execute<{ ids: number[] }>(sql`
       WITH previous AS (DELETE FROM ${statusUndo} WHERE ${retiredUndoEntries(statusUndo, userId, now)}),
-           journal AS (${journalSql(undoToken, userId, status, now, touched)})
-      ${update}`);
-  } else if (c.touched.length > 0) await tx.execute(update);
+           journal AS (${journalSql(undoToken, userId, status, now, touched)}),
+           ${update}
+      ${emptied}`);
+    nulled = done[0]!.ids;
+  } else if (c.touched.length > 0) {
+    const { rows: done } = await tx.execute<{ ids: number[] }>(sql`WITH ${update} ${emptied}`);
+    nulled = done[0]!.ids;
+  }
+  if (c.raw_queued) {
+    const emptiedIds = new Set(nulled);
+    const dequeued = c.raw_queued.filter((id) => emptiedIds.has(id)).length;
+    c.processing += c.queued - dequeued;
+    c.queued = dequeued;
+  }
   const absent = new Set(c.missing);
   const notFound = target.kind === 'ids' ? target.ids.filter((id) => absent.has(id)) : [];
   return statusUpdateResult(c, status, notFound, undoToken);
@@ -201,7 +232,7 @@ export function createPgPlacesRepository(
         .offset(offset)
         .as('page');
       return db
-        .select(listColumns(t))
+        .select({ ...listColumns(t), deep_scan_status: pgScanState(t) })
         .from(t)
         .innerJoin(page, eq(t.id, page.id))
         .orderBy(...range.order);
@@ -244,7 +275,10 @@ export function createPgPlacesRepository(
     },
 
     async findOne(placeId) {
-      const [place] = await db.select().from(t).where(eq(t.place_id, placeId));
+      const [place] = await db
+        .select({ ...getTableColumns(t), deep_scan_status: pgScanState(t) })
+        .from(t)
+        .where(eq(t.place_id, placeId));
       if (!place) return null;
       const [localBusiness] = await db
         .select()
@@ -322,17 +356,25 @@ export function createPgPlacesRepository(
     },
 
     async countByStatus() {
-      // The counts the triggers keep (sql/pg/0011), not a scan of the places.
+      // The counts the triggers keep (sql/pg/0011), not a scan of the places, with the places
+      // being scanned (Queued with a lease, sql/pg/0019) moved from Queued to Processing.
       const c = placeCounts;
-      const rows = await db
-        .select({
-          status: c.status,
-          deep_scan_status: c.deep_scan_status,
-          n: sql<number>`sum(${c.n})::int`.mapWith(Number),
-          deltas: count(),
-        })
-        .from(c)
-        .groupBy(c.status, c.deep_scan_status);
+      const { rows: found } = await db.execute<{
+        status: PlaceStatus;
+        deep_scan_status: DeepScanStatus | null;
+        n: number;
+        deltas: number;
+      }>(sql`
+        WITH being AS MATERIALIZED (${BEING_SCANNED})
+        SELECT status, deep_scan_status, sum(n)::int AS n, sum(deltas)::int AS deltas FROM (
+          SELECT ${c.status} AS status, ${c.deep_scan_status} AS deep_scan_status, ${c.n} AS n,
+                 1 AS deltas
+          FROM ${c}
+          UNION ALL SELECT status, 'Queued', -n, 0 FROM being
+          UNION ALL SELECT status, 'Processing', n, 0 FROM being
+        ) AS counted
+        GROUP BY status, deep_scan_status`);
+      const rows = found.map((row) => ({ ...row, n: Number(row.n), deltas: Number(row.deltas) }));
       if (rows.reduce((sum, row) => sum + row.deltas, 0) > PLACE_COUNTS_FOLD_AT) {
         await foldPlaceCounts(db);
         // Writes come through here now and then: the page order's change log is kept short too.

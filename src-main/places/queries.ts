@@ -6,12 +6,13 @@ import {
   DEEP_SCAN_FILTER_NONE,
   UNDO_JOURNAL_DEPTH,
   UNDO_WINDOW_SECONDS,
+  type DeepScanStatus,
   type PlaceStatus,
   type SortField,
 } from '../../src-shared/domain';
 import { containsPattern, searchTerms, trigramIndexable } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
-import { placesSearch } from '../db/schema.pg';
+import { deepScanLeases, placesSearch } from '../db/schema.pg';
 import { SEARCH_INDEX_OBJECTS } from '../db/search-index';
 import type * as sqliteSchema from '../db/schema.sqlite';
 import type { UpdateTarget } from './repository';
@@ -70,6 +71,48 @@ export function indexMatch(q: string): string | null {
   return terms.length ? terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' ') : null;
 }
 
+/**
+ * Whether the place of the row is being scanned on PostgreSQL: it has a lease (sql/pg/0019). The
+ * lease table holds one row per place being scanned (a few hundred at most), so PostgreSQL reads
+ * it once per statement as a hashed set.
+ */
+function leased(t: PgPlaceColumns): SQL {
+  return sql`${t.id} IN (SELECT ${deepScanLeases.place_row} FROM ${deepScanLeases})`;
+}
+
+/** A PostgreSQL place's id and deep_scan_status: the table's columns, or an alias's as SQL. */
+type PgPlaceColumns =
+  | Pick<typeof pgSchema.placesStaging, 'id' | 'deep_scan_status'>
+  | {
+      id: SQL;
+      deep_scan_status: SQL;
+    };
+
+/**
+ * The place's deep scan state as the reviewer sees it. SQLite's queue writes 'Processing' into
+ * deep_scan_status. PostgreSQL's claim writes only a lease row (sql/pg/0019): there a place is
+ * Processing when it is Queued and leased. Every read that judges or shows the scan state goes
+ * through this (or {@link scanStateIs}), never deep_scan_status alone.
+ */
+export function scanState(t: PlacesTable): SQL | PlacesTable['deep_scan_status'] {
+  return is(t, PgTable) ? pgScanState(t as typeof pgSchema.placesStaging) : t.deep_scan_status;
+}
+
+/** {@link scanState} on PostgreSQL, typed for a select. */
+export function pgScanState(t: PgPlaceColumns): SQL<DeepScanStatus | null> {
+  return sql<DeepScanStatus | null>`(CASE WHEN ${t.deep_scan_status} = 'Queued' AND ${leased(t)}
+    THEN 'Processing' ELSE ${t.deep_scan_status} END)`;
+}
+
+/** The places whose scan state ({@link scanState}) is `value`, as a condition an index can serve. */
+export function scanStateIs(t: PlacesTable, value: DeepScanStatus): SQL {
+  if (!is(t, PgTable) || (value !== 'Queued' && value !== 'Processing')) {
+    return eq(t.deep_scan_status, value);
+  }
+  const lease = leased(t as typeof pgSchema.placesStaging);
+  return sql`(${t.deep_scan_status} = 'Queued' AND ${value === 'Queued' ? sql`NOT ${lease}` : lease})`;
+}
+
 export function filterCondition(
   t: PlacesTable,
   filter: PlaceFilter,
@@ -78,7 +121,7 @@ export function filterCondition(
   const parts: SQL[] = [];
   if (filter.status) parts.push(eq(t.status, filter.status));
   if (filter.deep_scan_status === DEEP_SCAN_FILTER_NONE) parts.push(isNull(t.deep_scan_status));
-  else if (filter.deep_scan_status) parts.push(eq(t.deep_scan_status, filter.deep_scan_status));
+  else if (filter.deep_scan_status) parts.push(scanStateIs(t, filter.deep_scan_status));
   const search = filter.q ? searchCondition(t, filter.q, plan) : undefined;
   if (search) parts.push(search);
   return parts.length ? and(...parts) : undefined;
@@ -208,7 +251,8 @@ export function scanRuleSet(t: PlacesTable, selecting: boolean | SQL, now: Date)
   const chosen =
     typeof selecting === 'boolean' ? sql.raw(selecting ? '1 = 1' : '1 = 0') : selecting;
   const queue = and(chosen, queueable(t))!;
-  const dequeue = and(not(chosen), eq(t.deep_scan_status, 'Queued'))!;
+  // Queued and not being scanned: a place a worker holds is left to its worker (scanState).
+  const dequeue = and(not(chosen), scanStateIs(t, 'Queued'))!;
   // A Param with the column as encoder is bound as each driver expects (timestamptz / epoch ms).
   const at = sql.param(now, t.deep_scan_queued_at);
   return {
@@ -316,7 +360,7 @@ export function undoSet(
     update.status === 'Selected'
       ? // The update queued a never-scanned or failed place, and no worker has claimed it since.
         sql`(${x.deep_scan_status} IS NULL OR ${x.deep_scan_status} = 'Error')
-          AND ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_attempts} = 0
+          AND ${scanStateIs(t, 'Queued')} AND ${t.deep_scan_attempts} = 0
           AND ${t.deep_scan_queued_at} = ${appliedAt} AND ${t.deep_scan_next_attempt_at} = ${appliedAt}`
       : // The update took a waiting place out of the queue, and nobody queued it since.
         sql`${x.deep_scan_status} = 'Queued' AND ${t.deep_scan_status} IS NULL

@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as pgSchema from '../db/schema.pg';
 import {
+  deepScanLeases as leases,
   localBusinesses as lb,
   placesApiCalls as calls,
   placesStaging as t,
@@ -12,12 +13,8 @@ import {
   scanWorkers as workers,
 } from '../db/schema.pg';
 import { survivesLostConnections, type PgStore } from '../db/store';
-import {
-  endedWithoutResult as endedWithoutResultFor,
-  holds as holdsFor,
-  holdsAny as holdsAnyFor,
-  scannedColumnNames,
-} from './guards';
+import { pgScanState } from '../places/queries';
+import { endedWithoutResult as endedWithoutResultFor, scannedColumnNames } from './guards';
 import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 import {
@@ -54,8 +51,23 @@ function endedWithoutResult(queued: Parameters<typeof endedWithoutResultFor>[1])
     sql`, `,
   );
 }
-const holds = (claim: ClaimedPlace) => holdsFor(t, claim);
-const holdsAny = (claims: ClaimedPlace[]) => holdsAnyFor(t, claims);
+
+/**
+ * The guard of every write that ends an attempt on PostgreSQL: the claims' leases (sql/pg/0019)
+ * deleted, returning each place's row (`id`) and this attempt's number (`attempt`). A claim whose
+ * lease was swept, or swept and taken by another worker, deletes nothing, so its worker writes
+ * nothing to the place. Run as a CTE of the statement that writes the places (one snapshot, one
+ * commit).
+ */
+function freeLeases(claims: ClaimedPlace[]): SQL {
+  const input = JSON.stringify(claims.map((c) => ({ id: c.id, token: c.token })));
+  return sql`DELETE FROM ${leases} USING jsonb_to_recordset(${input}::jsonb) AS x(id integer, token text)
+    WHERE ${leases.place_row} = x.id AND ${leases.claim_token} = x.token
+    RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt,
+      ${leases.claimed_by} AS claimed_by`;
+}
+/** The attempt's number from the freed lease (in a statement over `freed`). */
+const freedAttempt = sql`freed.attempt`;
 
 /** The ledger rows of `day` (every worker's), as a scalar subquery. */
 const callsOn = (day: CallDay): SQL =>
@@ -125,12 +137,16 @@ interface ClaimRow extends Record<string, unknown> {
   id: number | null;
   place_id: string | null;
   attempt: number | null;
+  next_due_ms: number | null;
+}
+
+/** The control row as a claim reads it, locked. */
+interface ControlRow extends Record<string, unknown> {
+  pause_ms: number | null;
+  pause_reason: string | null;
   tokens: number | null;
   daily_call_limit: number | null;
   calls_today: number | null;
-  pause_ms: number | null;
-  pause_reason: string | null;
-  next_due_ms: number | null;
 }
 
 interface PendingCompletion {
@@ -234,19 +250,15 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
   let limitSeen = false;
 
   /**
-   * Ends attempts without a result (`set` from endedWithoutResult) and counts the places that
-   * were cancelled in the same statement. `prefix` may add CTEs (`, name AS (...)`) for `from`.
+   * Ends attempts without a result in one statement: the leases `freed` deletes (freeLeases, or
+   * the sweep's), the places they held written with `set` (from endedWithoutResult; it may read
+   * `freed.attempt`), and the places that were cancelled counted.
    */
-  async function endAttempts(
-    on: Executor,
-    set: SQL,
-    where: SQL,
-    extra: { with?: SQL; from?: SQL } = {},
-  ): Promise<(string | null)[]> {
+  async function endAttempts(on: Executor, set: SQL, freed: SQL): Promise<(string | null)[]> {
     const { rows } = await on.execute<{ status: string | null }>(sql`
-      WITH ${extra.with ?? sql``} ended AS (
-        UPDATE ${t} SET ${set} ${extra.from ?? sql``}
-        WHERE ${where}
+      WITH freed AS (${freed}), ended AS (
+        UPDATE ${t} SET ${set}, ${target(t.deep_scan_claimed_by)} = freed.claimed_by FROM freed
+        WHERE ${t.id} = freed.id AND ${t.deep_scan_status} = 'Queued'
         RETURNING ${t.deep_scan_status} AS status
       ), counted AS (
         UPDATE ${counters} SET
@@ -260,8 +272,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
   }
 
   /**
-   * Finishes places in one statement, so in one transaction: the guarded UPDATE to Completed
-   * (a lost lease matches no row), then the local_businesses upsert fed only by the rows that
+   * Finishes places in one statement, so in one transaction: their leases deleted, the UPDATE to
+   * Completed of the places whose lease that found (a lost lease deletes nothing), then the local_businesses upsert fed only by the rows that
    * UPDATE returned, so a place whose claim is gone gets no business row either. Each place is
    * finished as a whole or not at all. `starts`: ledger rows of calls about to be sent, appended
    * in the same statement (the store has no daily limit as last seen; none is appended if it has
@@ -293,17 +305,21 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         SELECT * FROM jsonb_to_recordset(${input}::jsonb)
           AS x(id integer, token text, business jsonb, call_id bigint, duration_ms integer,
                http_status integer)
+      ), freed AS (
+        DELETE FROM ${leases} USING input
+        WHERE ${leases.place_row} = input.id AND ${leases.claim_token} = input.token
+        RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt,
+          ${leases.claimed_by} AS claimed_by
       ), done AS (
         UPDATE ${t} SET
           ${target(t.deep_scan_status)} = 'Completed',
           ${target(t.deep_scan_error)} = NULL,
           ${target(t.deep_scan_completed_at)} = now(),
-          ${target(t.deep_scan_claim_token)} = NULL,
-          ${target(t.deep_scan_lease_expires_at)} = NULL,
+          ${target(t.deep_scan_attempts)} = freed.attempt,
+          ${target(t.deep_scan_claimed_by)} = freed.claimed_by,
           ${target(t.deep_scan_next_attempt_at)} = NULL
-        FROM input
-        WHERE ${t.id} = input.id AND ${t.deep_scan_claim_token} = input.token
-          AND ${t.deep_scan_status} = 'Processing'
+        FROM freed
+        WHERE ${t.id} = freed.id AND ${t.deep_scan_status} = 'Queued'
         RETURNING ${t.id} AS id, ${t.place_id} AS place_id
       ), ledger AS (
         -- The spend ledger, in the same statement: 'cancelled' when the claim was gone.
@@ -484,91 +500,102 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       // The store's limit, read under the row lock; the day's calls are counted only under one
       // (a CASE evaluates the count's subquery only when that branch is taken).
       const callsToday = sql`CASE WHEN ${control.daily_call_limit} IS NULL THEN 0 ELSE ${callsOn(day)} END`;
-      // What is left of the day's call budget (startCall is what enforces it exactly).
-      const budget = sql`CASE WHEN ctl.daily_call_limit IS NULL THEN ${request.limit}::int
-        ELSE GREATEST(0, ctl.daily_call_limit - ctl.calls_today) END`;
-      // One statement: lock the control row (the pause and the token bucket; this orders the
-      // claims of all workers, which are short), pick due places SKIP LOCKED in a CTE, mark them
-      // Processing with our token and lease, spend one token per place, and report when the
-      // next not-yet-due place becomes due (so an idle loop sleeps exactly that long).
-      const { rows } = await db.execute<ClaimRow>(sql`
-        WITH ctl AS MATERIALIZED (
-          SELECT ${control.paused_until} AS paused_until, ${control.pause_reason} AS pause_reason,
+      return db.transaction(async (tx) => {
+        // First the control row, locked: the pause and the token bucket. The lock orders the
+        // claims of all workers (each is short). The pick below is a statement of its own so
+        // that its snapshot is taken after the lock is ours: it sees the leases of every claim
+        // that held the lock before (in one statement it would not, and could pick their places).
+        const { rows: ctlRows } = await tx.execute<ControlRow>(sql`
+          SELECT (EXTRACT(EPOCH FROM ${control.paused_until} - now()) * 1000)::float8 AS pause_ms,
+                 ${control.pause_reason} AS pause_reason,
                  LEAST(${burst}::float8, ${control.rate_tokens} + ${request.ratePerSecond}::float8
                    * GREATEST(0, EXTRACT(EPOCH FROM now() - ${control.rate_refilled_at}))::float8) AS tokens,
                  ${control.daily_call_limit} AS daily_call_limit, ${callsToday} AS calls_today
           FROM ${control} WHERE ${control.name} = ${CONTROL_ROW}
-          FOR UPDATE
-        ), picked AS MATERIALIZED (
-          SELECT ${t.id} AS id FROM ${t}
-          WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} <= now()
-            AND ${selected}
-            AND NOT EXISTS (SELECT 1 FROM ctl WHERE ctl.paused_until > now())
-          ORDER BY ${t.deep_scan_next_attempt_at}, ${t.id}
-          LIMIT COALESCE((SELECT LEAST(${request.limit}::int, floor(ctl.tokens)::int, ${budget}) FROM ctl), 0)
-          FOR UPDATE SKIP LOCKED
-        ), claimed AS (
-          UPDATE ${t} SET
-            ${target(t.deep_scan_status)} = 'Processing',
-            ${target(t.deep_scan_attempts)} = ${t.deep_scan_attempts} + 1,
-            ${target(t.deep_scan_claim_token)} = ${request.token},
-            ${target(t.deep_scan_claimed_by)} = ${request.workerId},
-            ${target(t.deep_scan_lease_expires_at)} = now() + ${ms(request.leaseMs)}
-          FROM picked WHERE ${t.id} = picked.id
-          RETURNING ${t.id} AS id, ${t.place_id} AS place_id, ${t.deep_scan_attempts} AS attempt
-        ), spent AS (
-          UPDATE ${control} SET
-            ${target(control.rate_tokens)} = ctl.tokens - (SELECT count(*) FROM claimed),
-            ${target(control.rate_refilled_at)} = GREATEST(${control.rate_refilled_at}, now())
-          FROM ctl WHERE ${control.name} = ${CONTROL_ROW} AND EXISTS (SELECT 1 FROM claimed)
-        )
-        SELECT id, place_id, attempt, NULL::float8 AS tokens, NULL::int AS daily_call_limit,
-               NULL::int AS calls_today, NULL::float8 AS pause_ms,
-               NULL::text AS pause_reason, NULL::float8 AS next_due_ms
-        FROM claimed
-        UNION ALL
-        SELECT NULL, NULL, NULL, ctl.tokens, ctl.daily_call_limit, ctl.calls_today,
-               (EXTRACT(EPOCH FROM ctl.paused_until - now()) * 1000)::float8, ctl.pause_reason,
-               (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
-                FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now()
-                  AND ${selected})
-        FROM ctl`);
-      const places: ClaimedPlace[] = [];
-      let state: ClaimRow | undefined;
-      for (const row of rows) {
-        if (row.id === null) state = row;
-        else
-          places.push({
-            id: row.id,
-            placeId: row.place_id!,
-            attempt: row.attempt!,
-            token: request.token,
-          });
-      }
-      if (!state) {
-        // The control row is gone (deleted by hand): put it back; claim next time.
-        await db.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
+          FOR UPDATE`);
+        const state = ctlRows[0];
+        if (!state) {
+          // The control row is gone (deleted by hand): put it back; claim next time.
+          await tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
+          return {
+            places: [],
+            tokensBefore: 0,
+            nextDueInMs: null,
+            pause: null,
+            dailyCallLimit: null,
+            callsToday: 0,
+          };
+        }
+        const pauseMs = state.pause_ms ?? 0;
+        const tokens = state.tokens ?? 0;
+        // What is left of the day's call budget (startCall is what enforces it exactly).
+        const budget =
+          state.daily_call_limit === null
+            ? request.limit
+            : Math.max(0, state.daily_call_limit - (state.calls_today ?? 0));
+        const limit = pauseMs > 0 ? 0 : Math.min(request.limit, Math.floor(tokens), budget);
+        // Then one statement: pick due places that no worker holds, SKIP LOCKED (a place a
+        // reviewer is deciding on right now is passed by; the row lock orders the two), give
+        // each a lease (nothing is written to places_staging: its indexes stay as they are),
+        // spend one token per place, and report when the next not-yet-due place becomes due (so
+        // an idle loop sleeps exactly that long).
+        const { rows } = await tx.execute<ClaimRow>(sql`
+          WITH picked AS MATERIALIZED (
+            SELECT ${t.id} AS id, ${t.place_id} AS place_id, ${t.deep_scan_attempts} + 1 AS attempt
+            FROM ${t}
+            WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} <= now()
+              AND ${selected}
+              -- NOT IN, not NOT EXISTS: a filter by the hashed set of leases (a few hundred rows)
+              -- while the claim index is read in order. The planner turns NOT EXISTS into an anti
+              -- join, and on a small lease table chose a hash anti join that read and sorted the
+              -- whole backlog (7.8 s for 100,000 queued places).
+              AND ${t.id} NOT IN (SELECT ${leases.place_row} FROM ${leases})
+            ORDER BY ${t.deep_scan_next_attempt_at}, ${t.id}
+            LIMIT ${limit}::int
+            FOR UPDATE OF ${t} SKIP LOCKED
+          ), leased AS (
+            INSERT INTO ${leases} (place_row, claim_token, claimed_by, attempt, expires_at)
+            SELECT id, ${request.token}, ${request.workerId}, attempt, now() + ${ms(request.leaseMs)}
+            FROM picked ORDER BY id
+            ON CONFLICT (place_row) DO NOTHING
+            RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt
+          ), spent AS (
+            UPDATE ${control} SET
+              ${target(control.rate_tokens)} = ${tokens}::float8 - (SELECT count(*) FROM leased),
+              ${target(control.rate_refilled_at)} = GREATEST(${control.rate_refilled_at}, now())
+            WHERE ${control.name} = ${CONTROL_ROW} AND EXISTS (SELECT 1 FROM leased)
+          )
+          SELECT leased.id, picked.place_id, leased.attempt, NULL::float8 AS next_due_ms
+          FROM leased JOIN picked ON picked.id = leased.id
+          UNION ALL
+          SELECT NULL, NULL, NULL,
+                 (SELECT (EXTRACT(EPOCH FROM min(${t.deep_scan_next_attempt_at}) - now()) * 1000)::float8
+                  FROM ${t} WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} > now()
+                    AND ${selected})`);
+        const places: ClaimedPlace[] = [];
+        let nextDueMs: number | null = null;
+        for (const row of rows) {
+          if (row.id === null) nextDueMs = row.next_due_ms;
+          else
+            places.push({
+              id: row.id,
+              placeId: row.place_id!,
+              attempt: row.attempt!,
+              token: request.token,
+            });
+        }
         return {
           places,
-          tokensBefore: 0,
-          nextDueInMs: null,
-          pause: null,
-          dailyCallLimit: null,
-          callsToday: 0,
+          tokensBefore: tokens,
+          dailyCallLimit: state.daily_call_limit,
+          callsToday: state.calls_today ?? 0,
+          nextDueInMs: nextDueMs === null ? null : Math.max(0, nextDueMs),
+          pause:
+            pauseMs > 0
+              ? { remainingMs: pauseMs, reason: state.pause_reason ?? 'Deep scans are paused.' }
+              : null,
         };
-      }
-      const pauseMs = state.pause_ms ?? 0;
-      return {
-        places,
-        tokensBefore: state.tokens ?? 0,
-        dailyCallLimit: state.daily_call_limit,
-        callsToday: state.calls_today ?? 0,
-        nextDueInMs: state.next_due_ms === null ? null : Math.max(0, state.next_due_ms),
-        pause:
-          pauseMs > 0
-            ? { remainingMs: pauseMs, reason: state.pause_reason ?? 'Deep scans are paused.' }
-            : null,
-      };
+      });
     },
 
     startCall(request) {
@@ -591,9 +618,10 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         error: sql`${message}::text`,
         nextAttemptAt: sql`now() + ${ms(delayMs)}`,
         completedAt: sql`NULL::timestamptz`,
+        attempts: freedAttempt,
       });
       return db.transaction(async (tx) => {
-        const written = (await endAttempts(tx, set, holds(claim))).length > 0;
+        const written = (await endAttempts(tx, set, freeLeases([claim]))).length > 0;
         await endCalls(
           tx,
           callInput([claim], () => (written ? 'retried' : 'cancelled')),
@@ -604,18 +632,17 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
     async fail(claim, message) {
       return db.transaction(async (tx) => {
-        const rows = await tx
-          .update(t)
-          .set({
-            deep_scan_status: 'Error',
-            deep_scan_error: message,
-            deep_scan_completed_at: sql`now()`,
-            deep_scan_claim_token: null,
-            deep_scan_lease_expires_at: null,
-            deep_scan_next_attempt_at: null,
-          })
-          .where(holds(claim))
-          .returning({ id: t.id });
+        const { rows } = await tx.execute(sql`
+          WITH freed AS (${freeLeases([claim])})
+          UPDATE ${t} SET
+            ${target(t.deep_scan_status)} = 'Error',
+            ${target(t.deep_scan_error)} = ${message}::text,
+            ${target(t.deep_scan_completed_at)} = now(),
+            ${target(t.deep_scan_attempts)} = freed.attempt,
+            ${target(t.deep_scan_claimed_by)} = freed.claimed_by,
+            ${target(t.deep_scan_next_attempt_at)} = NULL
+          FROM freed WHERE ${t.id} = freed.id AND ${t.deep_scan_status} = 'Queued'
+          RETURNING ${t.id} AS id`);
         const written = rows.length > 0;
         await endCalls(
           tx,
@@ -631,13 +658,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         status: sql`'Queued'`,
         error: sql`${t.deep_scan_error}`,
         nextAttemptAt: sql`now() + ${ms(delayMs)}`,
+        // The attempt does not count: the place keeps the count it had before the claim.
         completedAt: sql`NULL::timestamptz`,
-        attempts: sql`GREATEST(0, ${t.deep_scan_attempts} - 1)`,
       });
       const ledger = callInput(claims, () => callOutcome);
-      if (ledger.length === 0) return (await endAttempts(db, set, holdsAny(claims))).length;
+      if (ledger.length === 0) return (await endAttempts(db, set, freeLeases(claims))).length;
       return db.transaction(async (tx) => {
-        const ended = (await endAttempts(tx, set, holdsAny(claims))).length;
+        const ended = (await endAttempts(tx, set, freeLeases(claims))).length;
         await endCalls(tx, ledger);
         return ended;
       });
@@ -645,11 +672,12 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
     async extendLeases(claims, leaseMs) {
       if (claims.length === 0) return new Set();
-      const rows = await beatDb
-        .update(t)
-        .set({ deep_scan_lease_expires_at: sql`now() + ${ms(leaseMs)}` })
-        .where(holdsAny(claims))
-        .returning({ id: t.id });
+      const input = JSON.stringify(claims.map((c) => ({ id: c.id, token: c.token })));
+      const { rows } = await beatDb.execute<{ id: number }>(sql`
+        UPDATE ${leases} SET ${target(leases.expires_at)} = now() + ${ms(leaseMs)}
+        FROM jsonb_to_recordset(${input}::jsonb) AS x(id integer, token text)
+        WHERE ${leases.place_row} = x.id AND ${leases.claim_token} = x.token
+        RETURNING ${leases.place_row} AS id`);
       return new Set(rows.map((r) => r.id));
     },
 
@@ -663,25 +691,28 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
             sql`${calls.outcome} IS NULL AND ${calls.started_at} < ${new Date(openCallsBefore)}`,
           );
       }
-      // SKIP LOCKED: a place being finished right now is not waited for; the UPDATE re-checks
-      // the expiry, so a lease extended meanwhile is left alone.
-      const expired = sql`${t.deep_scan_status} = 'Processing' AND ${t.deep_scan_lease_expires_at} < now()`;
-      const last = sql`${t.deep_scan_attempts} >= ${maxAttempts}::int`;
+      // SKIP LOCKED: a lease being ended or extended right now is not waited for; the DELETE
+      // re-checks the expiry, so a lease extended meanwhile is left alone.
+      const expired = sql`${leases.expires_at} < now()`;
+      const last = sql`${freedAttempt} >= ${maxAttempts}::int`;
       const set = endedWithoutResult({
         status: sql`CASE WHEN ${last} THEN 'Error' ELSE 'Queued' END`,
         error: sql`CASE WHEN ${last}
-            THEN ${leaseExpiredMessage(sql`${t.deep_scan_attempts}`)} ELSE ${t.deep_scan_error} END`,
+            THEN ${leaseExpiredMessage(freedAttempt)} ELSE ${t.deep_scan_error} END`,
         nextAttemptAt: sql`CASE WHEN ${last} THEN NULL ELSE now() END`,
         completedAt: sql`CASE WHEN ${last} THEN now() ELSE NULL END`,
+        attempts: freedAttempt,
       });
-      const statuses = await endAttempts(beatDb, set, sql`${t.id} = expired.id AND ${expired}`, {
-        with: sql`expired AS MATERIALIZED (
-          SELECT ${t.id} AS id FROM ${t} WHERE ${expired}
-          ORDER BY ${t.deep_scan_lease_expires_at} LIMIT 1000
-          FOR UPDATE SKIP LOCKED
-        ),`,
-        from: sql`FROM expired`,
-      });
+      const statuses = await endAttempts(
+        beatDb,
+        set,
+        sql`DELETE FROM ${leases} WHERE ${expired} AND ${leases.place_row} IN (
+            SELECT ${leases.place_row} FROM ${leases} WHERE ${expired}
+            ORDER BY ${leases.expires_at} LIMIT 1000
+            FOR UPDATE SKIP LOCKED)
+          RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt,
+            ${leases.claimed_by} AS claimed_by`,
+      );
       // A place queued by hand without a due time would never be claimed: make it due now.
       await beatDb
         .update(t)
@@ -725,7 +756,10 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     async readProgress(day = utcDayOf(Date.now())) {
       const [byStatus, oldest, live, pause, cancelled, budget] = await Promise.all([
         // One statement, so the counts always add up to the total.
-        db.select({ status: t.deep_scan_status, n: count() }).from(t).groupBy(t.deep_scan_status),
+        db
+          .select({ status: pgScanState(t), n: count() })
+          .from(t)
+          .groupBy(sql`1`),
         db.execute<{ age: number | null }>(sql`
           SELECT (EXTRACT(EPOCH FROM now() - min(${t.deep_scan_queued_at})))::float8 AS age
           FROM ${t} WHERE ${t.deep_scan_status} = 'Queued'`),

@@ -13,7 +13,10 @@ import { isConnectionException } from '../db/pooler-errors';
 import type { PgStore } from '../db/store';
 import { errorSummary } from '../error-summary';
 import { updateStatusInTransaction, type Tx } from '../places/pg-repository';
-import { statusUpdateResult } from '../places/queries';
+import { pgScanState, statusUpdateResult } from '../places/queries';
+
+/** The scan state of the place aliased `p` as reviewers see it (leased Queued is Processing). */
+const pScanState = pgScanState({ id: sql`p.id`, deep_scan_status: sql`p.deep_scan_status` });
 
 /**
  * Failures after which the same mutation may well succeed later: the connection was lost or
@@ -191,7 +194,7 @@ async function applySegment(
     ),
     locked AS MATERIALIZED (
       SELECT p.place_id, p.status, p.status_revision, p.updated_by, p.updated_at,
-             p.deep_scan_status
+             ${pScanState} AS deep_scan_status
       FROM ${t} AS p WHERE p.place_id IN (SELECT place_id FROM claimed)
       ORDER BY p.id FOR UPDATE OF p
     )
@@ -345,7 +348,7 @@ async function applySegment(
             'status_revision', p.status_revision,
             'updated_by', p.updated_by,
             'updated_at', to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'deep_scan_status', p.deep_scan_status))
+            'deep_scan_status', ${pScanState}))
           ELSE x.result END
       FROM jsonb_to_recordset(${JSON.stringify(
         decided.map((r) => ({

@@ -250,7 +250,8 @@ describe('PostgreSQL: places_search', () => {
     await places.updateStatus({ place_ids: ids.slice(0, 20), status: 'Maybe' }, 'reviewer');
     await places.updateStatus({ place_ids: ids.slice(10, 30), status: 'Selected' }, 'reviewer');
     await store.pool.query(
-      `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_claimed_by = 'w'
+      `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
+       SELECT id, 't', 'w', 1, now() + interval '1 minute' FROM places_staging
        WHERE deep_scan_status = 'Queued'`,
     );
     expect(await searchRows()).toEqual(before);

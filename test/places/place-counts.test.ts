@@ -19,11 +19,20 @@ import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/s
  * GROUP BY over the places says.
  */
 
+/**
+ * places_staging as reviewers see it on PostgreSQL: a Queued place with a lease row is Processing
+ * (sql/pg/0019). SQLite's queue writes Processing into the place.
+ */
+const PG_PLACES = `(SELECT p.status, p.search_text,
+    CASE WHEN p.deep_scan_status = 'Queued' AND l.place_row IS NOT NULL THEN 'Processing'
+      ELSE p.deep_scan_status END AS deep_scan_status
+  FROM places_staging p LEFT JOIN deep_scan_leases l ON l.place_row = p.id) AS places`;
+
 /** The summary as a full GROUP BY over the places computes it: the truth. */
 async function countedByHand(raw: RawStore): Promise<PlacesSummary> {
   const rows = await raw.query<{ status: string; deep_scan_status: string | null; n: number }>(
     raw.kind === 'postgres'
-      ? 'SELECT status, deep_scan_status, count(*)::int AS n FROM places_staging GROUP BY 1, 2'
+      ? `SELECT status, deep_scan_status, count(*)::int AS n FROM ${PG_PLACES} GROUP BY 1, 2`
       : 'SELECT status, deep_scan_status, count(*) AS n FROM places_staging GROUP BY 1, 2',
   );
   const summary: PlacesSummary = {
@@ -79,6 +88,23 @@ describe.each(STORE_KINDS)('the place counts on %s', (kind) => {
           { place_ids: [...new Set(some)], status: pick(PLACE_STATUSES) },
           `reviewer-${round % 3}`,
         );
+      } else if (what < 0.65 && kind === 'postgres') {
+        // A claim (a lease row for a place) or its end, as the PostgreSQL queue writes them.
+        const place = pick(some);
+        if (random() < 0.6) {
+          await raw.query(
+            `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
+             SELECT id, 't', 'w', 1, now() + interval '1 hour' FROM places_staging
+             WHERE place_id = $1 ON CONFLICT (place_row) DO NOTHING`,
+            [place],
+          );
+        } else {
+          await raw.query(
+            `DELETE FROM deep_scan_leases WHERE place_row =
+               (SELECT id FROM places_staging WHERE place_id = $1)`,
+            [place],
+          );
+        }
       } else if (what < 0.8) {
         // The scheduler's or an operator's writes to the scan state, by hand.
         const state = pick([null, ...DEEP_SCAN_STATUSES]);
@@ -108,10 +134,19 @@ describe.each(STORE_KINDS)('the place counts on %s', (kind) => {
         [state],
       );
     }
+    if (kind === 'postgres') {
+      // Some Queued places being scanned: Processing with a lease row (sql/pg/0019).
+      await raw.query(
+        `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
+         SELECT id, 't', 'w', 1, now() + interval '1 hour' FROM places_staging
+         WHERE deep_scan_status = 'Queued' AND id % 3 = 0 ON CONFLICT (place_row) DO NOTHING`,
+      );
+    }
     const counted = async (where: string, params: unknown[]) =>
       (
         await raw.query<{ n: number }>(
-          `SELECT count(*)${kind === 'postgres' ? '::int' : ''} AS n FROM places_staging ${where}`,
+          `SELECT count(*)${kind === 'postgres' ? '::int' : ''} AS n
+           FROM ${kind === 'postgres' ? PG_PLACES : 'places_staging'} ${where}`,
           params,
         )
       )[0]!.n;

@@ -57,12 +57,26 @@ describe.each(STORE_KINDS)('undo after the scan moved on, on %s', (kind) => {
     return claimed[0]!;
   }
 
+  /** The place's scan columns; on PostgreSQL a claim is a lease row (sql/pg/0019). */
   async function scanColumns() {
+    if (store.kind === 'postgres') {
+      const query = `SELECT p.status,
+          CASE WHEN p.deep_scan_status = 'Queued' AND l.place_row IS NOT NULL THEN 'Processing'
+            ELSE p.deep_scan_status END AS deep_scan_status,
+          p.deep_scan_error, COALESCE(l.attempt, p.deep_scan_attempts) AS deep_scan_attempts,
+          l.claim_token AS deep_scan_claim_token, l.expires_at AS deep_scan_lease_expires_at,
+          p.deep_scan_claim_token AS column_token, p.deep_scan_lease_expires_at AS column_lease
+        FROM places_staging p LEFT JOIN deep_scan_leases l ON l.place_row = p.id
+        WHERE p.place_id = $1`;
+      const row = (await store.pool.query(query, [id])).rows[0];
+      // The PostgreSQL queue never writes the place's own claim columns.
+      expect([row.column_token, row.column_lease]).toEqual([null, null]);
+      const { column_token: _, column_lease: __, ...rest } = row;
+      return rest;
+    }
     const query = `SELECT status, deep_scan_status, deep_scan_error, deep_scan_attempts,
-        deep_scan_claim_token, deep_scan_lease_expires_at FROM places_staging WHERE place_id = '${id}'`;
-    return store.kind === 'postgres'
-      ? (await store.pool.query(query)).rows[0]
-      : store.sqlite.prepare(query).get();
+        deep_scan_claim_token, deep_scan_lease_expires_at FROM places_staging WHERE place_id = ?`;
+    return store.sqlite.prepare(query).get(id);
   }
 
   test('Selected -> claimed -> Not a Fit -> the call fails -> undo: Selected and queued, never Processing without a claim', async () => {

@@ -57,11 +57,14 @@ describe('status update races on PostgreSQL', () => {
     await places.insertPlaces([{ place_id: id, name: id }]);
     await places.updateStatus({ place_ids: [id], status: 'Selected' }, 'rev-a');
 
-    // A worker's claim, committed only after the reviewer's update is waiting for the row.
+    // A worker's claim as the PostgreSQL queue makes it (the place locked, a lease row added:
+    // src-main/scan/pg-queue.ts), committed only after the reviewer's update is waiting for the row.
     await other.query('BEGIN');
+    await other.query(`SELECT id FROM places_staging WHERE place_id = $1 FOR UPDATE`, [id]);
     await other.query(
-      `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_claim_token = 't',
-         deep_scan_attempts = deep_scan_attempts + 1 WHERE place_id = $1`,
+      `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
+       SELECT id, 't', 'w', deep_scan_attempts + 1, now() + interval '1 minute'
+       FROM places_staging WHERE place_id = $1`,
       [id],
     );
     const update = places.updateStatus({ place_ids: [id], status: 'Not a Fit' }, 'rev-a');

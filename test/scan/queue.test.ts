@@ -11,6 +11,7 @@ import {
   countBy,
   queuePlaces,
   rawQuery,
+  expireLeases,
   scanRows,
   setStatus,
   storeFactory,
@@ -29,16 +30,6 @@ const request = (overrides: Partial<ClaimRequest> = {}): ClaimRequest => ({
 
 const fieldsFor = (placeId: string) =>
   mapPlaceToLocalBusiness(placeId, placeDetailsSchema.parse(defaultPlace(placeId)));
-
-/** Moves the lease of every Processing place into the past, as if its worker had died. */
-async function expireLeases(store: Store) {
-  await rawQuery(
-    store,
-    store.kind === 'postgres'
-      ? `UPDATE places_staging SET deep_scan_lease_expires_at = now() - interval '1 second' WHERE deep_scan_status = 'Processing'`
-      : `UPDATE places_staging SET deep_scan_lease_expires_at = 0 WHERE deep_scan_status = 'Processing'`,
-  );
-}
 
 describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) => {
   let stores: StoreFactory;
@@ -135,15 +126,29 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
     await expireLeases(store);
     expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 1, failed: 0, cancelled: 0 });
     const [fresh] = (await queue.claim(request({ workerId: 'fast' }))).places;
-    expect(await queue.complete(fresh!, fieldsFor(id!))).toBe(true);
-    const before = await rawQuery(store, 'SELECT * FROM local_businesses');
 
+    // While the fresh claim holds the place, the stale worker's writes change nothing: not the
+    // place, not the fresh claim.
     expect(await queue.complete(stale!, { ...fieldsFor(id!), business_name: 'Stale' })).toBe(false);
     expect(await queue.fail(stale!, 'stale')).toBe(false);
     expect(await queue.retryLater(stale!, 'stale', 0)).toBe(false);
     expect(await queue.release([stale!], 0)).toBe(0);
     expect((await queue.extendLeases([stale!], 60_000)).size).toBe(0);
+    expect(await rawQuery(store, 'SELECT * FROM local_businesses')).toEqual([]);
+    expect((await scanRows(store))[0]).toMatchObject({
+      deep_scan_status: 'Processing',
+      deep_scan_claim_token: fresh!.token,
+      deep_scan_claimed_by: 'fast',
+    });
 
+    expect(await queue.complete(fresh!, fieldsFor(id!))).toBe(true);
+    const before = await rawQuery(store, 'SELECT * FROM local_businesses');
+    expect(before).toHaveLength(1);
+    // And after it finished, as well.
+    expect(await queue.complete(stale!, { ...fieldsFor(id!), business_name: 'Stale' })).toBe(false);
+    expect(await queue.fail(stale!, 'stale')).toBe(false);
+    expect(await queue.retryLater(stale!, 'stale', 0)).toBe(false);
+    expect(await queue.release([stale!], 0)).toBe(0);
     expect(await rawQuery(store, 'SELECT * FROM local_businesses')).toEqual(before);
     const [row] = await scanRows(store);
     expect(row).toMatchObject({
@@ -156,9 +161,14 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
   it('the sweep returns expired places to the queue, or to Error after the last attempt, and leaves live leases alone', async () => {
     await queuePlaces(store, 3);
     const { places } = await queue.claim(request({ limit: 2 }));
-    await rawQuery(store, 'UPDATE places_staging SET deep_scan_attempts = 5 WHERE id = $1', [
-      places[1]!.id,
-    ]);
+    // The second place is on its last attempt (PostgreSQL counts it in the lease).
+    await rawQuery(
+      store,
+      store.kind === 'postgres'
+        ? 'UPDATE deep_scan_leases SET attempt = 5 WHERE place_row = $1'
+        : 'UPDATE places_staging SET deep_scan_attempts = 5 WHERE id = $1',
+      [places[1]!.id],
+    );
     await expireLeases(store);
     const live = (await queue.claim(request({ limit: 1 }))).places;
     expect(live).toHaveLength(1);
@@ -235,8 +245,8 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
       // leaseMs, and only the few moments between the two statements less.
       const rows = await rawQuery<{ left_ms: number }>(
         store,
-        `SELECT (EXTRACT(EPOCH FROM deep_scan_lease_expires_at - now()) * 1000)::float8 AS left_ms
-         FROM places_staging WHERE deep_scan_status = 'Processing'`,
+        `SELECT (EXTRACT(EPOCH FROM expires_at - now()) * 1000)::float8 AS left_ms
+         FROM deep_scan_leases`,
       );
       expect(rows).toHaveLength(2);
       for (const row of rows) {
@@ -281,13 +291,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
       true,
     );
     expect(await queue.release([returned!], 0)).toBe(1);
-    await rawQuery(
-      store,
-      store.kind === 'postgres'
-        ? `UPDATE places_staging SET deep_scan_lease_expires_at = now() - interval '1 second' WHERE id = $1`
-        : `UPDATE places_staging SET deep_scan_lease_expires_at = 0 WHERE id = $1`,
-      [swept!.id],
-    );
+    await expireLeases(store, swept!.id);
     expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 0, failed: 0, cancelled: 1 });
     // A result is still recorded.
     expect(await queue.complete(completed!, fieldsFor(completed!.placeId))).toBe(true);

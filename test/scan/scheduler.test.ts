@@ -692,8 +692,7 @@ describe('several loops sharing one PostgreSQL', () => {
       const leases = async () =>
         rawQuery<{ ms: number }>(
           a,
-          `SELECT (EXTRACT(EPOCH FROM deep_scan_lease_expires_at) * 1000)::float8 AS ms
-           FROM places_staging WHERE deep_scan_status = 'Processing'`,
+          `SELECT (EXTRACT(EPOCH FROM expires_at) * 1000)::float8 AS ms FROM deep_scan_leases`,
         );
       const before = Math.max(...(await leases()).map((r) => r.ms));
       await waitFor(

@@ -152,8 +152,9 @@ describe('scan workers sharing PostgreSQL', () => {
     await victim.exited;
     const held = await rawQuery<{ place_id: string; lease: Date }>(
       store,
-      `SELECT place_id, deep_scan_lease_expires_at AS lease FROM places_staging
-       WHERE deep_scan_status = 'Processing' AND deep_scan_claimed_by = 'victim'`,
+      `SELECT p.place_id, l.expires_at AS lease
+       FROM deep_scan_leases l JOIN places_staging p ON p.id = l.place_row
+       WHERE l.claimed_by = 'victim'`,
     );
     expect(held.length).toBeGreaterThan(0);
 
@@ -201,7 +202,7 @@ describe('scan workers sharing PostgreSQL', () => {
         (
           await rawQuery<{ n: number }>(
             store,
-            `SELECT count(*)::int AS n FROM places_staging WHERE deep_scan_lease_expires_at >= now()`,
+            `SELECT count(*)::int AS n FROM deep_scan_leases WHERE expires_at >= now()`,
           )
         )[0]!.n === 0,
       { timeoutMs: 30_000, what: 'the sleeper past its leases' },

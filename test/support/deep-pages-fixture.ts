@@ -4,7 +4,12 @@ import type { SortField } from '../../src-shared/domain';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import type { Store } from '../../src-main/db/store';
-import { filterCondition, listColumns, type ListKey } from '../../src-main/places/queries';
+import {
+  filterCondition,
+  listColumns,
+  pgScanState,
+  type ListKey,
+} from '../../src-main/places/queries';
 import { samplePlaces } from '../../src-main/places/sample-data';
 import type { PlacesService } from '../../src-main/places/service';
 import { toListItem } from '../../src-main/places/to-output';
@@ -59,8 +64,9 @@ export async function naivePage(
   let rows: PlaceListRow[];
   if (store.kind === 'postgres') {
     const t = pgSchema.placesStaging;
+    // A Queued place with a lease shows Processing (sql/pg/0019); the order is the column's.
     rows = await store.db
-      .select(listColumns(t))
+      .select({ ...listColumns(t), deep_scan_status: pgScanState(t) })
       .from(t)
       .where(filterCondition(t, filter))
       .orderBy(order(t))

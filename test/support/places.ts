@@ -3,6 +3,9 @@ import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
 import type { Store } from '../../src-main/db/store';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
+import { pgScanState } from '../../src-main/places/queries';
+
+const leases = pgSchema.deepScanLeases;
 
 export interface PlaceState {
   place_id: string;
@@ -28,11 +31,19 @@ export async function readPlaces(
     updated_by: t.updated_by,
     updated_at: t.updated_at,
   });
+  const pg = pgSchema.placesStaging;
   const rows: PlaceState[] =
     store.kind === 'postgres'
-      ? ((await store.db
-          .select(columns(pgSchema.placesStaging) as never)
-          .from(pgSchema.placesStaging)) as PlaceState[])
+      ? // A Queued place with a lease is Processing (sql/pg/0019), its attempt under way counted.
+        ((await store.db
+          .select({
+            ...columns(pg),
+            deep_scan_status: pgScanState(pg),
+            deep_scan_attempts: sql<number>`COALESCE((SELECT ${leases.attempt} FROM ${leases}
+              WHERE ${leases.place_row} = ${pg.id} AND ${pg.deep_scan_status} = 'Queued'),
+              ${pg.deep_scan_attempts})`,
+          } as never)
+          .from(pg)) as PlaceState[])
       : (store.db
           .select(columns(sqliteSchema.placesStaging) as never)
           .from(sqliteSchema.placesStaging)
@@ -59,11 +70,31 @@ export async function setScanState(
     deep_scan_attempts: state.deep_scan_attempts ?? 0,
   };
   if (store.kind === 'postgres') {
+    // PostgreSQL's Processing is a Queued place with a lease row (sql/pg/0019), made as a claim
+    // makes it; any other state has no lease.
     const t = pgSchema.placesStaging;
-    await store.db
+    const processing = state.deep_scan_status === 'Processing';
+    const attempt = Math.max(1, state.deep_scan_attempts ?? 1);
+    const [row] = await store.db
       .update(t)
-      .set(values)
-      .where(sql`${t.place_id} = ${placeId}`);
+      .set(
+        processing
+          ? { ...values, deep_scan_status: 'Queued', deep_scan_attempts: attempt - 1 }
+          : values,
+      )
+      .where(sql`${t.place_id} = ${placeId}`)
+      .returning({ id: t.id });
+    if (!row) return;
+    await store.db.delete(leases).where(sql`${leases.place_row} = ${row.id}`);
+    if (processing) {
+      await store.db.insert(leases).values({
+        place_row: row.id,
+        claim_token: `test-claim-${row.id}`,
+        claimed_by: 'test-worker',
+        attempt,
+        expires_at: sql`now() + interval '1 hour'`,
+      });
+    }
   } else {
     const t = sqliteSchema.placesStaging;
     store.db

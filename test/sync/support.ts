@@ -40,8 +40,13 @@ export interface PlaceRowState {
 /** Every place's reviewer and scan state, by place id. */
 export async function placeStates(store: PgStore): Promise<Map<string, PlaceRowState>> {
   const { rows } = await store.pool.query<PlaceRowState>(
-    `SELECT place_id, status, status_revision, deep_scan_status, deep_scan_queued_at, updated_at,
-            updated_by FROM places_staging ORDER BY place_id`,
+    // A Queued place with a lease is Processing (sql/pg/0019).
+    `SELECT place_id, status, status_revision,
+            CASE WHEN deep_scan_status = 'Queued'
+              AND EXISTS (SELECT 1 FROM deep_scan_leases l WHERE l.place_row = p.id)
+              THEN 'Processing' ELSE deep_scan_status END AS deep_scan_status,
+            deep_scan_queued_at, updated_at, updated_by
+     FROM places_staging p ORDER BY place_id`,
   );
   return new Map(rows.map((r) => [r.place_id, r]));
 }

@@ -139,12 +139,50 @@ export interface PlaceScanRow {
   deep_scan_claim_token: string | null;
 }
 
-/** The scan columns of every place, read with plain SQL (the same on both engines). */
+/**
+ * The scan columns of every place, read with plain SQL. SQLite's queue writes a claim into the
+ * place's row. PostgreSQL's writes a lease row (sql/pg/0019): there a Queued place with a lease
+ * is Processing, its claim is the lease's, and its attempts count the attempt under way (as
+ * SQLite's claim counts it), so the rows read the same on both engines.
+ */
 export async function scanRows(store: Store): Promise<PlaceScanRow[]> {
+  if (store.kind === 'postgres') {
+    const query = `SELECT p.id, p.place_id,
+        CASE WHEN p.deep_scan_status = 'Queued' AND l.place_row IS NOT NULL THEN 'Processing'
+          ELSE p.deep_scan_status END AS deep_scan_status,
+        p.deep_scan_error,
+        CASE WHEN p.deep_scan_status = 'Queued' AND l.place_row IS NOT NULL THEN l.attempt
+          ELSE p.deep_scan_attempts END AS deep_scan_attempts,
+        COALESCE(l.claimed_by, p.deep_scan_claimed_by) AS deep_scan_claimed_by,
+        COALESCE(l.claim_token, p.deep_scan_claim_token) AS deep_scan_claim_token
+      FROM places_staging p LEFT JOIN deep_scan_leases l ON l.place_row = p.id ORDER BY p.id`;
+    return (await store.pool.query<PlaceScanRow>(query)).rows;
+  }
   const query = `SELECT id, place_id, deep_scan_status, deep_scan_error, deep_scan_attempts,
       deep_scan_claimed_by, deep_scan_claim_token FROM places_staging ORDER BY id`;
-  if (store.kind === 'postgres') return (await store.pool.query<PlaceScanRow>(query)).rows;
   return store.sqlite.prepare(query).all() as PlaceScanRow[];
+}
+
+/**
+ * Moves the lease of every place being scanned (or of the place with row id `id`) into the
+ * past, as if its worker had died: PostgreSQL's leases are rows of deep_scan_leases, SQLite's
+ * are a column of the place.
+ */
+export async function expireLeases(store: Store, id?: number): Promise<void> {
+  if (store.kind === 'postgres') {
+    await store.pool.query(
+      `UPDATE deep_scan_leases SET expires_at = now() - interval '1 second'
+       WHERE $1::int IS NULL OR place_row = $1::int`,
+      [id ?? null],
+    );
+  } else {
+    store.sqlite
+      .prepare(
+        `UPDATE places_staging SET deep_scan_lease_expires_at = 0
+         WHERE deep_scan_status = 'Processing' AND (? IS NULL OR id = ?)`,
+      )
+      .run(id ?? null, id ?? null);
+  }
 }
 
 /** Runs one SQL statement with positional parameters on either engine ($1 / ?). */
