@@ -174,35 +174,39 @@ export async function updateStatusInTransaction(
   const c = rows[0]!;
   const touched = idsIn(c.touched);
   const { set } = statusUpdate(t, status, userId, now);
-  // The UPDATE answers which rows it left without a scan state. A place a worker claimed while
-  // this update waited for its row lock has a lease this statement sees but the locking one
-  // did not (its snapshot is older): that place stays Processing and is not counted dequeued.
-  const update = sql`updated AS (UPDATE ${t}
+  const update = sql`UPDATE ${t}
     SET ${assignments(t, { ...set, updated_at: sql`${sql.param(now, t.updated_at)}` })}
-    WHERE ${touched}
-    RETURNING ${t.id} AS id, ${t.deep_scan_status} AS scan)`;
-  const emptied = sql`SELECT COALESCE(array_agg(id) FILTER (WHERE scan IS NULL), '{}') AS ids
-    FROM updated`;
-  let nulled: number[] = [];
+    WHERE ${touched}`;
+  // A place a worker claimed while this update waited for its row lock has a lease the UPDATE
+  // sees but the locking statement did not (its snapshot is older): the place stays Processing.
+  // So when the update leaves Selected and some locked places were Queued, the UPDATE itself
+  // counts the ones it really took out of the queue.
+  const queuedIds = c.raw_queued ?? [];
+  const recount = queuedIds.length > 0;
+  const statement = (prefix: SQL | null): SQL =>
+    recount
+      ? sql`WITH ${prefix ? sql`${prefix},` : sql``}
+          updated AS (${update} RETURNING ${t.id} AS id, ${t.deep_scan_status} AS scan)
+        SELECT count(*) FILTER (WHERE scan IS NULL
+          AND id = ANY(${sql.param(queuedIds)}::int[]))::int AS dequeued
+        FROM updated`
+      : prefix
+        ? sql`WITH ${prefix} ${update}`
+        : update;
+  let result: { rows: { dequeued?: number }[] } | null = null;
   let undoToken: string | null = null;
   if (options.journal !== false && wantsUndo(c, status)) {
     // One statement: the user's retired undo entries go (past the window, or beyond the stack's
     // depth), the journal reads the rows before the update (every part of a statement sees the
     // same snapshot), the update.
     undoToken = randomUUID();
-    const { rows: done } = await tx.execute<{ ids: number[] }>(sql`
-      WITH previous AS (DELETE FROM ${statusUndo} WHERE ${retiredUndoEntries(statusUndo, userId, now)}),
-           journal AS (${journalSql(undoToken, userId, status, now, touched)}),
-           ${update}
-      ${emptied}`);
-    nulled = done[0]!.ids;
-  } else if (c.touched.length > 0) {
-    const { rows: done } = await tx.execute<{ ids: number[] }>(sql`WITH ${update} ${emptied}`);
-    nulled = done[0]!.ids;
-  }
-  if (c.raw_queued) {
-    const emptiedIds = new Set(nulled);
-    const dequeued = c.raw_queued.filter((id) => emptiedIds.has(id)).length;
+    result = await tx.execute(
+      statement(sql`previous AS (DELETE FROM ${statusUndo} WHERE ${retiredUndoEntries(statusUndo, userId, now)}),
+        journal AS (${journalSql(undoToken, userId, status, now, touched)})`),
+    );
+  } else if (c.touched.length > 0) result = await tx.execute(statement(null));
+  if (recount) {
+    const dequeued = result?.rows[0]?.dequeued ?? 0;
     c.processing += c.queued - dequeued;
     c.queued = dequeued;
   }
