@@ -21,6 +21,7 @@ import {
   CANCELLED_COUNTER,
   CONTROL_ROW,
   emptyCounts,
+  nothingClaimed,
   leaseExpiredMessage,
   WORKER_STALE_MS,
   type CallDay,
@@ -517,14 +518,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         if (!state) {
           // The control row is gone (deleted by hand): put it back; claim next time.
           await tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing();
-          return {
-            places: [],
-            tokensBefore: 0,
-            nextDueInMs: null,
-            pause: null,
-            dailyCallLimit: null,
-            callsToday: 0,
-          };
+          return nothingClaimed();
         }
         const pauseMs = state.pause_ms ?? 0;
         const tokens = state.tokens ?? 0;

@@ -190,6 +190,19 @@ export interface ScanQueue {
 export const CONTROL_ROW = 'deep_scan';
 /** The scan_counters row of cancelled scans. */
 export const CANCELLED_COUNTER = 'cancelled';
+
+/** A claim that found no control row (deleted by hand): it puts one back and claims next time. */
+export function nothingClaimed(): ClaimResult {
+  return {
+    places: [],
+    tokensBefore: 0,
+    nextDueInMs: null,
+    pause: null,
+    dailyCallLimit: null,
+    callsToday: 0,
+  };
+}
+
 /** A worker whose heartbeat is older than this is not counted as live. */
 export const WORKER_STALE_MS = 90_000;
 

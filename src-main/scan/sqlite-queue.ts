@@ -28,6 +28,7 @@ import {
   CANCELLED_COUNTER,
   CONTROL_ROW,
   emptyCounts,
+  nothingClaimed,
   leaseExpiredMessage,
   WORKER_STALE_MS,
   type ClaimedPlace,
@@ -192,14 +193,7 @@ export function createSqliteScanQueue(
         const ctl = tx.select().from(control).where(eq(control.name, CONTROL_ROW)).get();
         if (!ctl) {
           tx.insert(control).values({ name: CONTROL_ROW }).onConflictDoNothing().run();
-          return {
-            places: [],
-            tokensBefore: 0,
-            nextDueInMs: null,
-            pause: null,
-            dailyCallLimit: null,
-            callsToday: 0,
-          };
+          return nothingClaimed();
         }
         // The store's limit; the day's calls are counted only under one.
         const dailyCallLimit = ctl.daily_call_limit;
