@@ -8,7 +8,7 @@ import {
 } from '../../src-shared/contract/sync';
 import type { PlaceStatus } from '../../src-shared/domain';
 import * as pgSchema from '../db/schema.pg';
-import { appliedMutations, placesStaging as t } from '../db/schema.pg';
+import { appliedMutations, deepScanLeases as leases, placesStaging as t } from '../db/schema.pg';
 import { isConnectionException } from '../db/pooler-errors';
 import type { PgStore } from '../db/store';
 import { errorSummary } from '../error-summary';
@@ -224,6 +224,19 @@ async function applySegment(
       .where(inArray(appliedMutations.mutation_id, ids));
     const byId = new Map(stored.map((x) => [x.mutation_id, x.result]));
     for (const row of late) row.stored = byId.get(segment[row.ord]!.mutation_id) ?? null;
+  }
+
+  // A place a worker claimed while the statement above waited for its row lock has a lease
+  // that statement's snapshot (older than the claim) did not see: it read the place as Queued.
+  // Now that the places are locked, no claim can take them and no lease can end, so a second
+  // look at the leases of the places read as Queued is the state step 6 will see.
+  const queued = rows.filter((row) => row.claimed && row.deep_scan_status === 'Queued');
+  if (queued.length > 0) {
+    const { rows: held } = await tx.execute<{ place_id: string }>(sql`
+      SELECT ${t.place_id} AS place_id FROM ${t} JOIN ${leases} ON ${leases.place_row} = ${t.id}
+      WHERE ${t.place_id} = ANY(${sql.param(queued.map((row) => row.place_id!))}::text[])`);
+    const leased = new Set(held.map((row) => row.place_id));
+    for (const row of queued) if (leased.has(row.place_id!)) row.deep_scan_status = 'Processing';
   }
 
   const outcomes: (SyncMutationResult | null)[] = segment.map(() => null);

@@ -4,17 +4,12 @@ import type { SortField } from '../../src-shared/domain';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import type { Store } from '../../src-main/db/store';
-import {
-  filterCondition,
-  listColumns,
-  pgScanState,
-  type ListKey,
-} from '../../src-main/places/queries';
+import { filterCondition, listColumns, type ListKey } from '../../src-main/places/queries';
 import { samplePlaces } from '../../src-main/places/sample-data';
 import type { PlacesService } from '../../src-main/places/service';
 import { toListItem } from '../../src-main/places/to-output';
 import type { PlaceListRow } from '../../src-main/places/repository';
-import { setScanState } from './places';
+import { pgScanStateByHand, setScanState } from './places';
 
 /**
  * The deep pages fixture (issue 11): places full of ties and NULLs, and the naive page every
@@ -66,7 +61,7 @@ export async function naivePage(
     const t = pgSchema.placesStaging;
     // A Queued place with a lease shows Processing (sql/pg/0019); the order is the column's.
     rows = await store.db
-      .select({ ...listColumns(t), deep_scan_status: pgScanState(t) })
+      .select({ ...listColumns(t), deep_scan_status: pgScanStateByHand(t) })
       .from(t)
       .where(filterCondition(t, filter))
       .orderBy(order(t))

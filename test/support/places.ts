@@ -3,9 +3,18 @@ import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
 import type { Store } from '../../src-main/db/store';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
-import { pgScanState } from '../../src-main/places/queries';
 
 const leases = pgSchema.deepScanLeases;
+
+/**
+ * A PostgreSQL place's scan state as reviewers see it, written here apart from the app's own
+ * (src-main/places/queries.ts scanState): a Queued place with a lease row is Processing.
+ */
+export function pgScanStateByHand(t: typeof pgSchema.placesStaging) {
+  return sql<DeepScanStatus | null>`CASE WHEN ${t.deep_scan_status} = 'Queued'
+    AND EXISTS (SELECT 1 FROM ${leases} WHERE ${leases.place_row} = ${t.id})
+    THEN 'Processing' ELSE ${t.deep_scan_status} END`;
+}
 
 export interface PlaceState {
   place_id: string;
@@ -38,7 +47,7 @@ export async function readPlaces(
         ((await store.db
           .select({
             ...columns(pg),
-            deep_scan_status: pgScanState(pg),
+            deep_scan_status: pgScanStateByHand(pg),
             deep_scan_attempts: sql<number>`COALESCE((SELECT ${leases.attempt} FROM ${leases}
               WHERE ${leases.place_row} = ${pg.id} AND ${pg.deep_scan_status} = 'Queued'),
               ${pg.deep_scan_attempts})`,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import pg from 'pg';
 import { ZodError } from 'zod';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { PgStore } from '../../src-main/db/store';
@@ -203,6 +204,62 @@ describe('applying offline decisions to PostgreSQL', () => {
     expect(conflicts).toBeGreaterThan(150);
     expect(agreed).toBeGreaterThan(20);
   });
+
+  test('a claim that commits while the batch waits for its place: applied, the place left Processing, no dequeue counted', async () => {
+    const [id] = await fresh(1);
+    await setScanState(store, id!, { status: 'Selected', deep_scan_status: 'Queued' });
+    const base = await revisionOf(store, id!);
+    // A worker's claim as the PostgreSQL queue makes it (the place locked, a lease row added),
+    // committed only after the batch is waiting for the place's row lock.
+    const worker = new pg.Client({ connectionString: handle.settings.DATABASE_URL });
+    await worker.connect();
+    try {
+      await worker.query('BEGIN');
+      await worker.query('SELECT id FROM places_staging WHERE place_id = $1 FOR UPDATE', [id]);
+      await worker.query(
+        `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
+         SELECT id, 't', 'w', 1, now() + interval '1 minute' FROM places_staging WHERE place_id = $1`,
+        [id],
+      );
+      const applying = applyMutations(
+        store,
+        [mutation(id!, 'Not a Fit', base, 'offline-ann')],
+        now,
+      );
+      await waitForLockWaiter(worker);
+      await worker.query('COMMIT');
+      const report = await applying;
+
+      expect(report.stopped).toBeNull();
+      expect(report.results[0]).toMatchObject({
+        outcome: 'applied',
+        counts: { updated: 1, queued: 0, dequeued: 0, already_queued: 0, already_scanned: 0 },
+        place: { status: 'Not a Fit', deep_scan_status: 'Processing' },
+      });
+      expect((await placeStates(store)).get(id!)).toMatchObject({
+        status: 'Not a Fit',
+        deep_scan_status: 'Processing',
+      });
+    } finally {
+      await worker.end();
+    }
+  });
+
+  /** Resolves once a session of this database waits for a lock (the worker's client excepted). */
+  async function waitForLockWaiter(worker: pg.Client): Promise<void> {
+    const { rows } = await worker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows: waiting } = await store.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1`,
+        [rows[0]!.pid],
+      );
+      if (waiting[0]!.n >= 1) return;
+      if (Date.now() > deadline) throw new Error('no lock waiter after 30 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 
   test('a malformed batch is refused whole before anything is applied', async () => {
     const ids = await fresh(2);
