@@ -64,7 +64,15 @@ export function createPlacesDatasource(
       const input = blockRequest(filter, sort, params.startRow, size, includeTotal, anchor.after);
       (earlyFirstPage.take(input) ?? client.call('listPlaces', input)).then(
         (page) => {
-          if (destroyed) return;
+          if (destroyed) {
+            // The grid moved on (a new filter or sort: a new datasource). Still answer the block:
+            // the grid counts a request as running until its callback comes, and with
+            // maxConcurrentDatasourceRequests taken by unanswered ones it would ask for no
+            // block again (the filter count stayed at "Counting…"). A failure of a block the
+            // grid has already dropped changes nothing else.
+            params.failCallback();
+            return;
+          }
           anchor.answered(page.items.map((item) => item.place_id));
           if (page.total !== null) {
             total = page.total;
