@@ -74,7 +74,10 @@ export function indexMatch(q: string): string | null {
 /**
  * Whether the place of the row is being scanned on PostgreSQL: it has a lease (sql/pg/0019). The
  * lease table holds one row per place being scanned (a few hundred at most), so PostgreSQL reads
- * it once per statement as a hashed set.
+ * it once per statement as a hashed set. IN / NOT IN, not (NOT) EXISTS: the planner turns NOT
+ * EXISTS into an anti join, and for the deep scan claim (which reads the claim index in order)
+ * chose a hash anti join that read and sorted the whole backlog: 7.8 s for 100,000 queued places
+ * at 10M, against 1.1 ms with the hashed filter.
  */
 function leased(t: PgPlaceColumns): SQL {
   return sql`${t.id} IN (SELECT ${deepScanLeases.place_row} FROM ${deepScanLeases})`;

@@ -13,7 +13,7 @@ import {
   scanWorkers as workers,
 } from '../db/schema.pg';
 import { survivesLostConnections, type PgStore } from '../db/store';
-import { pgScanState } from '../places/queries';
+import { pgScanState, scanStateIs } from '../places/queries';
 import { endedWithoutResult as endedWithoutResultFor, scannedColumnNames } from './guards';
 import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
@@ -306,12 +306,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         SELECT * FROM jsonb_to_recordset(${input}::jsonb)
           AS x(id integer, token text, business jsonb, call_id bigint, duration_ms integer,
                http_status integer)
-      ), freed AS (
-        DELETE FROM ${leases} USING input
-        WHERE ${leases.place_row} = input.id AND ${leases.claim_token} = input.token
-        RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt,
-          ${leases.claimed_by} AS claimed_by
-      ), done AS (
+      ), freed AS (${freeLeases(batch.map((p) => p.claim))}), done AS (
         UPDATE ${t} SET
           ${target(t.deep_scan_status)} = 'Completed',
           ${target(t.deep_scan_error)} = NULL,
@@ -537,13 +532,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           WITH picked AS MATERIALIZED (
             SELECT ${t.id} AS id, ${t.place_id} AS place_id, ${t.deep_scan_attempts} + 1 AS attempt
             FROM ${t}
-            WHERE ${t.deep_scan_status} = 'Queued' AND ${t.deep_scan_next_attempt_at} <= now()
+            WHERE ${scanStateIs(t, 'Queued')} AND ${t.deep_scan_next_attempt_at} <= now()
               AND ${selected}
-              -- NOT IN, not NOT EXISTS: a filter by the hashed set of leases (a few hundred rows)
-              -- while the claim index is read in order. The planner turns NOT EXISTS into an anti
-              -- join, and on a small lease table chose a hash anti join that read and sorted the
-              -- whole backlog (7.8 s for 100,000 queued places).
-              AND ${t.id} NOT IN (SELECT ${leases.place_row} FROM ${leases})
             ORDER BY ${t.deep_scan_next_attempt_at}, ${t.id}
             LIMIT ${limit}::int
             FOR UPDATE OF ${t} SKIP LOCKED

@@ -27,15 +27,21 @@ function rowsParams() {
   return params as typeof params & IGetRowsParams;
 }
 
+/** A datasource for no filter that has asked for its first block. */
+function oneBlockAsked() {
+  const { client, answer } = heldClient();
+  const callbacks = { current: { onTotal: vi.fn(), onLoadError: vi.fn() } };
+  const datasource = createPlacesDatasource(client, '{}', callbacks);
+  const params = rowsParams();
+  datasource.getRows(params);
+  return { answer, callbacks, datasource, params };
+}
+
 const page = { items: [], total: 0, page: 1, size: 100 } as unknown as ListPlacesOutput;
 
 describe('the places datasource', () => {
   test('a block answered after the grid replaced the datasource is still answered to the grid', async () => {
-    const { client, answer } = heldClient();
-    const callbacks = { current: { onTotal: vi.fn(), onLoadError: vi.fn() } };
-    const datasource = createPlacesDatasource(client, '{}', callbacks);
-    const params = rowsParams();
-    datasource.getRows(params);
+    const { answer, callbacks, datasource, params } = oneBlockAsked();
     // The reviewer changes the filter while the block is on its way: the grid drops this one.
     datasource.destroy!();
     answer(page);
@@ -46,11 +52,7 @@ describe('the places datasource', () => {
   });
 
   test('a live block gets its rows and the total', async () => {
-    const { client, answer } = heldClient();
-    const callbacks = { current: { onTotal: vi.fn(), onLoadError: vi.fn() } };
-    const datasource = createPlacesDatasource(client, '{}', callbacks);
-    const params = rowsParams();
-    datasource.getRows(params);
+    const { answer, callbacks, datasource, params } = oneBlockAsked();
     answer(page);
     await vi.waitFor(() => expect(params.successCallback).toHaveBeenCalledWith([], 0));
     expect(callbacks.current.onTotal).toHaveBeenCalledWith(0, '{}');
