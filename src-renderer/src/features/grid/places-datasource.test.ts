@@ -52,7 +52,7 @@ describe('the places datasource', () => {
   });
 
   test('a live block gets its rows and the total', async () => {
-    const { answer, callbacks, datasource, params } = oneBlockAsked();
+    const { answer, callbacks, params } = oneBlockAsked();
     answer(page);
     await vi.waitFor(() => expect(params.successCallback).toHaveBeenCalledWith([], 0));
     expect(callbacks.current.onTotal).toHaveBeenCalledWith(0, '{}');
