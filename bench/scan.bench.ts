@@ -6,7 +6,8 @@
  *
  * Environment: BENCH_PLACES (places per throughput run, default 4000), BENCH_IDLE_SECONDS
  * (the idle window, default 60), BENCH_REPEAT (runs per throughput figure, best kept, default 2),
- * BENCH_ONLY (a comma-separated subset of throughput,claim,idle).
+ * BENCH_ONLY (a comma-separated subset of throughput,claim,idle). The runs compared in one row
+ * take turns, so the machine's slow and fast spells fall on each alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -172,17 +173,29 @@ async function throughput(
   });
 }
 
-async function best(label: string, measure: () => Promise<Run>): Promise<Run & { runs: number[] }> {
-  const runs: Run[] = [];
+type Measure = () => Promise<Run>;
+
+/**
+ * Runs each measure REPEAT times, taking turns (a, b, c, a, b, c, ...), so that a slow or fast
+ * spell of the machine falls on all of them alike; keeps each one's best run.
+ */
+async function bestOfEach<const M extends readonly (readonly [label: string, measure: Measure])[]>(
+  measures: M,
+): Promise<{ [K in keyof M]: Run & { runs: number[] } }> {
+  const runs: Run[][] = measures.map(() => []);
   for (let i = 0; i < REPEAT; i++) {
-    const run = await measure();
-    runs.push(run);
-    console.error(
-      `  ${label} run ${i + 1}: ${run.perSecond.toFixed(0)} places/s (${run.seconds.toFixed(1)} s)`,
-    );
+    for (const [m, [label, measure]] of measures.entries()) {
+      const run = await measure();
+      runs[m]!.push(run);
+      console.error(
+        `  ${label} run ${i + 1}: ${run.perSecond.toFixed(0)} places/s (${run.seconds.toFixed(1)} s)`,
+      );
+    }
   }
-  const top = runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-  return { ...top, runs: runs.map((r) => r.perSecond) };
+  return runs.map((r) => ({
+    ...r.reduce((a, b) => (b.perSecond > a.perSecond ? b : a)),
+    runs: r.map((x) => x.perSecond),
+  })) as { [K in keyof M]: Run & { runs: number[] } };
 }
 
 // --- claim latency --------------------------------------------------------------------------
@@ -327,13 +340,11 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   const rows: Row[] = [];
   for (const latency of [0, 20]) {
     console.error(`throughput, 2 processes x concurrency 8, batch 20, ${latency} ms latency:`);
-    const ours = await best('scheduler', () =>
-      throughput(fake, 'scheduler', 2, 8, latency, PLACES),
-    );
-    const noLedger = await best('scheduler, ledger off', () =>
-      throughput(fake, 'no-ledger', 2, 8, latency, PLACES),
-    );
-    const raw = await best('baseline', () => throughput(fake, 'baseline', 2, 8, latency, PLACES));
+    const [ours, noLedger, raw] = await bestOfEach([
+      ['scheduler', () => throughput(fake, 'scheduler', 2, 8, latency, PLACES)],
+      ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, latency, PLACES)],
+      ['baseline', () => throughput(fake, 'baseline', 2, 8, latency, PLACES)],
+    ]);
     // The spend ledger's cost: the same scheduler, same run, with and without it (issue 12).
     const ledgerRatio = ours.perSecond / noLedger.perSecond;
     rows.push([
@@ -358,10 +369,10 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   // At a latency like the real API's (Place Details answers in ~100-300 ms) the call's own
   // commit before it is sent weighs less: the same comparison, ledger on and off, at 100 ms.
   console.error('throughput, 2 processes x concurrency 8, batch 20, 100 ms latency:');
-  const slowOn = await best('scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES));
-  const slowOff = await best('scheduler, ledger off', () =>
-    throughput(fake, 'no-ledger', 2, 8, 100, PLACES),
-  );
+  const [slowOn, slowOff] = await bestOfEach([
+    ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
+    ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
+  ]);
   const slowRatio = slowOn.perSecond / slowOff.perSecond;
   rows.push([
     `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
@@ -372,7 +383,9 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
     verdict(slowRatio >= 0.9),
   ]);
   console.error('throughput, 4 processes x concurrency 8, 20 ms latency:');
-  const four = await best('scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2));
+  const [four] = await bestOfEach([
+    ['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)],
+  ]);
   rows.push([
     `places/s, 4 processes x 8, batch 20, 20 ms API latency (${PLACES * 2} places)`,
     four.perSecond.toFixed(0),
