@@ -11,21 +11,30 @@ export interface ClaimedPlace {
   attempt: number;
   token: string;
   /**
-   * The Places API call of this attempt, once its ledger row exists (see {@link ScanQueue.startCall}):
-   * whatever writes the attempt's outcome completes that row in the same transaction.
+   * The Places API call of this attempt, once its ledger row exists or is on its way (see
+   * {@link ScanQueue.startCall}): whatever writes the attempt's outcome completes that row in the
+   * same transaction.
    */
   call?: ApiCall;
 }
 
 /** A Places API call recorded in the spend ledger (places_api_calls). */
 export interface ApiCall {
-  /** The ledger row's id. */
-  id: number;
+  /**
+   * The ledger row's id; null while the row is on its way to the store (see
+   * {@link StartCallResult}), or when it could not be written.
+   */
+  id: number | null;
   /** When it started, on the scheduler's clock (epoch ms). */
   startedAt: number;
   durationMs: number | null;
   /** The HTTP status of the answer; null without one (timeout, network error) or before it. */
   httpStatus: number | null;
+}
+
+/** The claim's call if its ledger row was written (the row an attempt's end completes). */
+export function recordedCall(claim: ClaimedPlace): (ApiCall & { id: number }) | null {
+  return claim.call && claim.call.id !== null ? (claim.call as ApiCall & { id: number }) : null;
 }
 
 /**
@@ -55,9 +64,21 @@ export function utcDayOf(now: number): CallDay {
   return { startMs, endMs: startMs + DAY_MS };
 }
 
-/** What startCall did: the ledger row's id, or the store's limit that the day's calls reached. */
+/**
+ * What startCall did: the call may be sent, with its ledger row's id (committed) or, on
+ * PostgreSQL without a daily limit, `recorded`: the row is in a statement already handed to the
+ * operating system on a connection with nothing else in flight (so a worker killed from now on
+ * can't keep it from the store), and `recorded` settles with its id once that statement
+ * commits, or with the store's error if it could not be written (it never rejects). Or the call must not be sent: the
+ * store's limit that the day's calls reached.
+ */
 export type StartCallResult =
-  { id: number; limitReached?: never } | { id: null; limitReached: number };
+  | { id: number; limitReached?: never; recorded?: never }
+  | { id: null; limitReached?: never; recorded: Promise<RecordedCall> }
+  | { id: null; limitReached: number; recorded?: never };
+
+/** The ledger row of a call sent before it was committed, once written (or why not). */
+export type RecordedCall = { id: number; error?: never } | { id: null; error: unknown };
 
 export interface ClaimRequest {
   workerId: string;
@@ -136,13 +157,16 @@ export interface ScanQueue {
   /** Claims up to `limit` due places in one statement, within the rate limit and the pause. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /**
-   * Just before a Places API request: in a short transaction of its own (PostgreSQL: one shared
-   * with the calls this process starts in the same turn of the event loop, one commit for
-   * them all), reads the store's daily
-   * call limit, checks the day's calls against it (PostgreSQL: under the scan_control row lock,
-   * so workers sharing the store never exceed it together) and appends the call's ledger row
-   * with outcome NULL. Returns its id, or the limit when the budget is spent (nothing written:
-   * the request must not be sent).
+   * Just before a Places API request: appends the call's ledger row with outcome NULL.
+   * - Under a daily call limit: in a short transaction of its own (PostgreSQL: one shared with
+   *   the calls this process starts in the same turn of the event loop), reads the store's limit,
+   *   checks the day's calls against it (PostgreSQL: under the scan_control row lock, so workers
+   *   sharing the store never exceed it together) and appends the row. Returns its id once
+   *   committed, or the limit when the budget is spent (nothing written: the request must not
+   *   be sent).
+   * - PostgreSQL without a limit (as the last claim read it): the row goes in the next write
+   *   statement (with the places that finished meanwhile), and the call may be sent as soon as
+   *   that statement is handed to the operating system, before it commits (`recorded`).
    */
   startCall(request: StartCallRequest): Promise<StartCallResult>;
   /**

@@ -23,6 +23,7 @@ import {
 import { composeProgress, hasPlacesApiKey, NO_API_KEY_REASON, readScanProgress } from './progress';
 import {
   utcDayOf,
+  type ApiCall,
   type CallDay,
   type ClaimedPlace,
   type ScanQueue,
@@ -83,6 +84,8 @@ interface Scan {
   lost: boolean;
   /** Past the API call; the result is being written (the lease check is in that write). */
   writing: boolean;
+  /** The call's ledger row on its way to the store (see StartCallResult.recorded); never rejects. */
+  recorded: Promise<void> | null;
   /**
    * The API answered and the result is being written: the scan no longer holds one of the
    * `concurrency` call slots, so the next place's call starts while this write runs (and its
@@ -349,6 +352,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       lost: false,
       writing: false,
       answered: false,
+      recorded: null,
       done: Promise.resolve(),
     };
     inFlight.set(claim.id, scan);
@@ -445,13 +449,25 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await queue.release([claim], config.retryBaseMs);
       return false;
     }
-    if (started.id === null) {
+    if (started.limitReached !== undefined) {
       await queue.release([claim], 0);
       progress?.placeChanged(claim.placeId);
       await enterBudgetPause(day, started.limitReached);
       return false;
     }
-    claim.call = { id: started.id, startedAt, durationMs: null, httpStatus: null };
+    const call: ApiCall = { id: started.id, startedAt, durationMs: null, httpStatus: null };
+    claim.call = call;
+    // Sent before its ledger row committed: the attempt's end completes the row once it exists.
+    scan.recorded =
+      started.recorded?.then((row) => {
+        if (row.id !== null) call.id = row.id;
+        else {
+          log.error(
+            { placeId: claim.placeId, err: errorSummary(row.error) },
+            'Places API call sent but not recorded in the spend ledger: the store refused its row',
+          );
+        }
+      }) ?? null;
     return true;
   }
 
@@ -473,6 +489,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     try {
       const details = await client.fetchPlaceDetails(claim.placeId, scan.controller.signal);
       callEnded(claim, 200);
+      await scan.recorded;
       if (scan.lost) return leaseLost(claim);
       scan.writing = true;
       fields = mapPlaceToLocalBusiness(claim.placeId, details);
@@ -482,6 +499,7 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       notify();
     } catch (error) {
       callEnded(claim, error instanceof PlacesApiError ? error.httpStatus : null);
+      await scan.recorded;
       scan.writing = true;
       if (scan.lost) return leaseLost(claim);
       if (stopping && scan.controller.signal.aborted) {

@@ -36,6 +36,7 @@ import {
   type ClaimResult,
   type ScanQueue,
   type SharedPause,
+  recordedCall,
   utcDayOf,
 } from './queue';
 
@@ -132,14 +133,15 @@ export function createSqliteScanQueue(
     outcome: (c: ClaimedPlace) => PlacesApiCallOutcome,
   ) {
     for (const claim of claims) {
-      if (!claim.call) continue;
+      const call = recordedCall(claim);
+      if (!call) continue;
       tx.update(calls)
         .set({
           outcome: outcome(claim),
-          duration_ms: claim.call.durationMs,
-          http_status: claim.call.httpStatus,
+          duration_ms: call.durationMs,
+          http_status: call.httpStatus,
         })
-        .where(and(eq(calls.id, claim.call.id), isNull(calls.outcome)))
+        .where(and(eq(calls.id, call.id), isNull(calls.outcome)))
         .run();
     }
   }

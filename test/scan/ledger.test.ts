@@ -251,13 +251,15 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
     const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
     const call = async (placeId: string, startedAt: number, outcome: string | null) => {
       const day = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
-      const { id } = await queue.startCall({
+      const started = await queue.startCall({
         placeId,
         workerId: 'w',
         fieldMask: 'id',
         startedAt,
         day,
       });
+      // Without a limit the row may be on its way still (PostgreSQL): its id once committed.
+      const id = started.id ?? (await started.recorded)?.id;
       if (outcome) {
         await rawQuery(store, 'UPDATE places_api_calls SET outcome = $1 WHERE id = $2', [
           outcome,
