@@ -489,7 +489,6 @@ function runScanLoop(deps: LoopDeps): Scheduler {
     try {
       const details = await client.fetchPlaceDetails(claim.placeId, scan.controller.signal);
       callEnded(claim, 200);
-      await scan.recorded;
       if (scan.lost) return leaseLost(claim);
       scan.writing = true;
       fields = mapPlaceToLocalBusiness(claim.placeId, details);
@@ -509,6 +508,8 @@ function runScanLoop(deps: LoopDeps): Scheduler {
       await recordFailure(claim, error);
       return;
     }
+    // The next call may start meanwhile: only this result's write waits for the row.
+    await scan.recorded;
     await recordResult(scan, fields);
   }
 
