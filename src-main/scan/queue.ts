@@ -65,12 +65,14 @@ export function utcDayOf(now: number): CallDay {
 }
 
 /**
- * What startCall did: the call may be sent, with its ledger row's id (committed) or, on
- * PostgreSQL without a daily limit, `recorded`: the row is in a statement already handed to the
- * operating system on a connection with nothing else in flight (so a worker killed from now on
- * can't keep it from the store), and `recorded` settles with its id once that statement
- * commits, or with the store's error if it could not be written (it never rejects). Or the call must not be sent: the
- * store's limit that the day's calls reached.
+ * What startCall did:
+ * - the call may be sent, and its ledger row is committed (`id`);
+ * - PostgreSQL without a daily limit: the call may be sent, and its row is in a statement
+ *   already handed to the operating system on a connection with nothing else in flight (so a
+ *   worker killed from now on can't keep it from the store). `recorded` settles with the row's id
+ *   once that statement commits, or with the store's error if it could not be written; it never
+ *   rejects;
+ * - the call must not be sent: `limitReached`, the store's limit that the day's calls reached.
  */
 export type StartCallResult =
   | { id: number; limitReached?: never; recorded?: never }
