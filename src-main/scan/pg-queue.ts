@@ -95,6 +95,15 @@ function callInput(claims: ClaimedPlace[], outcome: (c: ClaimedPlace) => PlacesA
   });
 }
 
+/**
+ * The ledger rows with these ids, for a lookup by primary key in an UPDATE that joins its input.
+ * (On the join alone the planner estimates the input at 100 rows and reads the open calls: a
+ * bitmap scan over every row completed since the last VACUUM, so each statement cost more than
+ * the one before.)
+ */
+const callsWithIds = (ids: number[]): SQL =>
+  sql`${calls.id} = ANY(${`{${ids.join(',')}}`}::bigint[])`;
+
 type Executor = { execute: NodePgDb['execute'] };
 type NodePgDb = PgStore['db'];
 
@@ -136,7 +145,8 @@ async function endCalls(on: Executor, rows: ReturnType<typeof callInput>): Promi
       ${sql.identifier(calls.http_status.name)} = x.http_status
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS x(id bigint, outcome text, duration_ms integer, http_status integer)
-    WHERE ${calls.id} = x.id AND ${calls.outcome} IS NULL`);
+    WHERE ${calls.id} = x.id AND ${callsWithIds(rows.map((r) => r.id))}
+      AND ${calls.outcome} IS NULL`);
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -345,10 +355,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         };
       }),
     );
-    // The ledger rows to complete, for a lookup by primary key. (Joined on the input alone, the
-    // planner estimates the input at 100 rows and reads the open calls: a bitmap scan over every
-    // row completed since the last VACUUM, so each statement cost more than the one before.)
-    const callIds = `{${batch.flatMap((p) => recordedCall(p.claim)?.id ?? []).join(',')}}`;
+    const callIds = batch.flatMap((p) => recordedCall(p.claim)?.id ?? []);
     const [started, startedRows] =
       starts.length > 0
         ? [
@@ -384,7 +391,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
           ${target(calls.duration_ms)} = input.duration_ms,
           ${target(calls.http_status)} = input.http_status
         FROM input
-        WHERE ${calls.id} = input.call_id AND ${calls.id} = ANY(${callIds}::bigint[])
+        WHERE ${calls.id} = input.call_id AND ${callsWithIds(callIds)}
           AND ${calls.outcome} IS NULL
       ), business AS (
         ${UPSERT_BUSINESS}
