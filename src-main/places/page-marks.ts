@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { placesStaging as t } from '../db/schema.pg';
+import { transactionWithRetry } from '../db/retry';
 import type { PgStore } from '../db/store';
 import { sortKey } from './queries';
 import { pageRanges, readRanges, type RangeReader } from './paging';
@@ -72,7 +73,10 @@ export interface PageMarks {
     limit: number,
     offset: number,
   ): Promise<PlaceListRow[] | null>;
-  /** Counts `column`'s marks again now (no-op while another process counts that column). */
+  /**
+   * Counts `column`'s marks again now, after this process's background count of it (a no-op
+   * while another process counts that column).
+   */
   refresh(column: string): Promise<void>;
   /** Resolves when the background refreshes started so far have ended (tests). */
   settled(): Promise<void>;
@@ -143,8 +147,14 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
 
   async function refresh(column: string): Promise<void> {
     if (!MARKED_COLUMNS.has(column)) return;
+    // A count this process runs in the background holds the column's lock: wait for it, or
+    // this one would find the lock taken and count nothing.
+    await running.get(column);
     const col = sql.identifier(column);
-    await db.transaction(
+    // Again after a conflict: another process's count can commit between this transaction's
+    // snapshot (its first statement) and its lock, and the set it replaced can't be deleted.
+    await transactionWithRetry(
+      db,
       async (tx) => {
         // One process counts a column at a time; the others keep reading without marks.
         const { rows } = await tx.execute<{ ok: boolean }>(

@@ -4,9 +4,9 @@ import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
 import { randomUUID } from 'node:crypto';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { localBusinesses, placeCounts, placesStaging as t, statusUndo } from '../db/schema.pg';
+import { transactionWithRetry } from '../db/retry';
 import type { PgStore } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
-import { errorSummary } from '../error-summary';
 import { bulkInsertPlacesPg } from './bulk-insert';
 import {
   createPageMarks,
@@ -100,20 +100,6 @@ function restoreSql(
 
 /** Rows per INSERT statement (one JSON parameter each). */
 const INSERT_CHUNK = 5000;
-
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
-
-/** Runs a transaction, retrying it (twice) when PostgreSQL aborts it for a conflict. */
-async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work);
-    } catch (error) {
-      const code = errorSummary(error).code;
-      if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw error;
-    }
-  }
-}
 
 /** What the locking statement of an update returns: its counts and the ids it will change. */
 type LockedRows = Counts & {
@@ -292,11 +278,13 @@ export function createPgPlacesRepository(
     },
 
     async updateStatus(target, status: PlaceStatus, userId, now): Promise<StatusUpdateResult> {
-      return withRetry(db, (tx) => updateStatusInTransaction(tx, target, status, userId, now));
+      return transactionWithRetry(db, (tx) =>
+        updateStatusInTransaction(tx, target, status, userId, now),
+      );
     },
 
     async updateStatuses(decisions, userId, now) {
-      return withRetry(db, async (tx) => {
+      return transactionWithRetry(db, async (tx) => {
         const results: StatusUpdateResult[] = [];
         for (const d of decisions) {
           results.push(await updateStatusInTransaction(tx, d.target, d.status, userId, now));
@@ -319,7 +307,7 @@ export function createPgPlacesRepository(
     },
 
     async undoStatusUpdate(token, userId, now, notBefore) {
-      return withRetry(db, async (tx) => {
+      return transactionWithRetry(db, async (tx) => {
         const [entry] = await tx
           .select({
             status: statusUndo.status,
@@ -340,7 +328,7 @@ export function createPgPlacesRepository(
     },
 
     async queueDeepScan(ids, userId, now) {
-      return withRetry(db, async (tx) => {
+      return transactionWithRetry(db, async (tx) => {
         const queued = await tx
           .update(t)
           .set({

@@ -10,6 +10,7 @@ import type { PlaceStatus } from '../../src-shared/domain';
 import * as pgSchema from '../db/schema.pg';
 import { appliedMutations, deepScanLeases as leases, placesStaging as t } from '../db/schema.pg';
 import { isConnectionException } from '../db/pooler-errors';
+import { CONFLICT_CODES } from '../db/retry';
 import type { PgStore } from '../db/store';
 import { errorSummary } from '../error-summary';
 import { updateStatusInTransaction, type Tx } from '../places/pg-repository';
@@ -29,8 +30,7 @@ const TEMPORARY_CODES = new Set([
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'EPIPE',
-  '40001',
-  '40P01',
+  ...CONFLICT_CODES,
   '53300',
   '55P03',
   '57014',

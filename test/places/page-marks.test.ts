@@ -6,6 +6,7 @@ import { MARKED_COLUMNS } from '../../src-main/places/page-marks';
 import { createPgPlacesRepository } from '../../src-main/places/pg-repository';
 import { createPlacesService, type PlacesService } from '../../src-main/places/service';
 import { FILTERS, fill, naivePage, SIZE, SORT_COLUMN } from '../support/deep-pages-fixture';
+import { waitForLockWaiters } from '../support/lock-waiters';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 /**
@@ -215,5 +216,56 @@ describe('page marks on postgres', () => {
     expect(await rows()).toBe(2);
     await repo.pageMarks.refresh('name');
     expect(await rows()).toBe(0);
+  });
+
+  test('a count that meets a set committed after its snapshot counts again, instead of failing', async () => {
+    await repo.pageMarks.settled();
+    await repo.pageMarks.refresh('name');
+    const other = await store.pool.connect();
+    try {
+      // Another process's count replaces the set between this count's snapshot and its write.
+      await other.query('BEGIN');
+      await other.query(`DELETE FROM page_mark_sets WHERE sort_column = 'name'`);
+      const counting = repo.pageMarks.refresh('name');
+      await waitForLockWaiters(store.pool, 1);
+      await other.query(
+        `INSERT INTO page_mark_sets (sort_column, snap, spacing, total, nulls)
+         VALUES ('name', pg_current_snapshot(), 1, 0, 0)`,
+      );
+      await other.query('COMMIT');
+      await counting;
+    } finally {
+      other.release();
+    }
+    const expected = await naivePage(store, {}, 'business_name', 10_000, 0);
+    expect(await markSet('name')).toMatchObject({
+      total: String(expected.length),
+      marks: String(Math.ceil(expected.length / SPACING)),
+    });
+  });
+
+  test('a count asked for while this process counts the column in the background waits for that count', async () => {
+    await repo.pageMarks.settled();
+    await store.pool.query(`DELETE FROM page_mark_sets WHERE sort_column = 'name'`);
+    const blocker = await store.pool.connect();
+    let asked: Promise<void> | undefined;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE page_marks IN EXCLUSIVE MODE');
+      await page('business_name', 3); // no set: the background count starts, and waits here
+      await waitForLockWaiters(store.pool, 1);
+      asked = repo.pageMarks.refresh('name');
+      const first = await Promise.race([
+        asked.then(() => 'the count asked for'),
+        new Promise((r) => setTimeout(r, 300, 'the lock holder')),
+      ]);
+      expect(first).toBe('the lock holder');
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
+    await asked;
+    const expected = await naivePage(store, {}, 'business_name', 10_000, 0);
+    expect(await markSet('name')).toMatchObject({ total: String(expected.length) });
   });
 });

@@ -6,6 +6,7 @@ import {
   placesRepositoryFor,
   type PlacesService,
 } from '../../src-main/places/service';
+import { waitForLockWaiters } from '../support/lock-waiters';
 import { readPlaces, setScanState } from '../support/places';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
@@ -38,20 +39,6 @@ describe('status update races on PostgreSQL', () => {
     prefix = `race-${n++}`;
   });
 
-  /** Resolves once `count` sessions of this database wait for a lock: no sleeping and hoping. */
-  async function waitForLockWaiters(count: number): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { rows } = await store.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (rows[0]!.n >= count) return;
-      if (Date.now() > deadline) throw new Error(`no ${count} lock waiters after 30 s`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   test('a claim that commits while "Not a Fit" waits: the reply counts no dequeue', async () => {
     const id = `${prefix}-claimed`;
     await places.insertPlaces([{ place_id: id, name: id }]);
@@ -68,7 +55,7 @@ describe('status update races on PostgreSQL', () => {
       [id],
     );
     const update = places.updateStatus({ place_ids: [id], status: 'Not a Fit' }, 'rev-a');
-    await waitForLockWaiters(1);
+    await waitForLockWaiters(store.pool, 1);
     await other.query('COMMIT');
     const result = await update;
 
@@ -96,7 +83,7 @@ describe('status update races on PostgreSQL', () => {
     await other.query('SELECT 1 FROM places_staging WHERE place_id = $1 FOR UPDATE', [id]);
     const a = places.updateStatus({ place_ids: [id], status: 'Maybe' }, 'rev-a');
     const b = places.updateStatus({ place_ids: [id], status: 'Maybe' }, 'rev-b');
-    await waitForLockWaiters(2);
+    await waitForLockWaiters(store.pool, 2);
     await other.query('COMMIT');
     const results = await Promise.all([a, b]);
 
@@ -130,7 +117,7 @@ describe('status update races on PostgreSQL', () => {
       { filter: { status: 'Maybe' }, status: 'Archived' },
       'rev-a',
     );
-    await waitForLockWaiters(1);
+    await waitForLockWaiters(store.pool, 1);
     const imported = [1, 2, 3, 4, 5].map((i) => `${prefix}-imported-${i}`);
     for (const id of imported) {
       await other.query(
@@ -164,7 +151,7 @@ describe('status update races on PostgreSQL', () => {
       [id],
     );
     const update = places.updateStatus({ place_ids: [id], status: 'Selected' }, 'rev-a');
-    await waitForLockWaiters(1);
+    await waitForLockWaiters(store.pool, 1);
     await other.query('COMMIT');
     const result = await update;
     expect([result.updated_count, result.queued_count, result.already_queued_count]).toEqual([
