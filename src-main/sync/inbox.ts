@@ -5,6 +5,7 @@ import type {
   SyncReceipt,
 } from '../../src-shared/contract/sync';
 import type { PlaceStatus } from '../../src-shared/domain';
+import { RECEIPTS_MAX } from '../../src-shared/contract/sync';
 import type { SqliteStore } from '../db/store';
 import { PULL_STREAM } from './pull';
 
@@ -154,6 +155,38 @@ export function listReceipts(replica: SqliteStore, userId: string, limit: number
           ? (JSON.parse(r.result) as SyncMutationResult).reason
           : null,
     }));
+}
+
+/** How long an answered decision stays in the outbox (its receipt), beyond the newest ones. */
+export const OUTBOX_KEEP_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** When each replica's outbox was last pruned (by the sync's clock). */
+const lastPruned = new WeakMap<SqliteStore, number>();
+
+/**
+ * Deletes the outbox entries nothing needs any more: answered (synced, or a conflict the reviewer
+ * resolved) more than OUTBOX_KEEP_DAYS before `now`, and not among their reviewer's newest
+ * RECEIPTS_MAX (what the receipts list can show). Unanswered entries, open conflicts and
+ * rejections (counted in the sync status) are never deleted. At most once a day per replica
+ * (by `now`); returns how many went.
+ */
+export function pruneOutbox(replica: SqliteStore, now: Date): number {
+  // Once a day: the query reads the whole outbox (~50 ms at 60,000 entries).
+  const last = lastPruned.get(replica);
+  if (last !== undefined && now.getTime() - last < DAY_MS) return 0;
+  lastPruned.set(replica, now.getTime());
+  const before = now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS;
+  return replica.sqlite
+    .prepare(
+      `DELETE FROM sync_outbox WHERE seq IN (
+         SELECT seq FROM (
+           SELECT seq, state, resolved_at, decided_at,
+                  row_number() OVER (PARTITION BY user_id ORDER BY seq DESC) AS newer
+           FROM sync_outbox)
+         WHERE newer > ? AND decided_at < ?
+           AND (state = 'synced' OR (state = 'conflict' AND resolved_at IS NOT NULL)))`,
+    )
+    .run(RECEIPTS_MAX, before).changes;
 }
 
 /** Records that a sync finished with nothing left to send. */

@@ -1,5 +1,5 @@
 import type { PgStore, SqliteStore } from '../db/store';
-import { markSynced } from './inbox';
+import { markSynced, pruneOutbox } from './inbox';
 import { pullChanges, type PullProgress } from './pull';
 import { pushOutbox, unansweredCount, type PushProgress, type PushResult } from './push';
 
@@ -42,7 +42,9 @@ export async function syncOnce(
     onProgress: options.onPullProgress,
   });
   const left = unansweredCount(replica);
-  if (left === 0) markSynced(replica, (options.clock ?? (() => new Date()))());
+  const now = (options.clock ?? (() => new Date()))();
+  if (left === 0) markSynced(replica, now);
+  pruneOutbox(replica, now);
   return { push, pulled: pull.applied, left };
 }
 

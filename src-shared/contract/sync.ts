@@ -157,12 +157,15 @@ export const syncReceiptSchema = z.object({
 });
 export type SyncReceipt = z.infer<typeof syncReceiptSchema>;
 
+/** The most receipts one request lists; the outbox keeps each reviewer's newest this many. */
+export const RECEIPTS_MAX = 500;
+
 export const syncReceiptsInput = z.object({
   limit: z.coerce
     .number()
     .int()
-    .min(1, 'must be between 1 and 500')
-    .max(500, 'must be between 1 and 500')
+    .min(1, `must be between 1 and ${RECEIPTS_MAX}`)
+    .max(RECEIPTS_MAX, `must be between 1 and ${RECEIPTS_MAX}`)
     .default(100),
 });
 export const syncReceiptsOutput = z.object({ items: z.array(syncReceiptSchema) });
