@@ -1,9 +1,6 @@
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { errorSummary } from '../error-summary';
-import type { PgStore } from './store';
-
-type Db = PgStore['db'];
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { PgStore, PgTx } from './store';
 
 /** The codes of a transaction PostgreSQL aborted for a conflict: serialization failure, deadlock. */
 export const CONFLICT_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
@@ -13,8 +10,8 @@ export const CONFLICT_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
  * conflict: the retry starts with a new snapshot, so it sees what the other transaction wrote.
  */
 export async function transactionWithRetry<T>(
-  db: Db,
-  work: (tx: Tx) => Promise<T>,
+  db: PgStore['db'],
+  work: (tx: PgTx) => Promise<T>,
   config?: PgTransactionConfig,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {

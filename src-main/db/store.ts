@@ -33,6 +33,9 @@ export interface PgStore {
   close(): Promise<void>;
 }
 
+/** A transaction on the PostgreSQL store (what `db.transaction` hands its callback). */
+export type PgTx = Parameters<Parameters<PgStore['db']['transaction']>[0]>[0];
+
 export interface SqliteStore {
   kind: 'sqlite';
   db: BetterSQLite3Database<typeof sqliteSchema>;

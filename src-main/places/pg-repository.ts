@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { localBusinesses, placeCounts, placesStaging as t, statusUndo } from '../db/schema.pg';
 import { transactionWithRetry } from '../db/retry';
-import type { PgStore } from '../db/store';
+import type { PgStore, PgTx } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
 import { bulkInsertPlacesPg } from './bulk-insert';
 import {
@@ -53,7 +53,7 @@ import {
 } from './repository';
 
 type Db = PgStore['db'];
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = PgTx;
 
 /** One array parameter, never one placeholder per id. */
 const idIn = (ids: string[]): SQL => sql`${t.place_id} = ANY(${sql.param(ids)}::text[])`;

@@ -7,6 +7,7 @@ import type {
 import type { PlaceStatus } from '../../src-shared/domain';
 import { RECEIPTS_MAX } from '../../src-shared/contract/sync';
 import type { SqliteStore } from '../db/store';
+import { DAY_MS } from '../scan/queue';
 import { PULL_STREAM } from './pull';
 
 /**
@@ -159,7 +160,6 @@ export function listReceipts(replica: SqliteStore, userId: string, limit: number
 
 /** How long an answered decision stays in the outbox (its receipt), beyond the newest ones. */
 export const OUTBOX_KEEP_DAYS = 30;
-const DAY_MS = 86_400_000;
 /** When each replica's outbox was last pruned (by the sync's clock). */
 const lastPruned = new WeakMap<SqliteStore, number>();
 
