@@ -185,7 +185,7 @@ type Measure = () => Promise<Run>;
  */
 async function medianOfEach<
   const M extends readonly (readonly [label: string, measure: Measure])[],
->(measures: M): Promise<{ [K in keyof M]: Run & { runs: number[] } }> {
+>(measures: M): Promise<{ [K in keyof M]: Run }> {
   const runs: Run[][] = measures.map(() => []);
   for (let i = 0; i < REPEAT; i++) {
     for (const [m, [label, measure]] of measures.entries()) {
@@ -196,10 +196,9 @@ async function medianOfEach<
       );
     }
   }
-  return runs.map((r) => ({
-    ...[...r].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((r.length - 1) / 2)]!,
-    runs: r.map((x) => x.perSecond),
-  })) as { [K in keyof M]: Run & { runs: number[] } };
+  return runs.map(
+    (r) => [...r].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((r.length - 1) / 2)]!,
+  ) as { [K in keyof M]: Run };
 }
 
 // --- claim latency --------------------------------------------------------------------------

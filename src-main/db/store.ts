@@ -36,6 +36,9 @@ export interface PgStore {
 /** A transaction on the PostgreSQL store (what `db.transaction` hands its callback). */
 export type PgTx = Parameters<Parameters<PgStore['db']['transaction']>[0]>[0];
 
+/** A transaction on the SQLite store (what `db.transaction` hands its callback). */
+export type SqliteTx = Parameters<Parameters<SqliteStore['db']['transaction']>[0]>[0];
+
 export interface SqliteStore {
   kind: 'sqlite';
   db: BetterSQLite3Database<typeof sqliteSchema>;

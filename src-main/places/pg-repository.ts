@@ -53,7 +53,6 @@ import {
 } from './repository';
 
 type Db = PgStore['db'];
-export type Tx = PgTx;
 
 /** One array parameter, never one placeholder per id. */
 const idIn = (ids: string[]): SQL => sql`${t.place_id} = ANY(${sql.param(ids)}::text[])`;
@@ -109,7 +108,7 @@ type LockedRows = Counts & {
   raw_queued: number[] | null;
 } & Record<string, unknown>;
 
-async function foundPlaces(tx: Tx | Db, ids: string[]): Promise<FoundPlace[]> {
+async function foundPlaces(tx: PgTx | Db, ids: string[]): Promise<FoundPlace[]> {
   return tx.select({ place_id: t.place_id, status: t.status }).from(t).where(idIn(ids));
 }
 
@@ -119,7 +118,7 @@ async function foundPlaces(tx: Tx | Db, ids: string[]): Promise<FoundPlace[]> {
  * (`journal: false`: a push must not replace the reviewer's own last undoable update).
  */
 export async function updateStatusInTransaction(
-  tx: Tx,
+  tx: PgTx,
   target: UpdateTarget,
   status: PlaceStatus,
   userId: string,

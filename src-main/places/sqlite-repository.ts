@@ -4,7 +4,7 @@ import type { NewPlaceRow } from '../db/rows';
 import { randomUUID } from 'node:crypto';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { localBusinesses, placeCounts, placesStaging as t, statusUndo } from '../db/schema.sqlite';
-import type { SqliteStore } from '../db/store';
+import type { SqliteStore, SqliteTx } from '../db/store';
 import {
   assignments,
   filterCondition,
@@ -41,7 +41,6 @@ import {
 } from './repository';
 
 type Db = SqliteStore['db'];
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** One JSON parameter, never one placeholder per id (SQLite allows 32,766). */
 const idIn = (ids: string[]): SQL =>
@@ -186,7 +185,7 @@ export function createSqlitePlacesRepository(
   }
 
   /** What step 6 would count for a target, and the requested ids that are not there. */
-  function countTarget(q: Db | Tx, target: UpdateTarget, status: PlaceStatus) {
+  function countTarget(q: Db | SqliteTx, target: UpdateTarget, status: PlaceStatus) {
     const c = q
       .select(statusUpdateCounts(t, status))
       .from(t)
@@ -201,7 +200,7 @@ export function createSqlitePlacesRepository(
 
   /** Step 6 inside the caller's (immediate) transaction, with its undo journal entry. */
   function updateInTransaction(
-    tx: Tx,
+    tx: SqliteTx,
     target: UpdateTarget,
     status: PlaceStatus,
     userId: string,

@@ -21,7 +21,7 @@ import {
   scanCounters as counters,
   scanWorkers as workers,
 } from '../db/schema.sqlite';
-import type { SqliteStore } from '../db/store';
+import type { SqliteStore, SqliteTx } from '../db/store';
 import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import { endedWithoutResult, holds, holdsAny, replaceBusinessRow } from './guards';
 import {
@@ -38,12 +38,11 @@ import {
   type SharedPause,
   recordedCall,
   utcDayOf,
+  DAY_MS,
 } from './queue';
 
 type Db = SqliteStore['db'];
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-const DAY_MS = 24 * 3600_000;
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
 /**
@@ -86,7 +85,7 @@ export function createSqliteScanQueue(
    * counter for the places it cancelled. Returns the new deep_scan_status of each place.
    */
   function endAttempts(
-    tx: Tx,
+    tx: SqliteTx,
     set: ReturnType<typeof endedWithoutResult>,
     where: SQL,
   ): (string | null)[] {
@@ -111,7 +110,7 @@ export function createSqliteScanQueue(
       : null;
   }
 
-  function nextDueInMs(tx: Tx | Db, now: number): number | null {
+  function nextDueInMs(tx: SqliteTx | Db, now: number): number | null {
     const row = tx
       .select({ at: min(t.deep_scan_next_attempt_at) })
       .from(t)
@@ -128,7 +127,7 @@ export function createSqliteScanQueue(
 
   /** Completes the ledger rows of the claims' calls (once: rows already completed stay). */
   function endCalls(
-    tx: Tx,
+    tx: SqliteTx,
     claims: ClaimedPlace[],
     outcome: (c: ClaimedPlace) => PlacesApiCallOutcome,
   ) {
@@ -146,7 +145,7 @@ export function createSqliteScanQueue(
     }
   }
 
-  function callsOn(tx: Tx | Db, day: CallDay): number {
+  function callsOn(tx: SqliteTx | Db, day: CallDay): number {
     return (
       tx
         .select({ n: count() })

@@ -11,9 +11,9 @@ import * as pgSchema from '../db/schema.pg';
 import { appliedMutations, deepScanLeases as leases, placesStaging as t } from '../db/schema.pg';
 import { isConnectionException } from '../db/pooler-errors';
 import { CONFLICT_CODES } from '../db/retry';
-import type { PgStore } from '../db/store';
+import type { PgStore, PgTx } from '../db/store';
 import { errorSummary } from '../error-summary';
-import { updateStatusInTransaction, type Tx } from '../places/pg-repository';
+import { updateStatusInTransaction } from '../places/pg-repository';
 import { pgScanState, statusUpdateResult } from '../places/queries';
 
 /** The scan state of the place aliased `p` as reviewers see it (leased Queued is Processing). */
@@ -157,7 +157,7 @@ const timestamp = (text: string): Date => new Date(text);
  * the claim, step 6's lock-and-count and update per group, the store, COMMIT.
  */
 async function applySegment(
-  tx: Tx,
+  tx: PgTx,
   segment: readonly SyncMutation[],
   fixedNow: Date | undefined,
 ): Promise<SyncMutationResult[]> {
@@ -414,7 +414,7 @@ function segmentsOf(batch: readonly SyncMutation[]): { start: number; items: Syn
  * listener. The transaction's query still fails, so the failure is reported, never swallowed; and
  * a connection that failed is destroyed, never given back to the pool.
  */
-async function inTransaction<T>(store: PgStore, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function inTransaction<T>(store: PgStore, work: (tx: PgTx) => Promise<T>): Promise<T> {
   const client = await store.pool.connect();
   const onError = () => {};
   client.on('error', onError);
