@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PgStore } from '../../src-main/db/store';
+import { openPostgres, type PgStore } from '../../src-main/db/store';
 import { mapPlaceToLocalBusiness } from '../../src-main/scan/places-api/map-to-local-business';
 import { placeDetailsSchema } from '../../src-main/scan/places-api/schema';
 import { utcDayOf, type ClaimedPlace, type ScanQueue } from '../../src-main/scan/queue';
@@ -143,6 +143,220 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     expect(rows.map((r) => [r.worker_id, r.outcome])).toEqual([['doomed', null]]);
   });
 
+  /** Records, for each ledger row, the connection that wrote it and its commit mode. */
+  async function traceCalls(): Promise<
+    () => Promise<{ place_id: string; app: string; sync: string }[]>
+  > {
+    await rawQuery(
+      store,
+      `
+      CREATE TABLE test_call_trace (place_id text, app text, sync text);
+      CREATE FUNCTION test_call_trace() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO test_call_trace VALUES (NEW.place_id, current_setting('application_name'),
+            current_setting('synchronous_commit'));
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER test_call_trace AFTER INSERT ON places_api_calls
+        FOR EACH ROW EXECUTE FUNCTION test_call_trace();`,
+    );
+    return async () => {
+      const rows = await rawQuery<{ place_id: string; app: string; sync: string }>(
+        store,
+        'SELECT place_id, app, sync FROM test_call_trace',
+      );
+      await rawQuery(
+        store,
+        `
+        DROP TRIGGER test_call_trace ON places_api_calls;
+        DROP FUNCTION test_call_trace();
+        DROP TABLE test_call_trace;`,
+      );
+      return rows;
+    };
+  }
+
+  it('records a call on the calls lane while the results before it wait to commit', async () => {
+    await queuePlaces(store, 2);
+    const [a, b] = await claim(2);
+    const first = await start(a!);
+    a!.call = {
+      id: (await first.recorded!).id,
+      startedAt: Date.now(),
+      durationMs: 5,
+      httpStatus: 200,
+    };
+    const traced = await traceCalls();
+    // The results' statement waits in the server: local_businesses is held against its upsert.
+    const holder = new pg.Client({ connectionString: store.pool.options.connectionString });
+    await holder.connect();
+    let settled = false;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE local_businesses IN SHARE MODE');
+      const completed = queue.complete(a!, fieldsFor(a!.placeId)).finally(() => (settled = true));
+      await waitFor(
+        async () =>
+          (
+            await rawQuery<{ n: number }>(
+              store,
+              `SELECT count(*)::int AS n FROM pg_locks
+               WHERE relation = 'local_businesses'::regclass AND NOT granted`,
+            )
+          )[0]!.n > 0,
+        { what: "the results' statement waiting for the lock" },
+      );
+      // B's call neither waits for A's result nor goes with it: its row commits meanwhile.
+      const second = await start(b!);
+      expect((await second.recorded!).id).toEqual(expect.any(Number));
+      expect(settled).toBe(false);
+      await holder.query('COMMIT');
+      expect(await completed).toBe(true);
+    } finally {
+      await holder.end();
+    }
+    expect(await traced()).toEqual([
+      { place_id: b!.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
+    ]);
+  });
+
+  it('records a call with the results that came in the same turn, on the pool, in one commit', async () => {
+    await queuePlaces(store, 2);
+    const [a, b] = await claim(2);
+    const first = await start(a!);
+    a!.call = {
+      id: (await first.recorded!).id,
+      startedAt: Date.now(),
+      durationMs: 5,
+      httpStatus: 200,
+    };
+    const traced = await traceCalls();
+    const [completed, second] = await Promise.all([
+      queue.complete(a!, fieldsFor(a!.placeId)),
+      start(b!),
+    ]);
+    expect(completed).toBe(true);
+    expect((await second.recorded!).id).toEqual(expect.any(Number));
+    const rows = await traced();
+    expect(rows).toEqual([{ place_id: b!.placeId, app: expect.any(String), sync: 'on' }]);
+    expect(rows[0]!.app).not.toBe('staging-editor-scan-calls');
+  });
+
+  it('records a call on the calls lane when the pool has no connection free', async () => {
+    await queuePlaces(store, 2);
+    const [a, b] = await claim(2);
+    const first = await start(a!);
+    a!.call = {
+      id: (await first.recorded!).id,
+      startedAt: Date.now(),
+      durationMs: 5,
+      httpStatus: 200,
+    };
+    const traced = await traceCalls();
+    // Every connection of the pool is taken (as by reviewers' long updates).
+    const taken = await Promise.all(
+      Array.from({ length: store.pool.options.max }, () => store.pool.connect()),
+    );
+    let completed: Promise<boolean>;
+    try {
+      const [done, second] = [queue.complete(a!, fieldsFor(a!.placeId)), start(b!)];
+      completed = done;
+      expect((await (await second).recorded!).id).toEqual(expect.any(Number));
+    } finally {
+      for (const client of taken) client.release();
+    }
+    expect(await completed).toBe(true);
+    expect(await traced()).toEqual([
+      { place_id: b!.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
+    ]);
+  });
+
+  it('sends the calls lane its INSERT unprepared once the prepared statement is gone', async () => {
+    await queuePlaces(store, 3);
+    const [a, b, c] = await claim(3);
+    // The first INSERT drops the session's prepared statements (as a pooler that hands the lane
+    // another server connection would); each records the connection that wrote it.
+    await rawQuery(
+      store,
+      `
+      CREATE SEQUENCE test_drops;
+      CREATE TABLE test_call_app (place_id text, app text);
+      CREATE FUNCTION test_drop_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO test_call_app VALUES (NEW.place_id, current_setting('application_name'));
+          IF nextval('test_drops') = 1 THEN EXECUTE 'DEALLOCATE ALL'; END IF;
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER test_drop_once AFTER INSERT ON places_api_calls
+        FOR EACH ROW EXECUTE FUNCTION test_drop_once();`,
+    );
+    let apps: { place_id: string; app: string }[];
+    try {
+      for (const place of [a!, b!, c!]) {
+        const started = await start(place);
+        expect((await started.recorded!).id).toEqual(expect.any(Number));
+      }
+      apps = await rawQuery(store, 'SELECT place_id, app FROM test_call_app');
+    } finally {
+      await rawQuery(
+        store,
+        `
+        DROP TRIGGER test_drop_once ON places_api_calls;
+        DROP FUNCTION test_drop_once();
+        DROP TABLE test_call_app;
+        DROP SEQUENCE test_drops;`,
+      );
+    }
+    const appOf = (place: ClaimedPlace) => apps.find((r) => r.place_id === place.placeId)?.app;
+    // A on the lane; B's prepared statement was gone, so B went again on the pool; C on the lane
+    // again, unprepared.
+    expect(appOf(a!)).toBe('staging-editor-scan-calls');
+    expect(appOf(b!)).toEqual(expect.any(String));
+    expect(appOf(b!)).not.toBe('staging-editor-scan-calls');
+    expect(appOf(c!)).toBe('staging-editor-scan-calls');
+    expect((await calls()).map((r) => r.place_id).sort()).toEqual(
+      [a!.placeId, b!.placeId, c!.placeId].sort(),
+    );
+  });
+
+  it("ends the calls lane's stuck INSERT at the store's lock_timeout, as the pool would", async () => {
+    await queuePlaces(store, 1);
+    const [place] = await claim(1);
+    // A store of the same database whose connections give up on a lock after 200 ms.
+    const timed = await openPostgres(store.pool.options.connectionString!, {
+      migrate: false,
+      poolSize: 2,
+      lockTimeoutMs: 200,
+    });
+    const timedQueue = scanQueueFor(timed);
+    try {
+      await timedQueue.claim({
+        workerId: 'w2',
+        token: randomUUID(),
+        limit: 1,
+        leaseMs: 60_000,
+        ratePerSecond: 100,
+        day,
+      });
+      await holdLedger();
+      const started = await timedQueue.startCall({
+        placeId: place!.placeId,
+        workerId: 'w2',
+        fieldMask: 'id',
+        startedAt: Date.now(),
+        day,
+      });
+      // The lane's INSERT and the pool's retries all give up while the lock is held: the call
+      // is reported unrecorded (the scheduler logs it) instead of waiting for ever.
+      const recorded = await started.recorded!;
+      expect(recorded.id).toBeNull();
+      expect((recorded.error as { code?: string }).code).toBe('55P03');
+    } finally {
+      await timedQueue.close();
+      await timed.close();
+    }
+  });
+
   it('records calls already sent on their own when the statement they went in failed', async () => {
     await queuePlaces(store, 2);
     const [a, b] = await claim(2);
@@ -168,7 +382,7 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
         FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_once();`,
     );
     try {
-      // A's result and B's call, in the same turn: one statement, which fails.
+      // A's result and B's call, in the same turn: B's statement (on the calls lane) fails.
       const [completed, second] = await Promise.all([
         queue.complete(a!, fieldsFor(a!.placeId)),
         start(b!),
