@@ -143,6 +143,17 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     expect(rows.map((r) => [r.worker_id, r.outcome])).toEqual([['doomed', null]]);
   });
 
+  /** Two claimed places: A's call made (its row recorded) and answered, B's not started. */
+  async function answeredAndNext(): Promise<ClaimedPlace[]> {
+    await queuePlaces(store, 2);
+    const [a, b] = await claim(2);
+    const first = await start(a!);
+    const { id } = await first.recorded!;
+    expect(id).toEqual(expect.any(Number));
+    a!.call = { id, startedAt: Date.now(), durationMs: 5, httpStatus: 200 };
+    return [a!, b!];
+  }
+
   /** Records, for each ledger row, the connection that wrote it and its commit mode. */
   async function traceCalls(): Promise<
     () => Promise<{ place_id: string; app: string; sync: string }[]>
@@ -177,15 +188,7 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
   }
 
   it('records a call on the calls lane while the results before it wait to commit', async () => {
-    await queuePlaces(store, 2);
-    const [a, b] = await claim(2);
-    const first = await start(a!);
-    a!.call = {
-      id: (await first.recorded!).id,
-      startedAt: Date.now(),
-      durationMs: 5,
-      httpStatus: 200,
-    };
+    const [a, b] = await answeredAndNext();
     const traced = await traceCalls();
     // The results' statement waits in the server: local_businesses is held against its upsert.
     const holder = new pg.Client({ connectionString: store.pool.options.connectionString });
@@ -221,15 +224,7 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
   });
 
   it('records a call with the results that came in the same turn, on the pool, in one commit', async () => {
-    await queuePlaces(store, 2);
-    const [a, b] = await claim(2);
-    const first = await start(a!);
-    a!.call = {
-      id: (await first.recorded!).id,
-      startedAt: Date.now(),
-      durationMs: 5,
-      httpStatus: 200,
-    };
+    const [a, b] = await answeredAndNext();
     const traced = await traceCalls();
     const [completed, second] = await Promise.all([
       queue.complete(a!, fieldsFor(a!.placeId)),
@@ -243,15 +238,7 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
   });
 
   it('records a call on the calls lane when the pool has no connection free', async () => {
-    await queuePlaces(store, 2);
-    const [a, b] = await claim(2);
-    const first = await start(a!);
-    a!.call = {
-      id: (await first.recorded!).id,
-      startedAt: Date.now(),
-      durationMs: 5,
-      httpStatus: 200,
-    };
+    const [a, b] = await answeredAndNext();
     const traced = await traceCalls();
     // Every connection of the pool is taken (as by reviewers' long updates).
     const taken = await Promise.all(
@@ -358,16 +345,7 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
   });
 
   it('records calls already sent on their own when the statement they went in failed', async () => {
-    await queuePlaces(store, 2);
-    const [a, b] = await claim(2);
-    const first = await start(a!);
-    expect((await first.recorded!).id).toEqual(expect.any(Number));
-    a!.call = {
-      id: (await first.recorded!).id,
-      startedAt: Date.now(),
-      durationMs: 5,
-      httpStatus: 200,
-    };
+    const [a, b] = await answeredAndNext();
     // The store refuses the next INSERT into the ledger once (a sequence: not rolled back).
     await rawQuery(
       store,
