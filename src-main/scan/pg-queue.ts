@@ -203,7 +203,7 @@ interface PendingCompletion {
 const MAX_COMPLETIONS_PER_STATEMENT = 50;
 /** At most this many calls are appended to the ledger in one statement. */
 const MAX_APPENDS_PER_STATEMENT = 50;
-/** The calls lane's connection closes after this long without a call (see PgScanQueueOptions). */
+/** The calls lane's connection closes after this long without a call (see callsLane). */
 const CALLS_LANE_IDLE_MS = 10_000;
 /** The calls lane's statement, prepared once per connection (startOnLane). */
 const START_CALLS_STATEMENT = 'staging-editor-start-calls';
@@ -309,9 +309,8 @@ export interface PgScanQueueOptions {
  * about to be sent while the store has no daily limit and no statement of results is about to
  * go with them (flushWrites). A call then waits for no place's result to commit, nor for a
  * pooled connection, before it goes: only for the small INSERT before it on the lane, if one is
- * in flight (startOnLane). Opened on the first call
- * at `url` (the heartbeat's, else the store's own), closed after CALLS_LANE_IDLE_MS without one.
- * None through a pooler that takes no startup parameters (timeoutDelivery 'per-transaction':
+ * in flight (startOnLane). Opened on the first call at `url` (the heartbeat's, else the store's
+ * own), closed after CALLS_LANE_IDLE_MS without one. None through a pooler that takes no startup parameters (timeoutDelivery 'per-transaction':
  * a transaction pooler, where the handover that startOnLane relies on would reach the pooler,
  * not PostgreSQL); there every call's row commits before the call (appendCalls).
  */
