@@ -346,8 +346,13 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
   if (heartbeatPool) survivesLostConnections(heartbeatPool);
   const beatDb = heartbeatPool ? drizzle(heartbeatPool, { schema: pgSchema }) : db;
   const lane = callsLane(store, options.heartbeatUrl ?? store.pool.options.connectionString);
-  /** Whether the lane's INSERT is a prepared statement (see startOnLane). */
-  let laneStatementNamed = true;
+  /**
+   * Whether the lane's INSERT is a prepared statement (see startOnLane): only where the server
+   * showed it gets our startup parameters (timeoutDelivery 'startup'). With no timeouts asked
+   * for ('none') a transaction pooler may be between, and it would hand the lane's next
+   * statement to a server connection where nothing was prepared.
+   */
+  let laneStatementNamed = store.timeoutDelivery === 'startup';
   /**
    * Whether the store had a daily call limit when this process last read it (each claim reads it
    * under the control row lock, each write statement as it runs); null before the first read.
@@ -499,8 +504,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * Appends the ledger rows of calls about to be sent on the calls lane (callsLane), in one
    * statement. The INSERT is a prepared statement, and commits without waiting for the WAL flush
    * (insertCallsAsync): together they cut the server's work per start by three quarters. Should
-   * a pooler between drop the prepared statement (PostgreSQL answers 26000), the lane sends it
-   * unprepared from then on.
+   * a pooler between drop the prepared statement all the same (PostgreSQL answers 26000), the
+   * lane sends it unprepared from then on.
    */
   async function startOnLane(pool: pg.Pool, starts: PendingAppend[]): Promise<void> {
     let client: pg.PoolClient;
