@@ -305,45 +305,54 @@ export interface PgScanQueueOptions {
 }
 
 /**
- * The calls lane: a connection of its own, outside the store's pool, for the ledger rows of calls
- * about to be sent while the store has no daily limit and no statement of results is about to
- * go with them (flushWrites). A call then waits for no place's result to commit, nor for a
- * pooled connection, before it goes: only for the small INSERT before it on the lane, if one is
- * in flight (startOnLane). Opened on the first call at `url` (the heartbeat's, else the store's
- * own), closed after CALLS_LANE_IDLE_MS without one. None through a pooler that takes no startup parameters (timeoutDelivery 'per-transaction':
- * a transaction pooler, where the handover that startOnLane relies on would reach the pooler,
- * not PostgreSQL); there every call's row commits before the call (appendCalls).
+ * A connection of the scan's own, outside the store's pool (a pool of one): the heartbeat's and
+ * the calls lane's. `idleMs` 0: kept open until `close()`. `extra`: more connection settings.
+ */
+function ownConnection(
+  url: string,
+  name: string,
+  idleMs: number,
+  extra: pg.PoolConfig = {},
+): pg.Pool {
+  return survivesLostConnections(
+    new pg.Pool({
+      ...extra,
+      connectionString: url,
+      max: 1,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: idleMs,
+      application_name: name,
+    }),
+  );
+}
+
+/**
+ * The calls lane: a connection of its own, for the ledger rows of calls about to be sent while
+ * the store has no daily limit and no statement of results is about to go with them
+ * (flushWrites). A call then waits for no place's result to commit, nor for a pooled
+ * connection, before it goes: only for the small INSERT before it on the lane, if one is in
+ * flight (startOnLane). Opened on the first call at `url` (the heartbeat's, else the store's
+ * own), closed after CALLS_LANE_IDLE_MS without one. None behind a pooler that refuses or drops
+ * startup parameters (timeoutDelivery 'per-transaction': a transaction pooler, where the
+ * handover that startOnLane relies on would reach the pooler, not PostgreSQL); there every
+ * call's row commits before the call (appendCalls).
  */
 function callsLane(store: PgStore, url: string | undefined): pg.Pool | null {
   if (!url || store.timeoutDelivery === 'per-transaction') return null;
   // The store's statement and lock timeouts (startup parameters), so a stuck INSERT ends as one
   // on the pool would.
   const { statement_timeout, lock_timeout } = store.pool.options;
-  const pool = new pg.Pool({
-    connectionString: url,
+  return ownConnection(url, 'staging-editor-scan-calls', CALLS_LANE_IDLE_MS, {
     ...(statement_timeout ? { statement_timeout } : {}),
     ...(lock_timeout ? { lock_timeout } : {}),
-    max: 1,
-    connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: CALLS_LANE_IDLE_MS,
-    application_name: 'staging-editor-scan-calls',
   });
-  survivesLostConnections(pool);
-  return pool;
 }
 
 export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = {}): ScanQueue {
   const { db } = store;
   const heartbeatPool = options.heartbeatUrl
-    ? new pg.Pool({
-        connectionString: options.heartbeatUrl,
-        max: 1,
-        connectionTimeoutMillis: 10_000,
-        idleTimeoutMillis: 0,
-        application_name: 'staging-editor-scan-heartbeat',
-      })
+    ? ownConnection(options.heartbeatUrl, 'staging-editor-scan-heartbeat', 0)
     : null;
-  if (heartbeatPool) survivesLostConnections(heartbeatPool);
   const beatDb = heartbeatPool ? drizzle(heartbeatPool, { schema: pgSchema }) : db;
   const lane = callsLane(store, options.heartbeatUrl ?? store.pool.options.connectionString);
   /**
@@ -502,10 +511,10 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
   /**
    * Appends the ledger rows of calls about to be sent on the calls lane (callsLane), in one
-   * statement. The INSERT is a prepared statement, and commits without waiting for the WAL flush
-   * (insertCallsAsync): together they cut the server's work per start by three quarters. Should
-   * a pooler between drop the prepared statement all the same (PostgreSQL answers 26000), the
-   * lane sends it unprepared from then on.
+   * statement. The INSERT commits without waiting for the WAL flush (insertCallsAsync) and is a
+   * prepared statement where laneStatementNamed says so: together they cut the server's work per
+   * start by three quarters. Should a pooler between drop the prepared statement all the same
+   * (PostgreSQL answers 26000), the lane sends it unprepared from then on.
    */
   async function startOnLane(pool: pg.Pool, starts: PendingAppend[]): Promise<void> {
     let client: pg.PoolClient;
