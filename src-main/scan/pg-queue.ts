@@ -1,4 +1,5 @@
-import { count, eq, getTableName, gt, sql, type SQL } from 'drizzle-orm';
+import { count, eq, fillPlaceholders, getTableName, gt, sql, type SQL } from 'drizzle-orm';
+import type { Placeholder } from 'drizzle-orm';
 import type { AnyColumn } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -205,6 +206,13 @@ const MAX_COMPLETIONS_PER_STATEMENT = 50;
 const MAX_APPENDS_PER_STATEMENT = 50;
 /** The calls lane's connection closes after this long without a call (see callsLane). */
 const CALLS_LANE_IDLE_MS = 10_000;
+/**
+ * The longest a call about to start waits for the next statement of results to carry its ledger
+ * row (flushWrites). Such a statement goes as soon as the one in flight commits, ~1-3 ms on a
+ * busy machine; a statement held up longer (a lock behind a reviewer's long update) must not hold
+ * the calls with it.
+ */
+const HOLD_START_MS = 5;
 /** The calls lane's statement, prepared once per connection (startOnLane). */
 const START_CALLS_STATEMENT = 'staging-editor-start-calls';
 
@@ -235,29 +243,36 @@ const callColumns = sql.join(
  * meets `first`), in request order, returning each row's id and place.
  */
 function insertCalls(requests: StartCallRequest[], first: SQL): SQL {
-  return sql`${insertCallsFrom(requests)} WHERE ${first} ${orderedReturning}`;
+  return sql`${insertCallsFrom(callRows(requests))} WHERE ${first} ${orderedReturning}`;
 }
 
 const orderedReturning = sql`ORDER BY x.ord
     RETURNING ${calls.id} AS id, ${calls.place_id} AS place_id, ${storeLimit} AS daily_call_limit`;
 
 /**
- * The calls lane's INSERT (startOnLane): every row of `requests`, committed without waiting for
- * the WAL flush (synchronous_commit off for this transaction only; set_config's `true`). The
- * calls go out before the commit anyway (StartCallResult.recorded): what keeps a sent call's
+ * The calls lane's INSERT (startOnLane), its text built once: the rows given, committed without
+ * waiting for the WAL flush (synchronous_commit off for this transaction only; set_config's
+ * `true`). The calls go out before the commit anyway (StartCallResult.recorded): what keeps a sent call's
  * row is that PostgreSQL runs a statement it has received. A crash of the server itself can
  * lose a transaction committed this way, but only until the next flush: any later synchronous
  * commit (the scan's results commit every few milliseconds while it runs) flushes it too, and
  * the write of the call's outcome is one of those. Only without a daily limit: the budget
  * check (appendCalls) commits synchronously.
  */
-function insertCallsAsync(requests: StartCallRequest[]): SQL {
-  return sql`${insertCallsFrom(requests)}
-    WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL ${orderedReturning}`;
+const LANE_INSERT = dialect.sqlToQuery(sql`${insertCallsFrom(sql.placeholder('rows'))}
+    WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL ${orderedReturning}`);
+
+/** LANE_INSERT of the ledger rows of `requests`. */
+function laneInsert(requests: StartCallRequest[]): { text: string; values: unknown[] } {
+  return {
+    text: LANE_INSERT.sql,
+    values: fillPlaceholders(LANE_INSERT.params, { rows: callRows(requests) }),
+  };
 }
 
-function insertCallsFrom(requests: StartCallRequest[]): SQL {
-  const input = JSON.stringify(
+/** The ledger rows of `requests`, in order (`ord`), as the JSON insertCallsFrom reads. */
+function callRows(requests: StartCallRequest[]): string {
+  return JSON.stringify(
     requests.map((r, ord) => ({
       ord,
       place_id: r.placeId,
@@ -266,10 +281,13 @@ function insertCallsFrom(requests: StartCallRequest[]): SQL {
       field_mask: r.fieldMask,
     })),
   );
+}
+
+function insertCallsFrom(rows: string | Placeholder): SQL {
   return sql`
     INSERT INTO ${calls} (${callColumns})
     SELECT x.place_id, x.worker_id, x.started_at, x.field_mask
-    FROM jsonb_to_recordset(${input}::jsonb)
+    FROM jsonb_to_recordset(${rows}::jsonb)
       AS x(ord int, place_id text, worker_id text, started_at timestamptz, field_mask text)`;
 }
 
@@ -302,6 +320,12 @@ export interface PgScanQueueOptions {
    * connection behind reviewers' long updates; `close()` ends it.
    */
   heartbeatUrl?: string;
+  /**
+   * How long a call about to start may wait for the next statement of results to carry its
+   * ledger row, when one is in flight and more results wait for the next (flushWrites), before
+   * it goes on the calls lane all the same. Default HOLD_START_MS; tests set it.
+   */
+  holdStartMs?: number;
 }
 
 /**
@@ -511,7 +535,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
   /**
    * Appends the ledger rows of calls about to be sent on the calls lane (callsLane), in one
-   * statement. The INSERT commits without waiting for the WAL flush (insertCallsAsync) and is a
+   * statement. The INSERT commits without waiting for the WAL flush (LANE_INSERT) and is a
    * prepared statement where laneStatementNamed says so: together they cut the server's work per
    * start by three quarters. Should a pooler between drop the prepared statement all the same
    * (PostgreSQL answers 26000), the lane sends it unprepared from then on.
@@ -525,14 +549,10 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       for (const p of starts) p.reject(error);
       return;
     }
-    const { sql: text, params } = dialect.sqlToQuery(
-      insertCallsAsync(starts.map((p) => p.request)),
-    );
     const statement = client
       .query<AppendedCall>({
         name: laneStatementNamed ? START_CALLS_STATEMENT : undefined,
-        text,
-        values: params,
+        ...laneInsert(starts.map((p) => p.request)),
       })
       .then((r) => {
         limitSeen = (r.rows[0]?.daily_call_limit ?? null) !== null;
@@ -683,6 +703,16 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
   /** Whether a statement of ledger rows is in flight (at most one). */
   let starting = false;
   let flushScheduled = false;
+  const holdStartMs = options.holdStartMs ?? HOLD_START_MS;
+  /** Calls about to start are held for the next statement of results (flushWrites). */
+  let holdTimer: NodeJS.Timeout | null = null;
+  /** They were held HOLD_START_MS: they go on the calls lane. */
+  let holdExpired = false;
+  function endHold(): void {
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = null;
+    holdExpired = false;
+  }
   function flushSoon(): void {
     if (flushScheduled) return;
     flushScheduled = true;
@@ -709,17 +739,23 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
 
   /**
    * Sends the next write statements, one of results and one of ledger rows in flight at most, so
-   * a call about to start never waits for results to commit. Without a daily limit the calls
-   * that come with results go in the results' statement (a round trip less), the others on the
-   * calls lane; under a limit each call waits for its budget check (appendCalls). What comes
-   * while a statement runs goes together in the next.
+   * a call about to start never waits long for results to commit. Without a daily limit the
+   * calls that come with results go in the results' statement (a round trip less), and so do
+   * those that come while a statement of results is in flight with more results waiting for the
+   * next (held HOLD_START_MS at most); the others go on the calls lane. Under a limit each call
+   * waits for its budget check (appendCalls). What comes while a statement runs goes together in
+   * the next.
    */
   function flushWrites(): void {
     const ahead = lane !== null && limitSeen === false;
+    // A statement of results is in flight and more results wait: the next one goes as soon as
+    // it commits, and can carry the calls about to start (a statement less than the lane's).
+    const resultsNext = finishing && pending.length > 0;
     if (!finishing && pending.length > 0) {
       const done = pending.splice(0, MAX_COMPLETIONS_PER_STATEMENT);
       // Only when the pool has a connection free: a call must not wait for one.
       const starts = ahead && store.pool.idleCount > 0 ? takeAppends() : [];
+      if (appends.length === 0) endHold();
       finishing = true;
       void (starts.length > 0 ? finishAndStart(done, starts) : finishPlaces(done))
         .catch((error: unknown) => {
@@ -732,6 +768,16 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         });
     }
     if (!starting && appends.length > 0) {
+      if (ahead && resultsNext && !holdExpired) {
+        // Held for the next statement of results, HOLD_START_MS at most.
+        holdTimer ??= setTimeout(() => {
+          holdTimer = null;
+          holdExpired = true;
+          flushWrites();
+        }, holdStartMs).unref();
+        return;
+      }
+      endHold();
       const starts = takeAppends();
       starting = true;
       void (ahead ? startOnLane(lane, starts) : startCalls(starts))
@@ -1045,6 +1091,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     },
 
     async close() {
+      endHold();
       await Promise.all([heartbeatPool?.end(), lane?.end()]);
     },
   };

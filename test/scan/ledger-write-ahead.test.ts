@@ -7,6 +7,7 @@ import { openPostgres, type PgStore } from '../../src-main/db/store';
 import { mapPlaceToLocalBusiness } from '../../src-main/scan/places-api/map-to-local-business';
 import { placeDetailsSchema } from '../../src-main/scan/places-api/schema';
 import { utcDayOf, type ClaimedPlace, type ScanQueue } from '../../src-main/scan/queue';
+import { createPgScanQueue } from '../../src-main/scan/pg-queue';
 import { scanQueueFor } from '../../src-main/scan/queue-for-store';
 import { defaultPlace } from '../support/fake-places-api';
 import { queuePlaces, rawQuery, storeFactory, waitFor, type StoreFactory } from './support/stores';
@@ -239,6 +240,98 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     expect(await traced()).toEqual([
       { place_id: b!.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
     ]);
+  });
+
+  /**
+   * On `on`: places A and C answered (their calls recorded), B not started; A's result is sent
+   * and held in the server (local_businesses locked against its upsert), C's result waits for
+   * the next statement. Then B's call starts. Returns the call, the results and the lock's end.
+   */
+  async function startWhileResultsWait(on: ScanQueue) {
+    await queuePlaces(store, 3);
+    const [a, c, b] = await claim(3, on);
+    for (const answered of [a!, c!]) {
+      const { id } = await (await start(answered, on)).recorded!;
+      expect(id).toEqual(expect.any(Number));
+      answered.call = { id, startedAt: Date.now(), durationMs: 5, httpStatus: 200 };
+    }
+    const traced = await traceCalls();
+    const holder = new pg.Client({ connectionString: store.pool.options.connectionString });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE local_businesses IN SHARE MODE');
+    const settled = new Set<string>();
+    const complete = (place: ClaimedPlace) =>
+      on.complete(place, fieldsFor(place.placeId)).finally(() => settled.add(place.placeId));
+    const completedA = complete(a!);
+    await waitFor(
+      async () =>
+        (
+          await rawQuery<{ n: number }>(
+            store,
+            `SELECT count(*)::int AS n FROM pg_locks
+             WHERE relation = 'local_businesses'::regclass AND NOT granted`,
+          )
+        )[0]!.n > 0,
+      { what: "A's results statement waiting for the lock" },
+    );
+    const completedC = complete(c!);
+    const second = start(b!, on).finally(() => settled.add(b!.placeId));
+    return {
+      b: b!,
+      second,
+      settled,
+      completed: () => Promise.all([completedA, completedC]),
+      traced,
+      release: async () => {
+        await holder.query('COMMIT');
+        await holder.end();
+      },
+    };
+  }
+
+  it('holds a call for the next statement of results when one is in flight and more wait', async () => {
+    const held = createPgScanQueue(store, { holdStartMs: 60_000 });
+    try {
+      const run = await startWhileResultsWait(held);
+      try {
+        // Time for a call sent on the lane to commit there (it would: the lane's INSERT is not
+        // locked). Correct code passes however long this is; it lets the bug show.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(run.settled).toEqual(new Set());
+        expect((await calls()).filter((r) => r.place_id === run.b.placeId)).toEqual([]);
+      } finally {
+        await run.release();
+      }
+      expect(await run.completed()).toEqual([true, true]);
+      expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
+      // B's row went with C's result: one statement on the pool, committed synchronously.
+      const rows = await run.traced();
+      expect(rows).toEqual([{ place_id: run.b.placeId, app: expect.any(String), sync: 'on' }]);
+      expect(rows[0]!.app).not.toBe('staging-editor-scan-calls');
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('sends a held call on the calls lane when the results it waits for are held up', async () => {
+    const held = createPgScanQueue(store, { holdStartMs: 50 });
+    try {
+      const run = await startWhileResultsWait(held);
+      try {
+        // A's statement stays locked: B's call goes on the lane once held 50 ms.
+        expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
+        expect(run.settled).toEqual(new Set([run.b.placeId]));
+      } finally {
+        await run.release();
+      }
+      expect(await run.completed()).toEqual([true, true]);
+      expect(await run.traced()).toEqual([
+        { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
+      ]);
+    } finally {
+      await held.close();
+    }
   });
 
   it('records a call with the results that came in the same turn, on the pool, in one commit', async () => {
