@@ -206,36 +206,57 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     };
   }
 
+  /**
+   * Holds local_businesses against the results' upsert, on a connection of the test's own, until
+   * the function returned is called (once or more).
+   */
+  async function holdBusinesses(): Promise<() => Promise<void>> {
+    const holder = new pg.Client({ connectionString: store.pool.options.connectionString });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE local_businesses IN SHARE MODE');
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      try {
+        await holder.query('COMMIT');
+      } finally {
+        await holder.end();
+      }
+    };
+  }
+
+  const resultsWaitingForLock = () =>
+    waitFor(
+      async () =>
+        (
+          await rawQuery<{ n: number }>(
+            store,
+            `SELECT count(*)::int AS n FROM pg_locks
+             WHERE relation = 'local_businesses'::regclass AND NOT granted`,
+          )
+        )[0]!.n > 0,
+      { what: "a results' statement waiting for the lock" },
+    );
+
   it('records a call on the calls lane while the results before it wait to commit', async () => {
     const [a, b] = await answeredAndNext();
     const traced = await traceCalls();
     // The results' statement waits in the server: local_businesses is held against its upsert.
-    const holder = new pg.Client({ connectionString: store.pool.options.connectionString });
-    await holder.connect();
+    const release = await holdBusinesses();
     let settled = false;
     try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE local_businesses IN SHARE MODE');
       const completed = queue.complete(a!, fieldsFor(a!.placeId)).finally(() => (settled = true));
-      await waitFor(
-        async () =>
-          (
-            await rawQuery<{ n: number }>(
-              store,
-              `SELECT count(*)::int AS n FROM pg_locks
-               WHERE relation = 'local_businesses'::regclass AND NOT granted`,
-            )
-          )[0]!.n > 0,
-        { what: "the results' statement waiting for the lock" },
-      );
+      await resultsWaitingForLock();
       // B's call neither waits for A's result nor goes with it: its row commits meanwhile.
       const second = await start(b!);
       expect((await second.recorded!).id).toEqual(expect.any(Number));
       expect(settled).toBe(false);
-      await holder.query('COMMIT');
+      await release();
       expect(await completed).toBe(true);
     } finally {
-      await holder.end();
+      await release();
     }
     expect(await traced()).toEqual([
       { place_id: b!.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
@@ -256,25 +277,12 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
       answered.call = { id, startedAt: Date.now(), durationMs: 5, httpStatus: 200 };
     }
     const traced = await traceCalls();
-    const holder = new pg.Client({ connectionString: store.pool.options.connectionString });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE local_businesses IN SHARE MODE');
+    const release = await holdBusinesses();
     const settled = new Set<string>();
     const complete = (place: ClaimedPlace) =>
       on.complete(place, fieldsFor(place.placeId)).finally(() => settled.add(place.placeId));
     const completedA = complete(a!);
-    await waitFor(
-      async () =>
-        (
-          await rawQuery<{ n: number }>(
-            store,
-            `SELECT count(*)::int AS n FROM pg_locks
-             WHERE relation = 'local_businesses'::regclass AND NOT granted`,
-          )
-        )[0]!.n > 0,
-      { what: "A's results statement waiting for the lock" },
-    );
+    await resultsWaitingForLock();
     const completedC = complete(c!);
     const second = start(b!, on).finally(() => settled.add(b!.placeId));
     return {
@@ -283,10 +291,7 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
       settled,
       completed: () => Promise.all([completedA, completedC]),
       traced,
-      release: async () => {
-        await holder.query('COMMIT');
-        await holder.end();
-      },
+      release,
     };
   }
 
