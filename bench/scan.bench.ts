@@ -5,7 +5,7 @@
  * postgres://postgres@127.0.0.1:5432/postgres); creates and drops its own databases.
  *
  * Environment: BENCH_PLACES (places per throughput run, default 4000), BENCH_IDLE_SECONDS
- * (the idle window, default 60), BENCH_REPEAT (runs per throughput figure, its median kept,
+ * (the idle window, default 60), BENCH_REPEAT (rounds per throughput figure, its median kept,
  * default 5), BENCH_ONLY (a comma-separated subset of throughput,claim,idle). The runs compared
  * in one row take turns, so the machine's slow and fast spells fall on each alike.
  */
@@ -176,16 +176,10 @@ async function throughput(
 type Measure = () => Promise<Run>;
 
 /**
- * Runs each measure REPEAT times, taking turns (a, b, c, a, b, c, ...), so that a slow or fast
- * spell of the machine falls on all of them alike; keeps each one's median run (the lower of the
- * two middle ones for an even count). Not the best run: on a 2-core machine the workers,
- * PostgreSQL and the fake API share the cores, and one run in a few is 10-20% faster or slower
- * than the rest; with the best of two, one such run decided a row (six rounds of the same code
- * gave ledger on/off ratios from 0.73 to 1.08, median 0.92).
+ * Runs each measure REPEAT times, taking turns (a, b, c, a, b, c, ...): a round runs each once,
+ * back to back. Returns each one's runs in round order.
  */
-async function medianOfEach<
-  const M extends readonly (readonly [label: string, measure: Measure])[],
->(measures: M): Promise<{ [K in keyof M]: Run }> {
+async function inTurns(measures: readonly (readonly [label: string, measure: Measure])[]) {
   const runs: Run[][] = measures.map(() => []);
   for (let i = 0; i < REPEAT; i++) {
     for (const [m, [label, measure]] of measures.entries()) {
@@ -196,9 +190,32 @@ async function medianOfEach<
       );
     }
   }
-  return runs.map(
-    (r) => [...r].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((r.length - 1) / 2)]!,
-  ) as { [K in keyof M]: Run };
+  return runs;
+}
+
+/** The median (the lower of the two middle values for an even count). */
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+}
+
+/** A figure of places/s: the median run. Not the best run (see pairedRatio). */
+const rate = (runs: Run[]) => median(runs.map((r) => r.perSecond));
+
+/**
+ * `a` against `b`, runs of inTurns: the median of their ratios round by round. On a 2-core
+ * machine the workers, PostgreSQL and the fake API share the cores, and the machine has slow
+ * and fast spells: runs of the same code spread by 20-40% (0 ms: 455 to 622 places/s in one
+ * bench), and a spell often lasts a round, so it falls on every measure of that round alike (in
+ * one bench's 20 ms rounds, round 4 was the fastest run of all three measures). A ratio within a
+ * round cancels such a spell; a ratio of the two medians does not, because the medians may come
+ * from different rounds: the same runs gave 0.81 that way and 0.92 round by round, and another
+ * bench's gave 1.01 and 0.92. Earlier: with the best of two runs, one fast run decided a row
+ * (six rounds of the same code gave ledger on/off ratios from 0.73 to 1.08, median 0.92).
+ */
+function pairedRatio(a: Run[], b: Run[], what: string): number {
+  const ratios = a.map((run, i) => run.perSecond / b[i]!.perSecond);
+  console.error(`  ${what}, round by round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+  return median(ratios);
 }
 
 // --- claim latency --------------------------------------------------------------------------
@@ -343,27 +360,27 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   const rows: Row[] = [];
   for (const latency of [0, 20]) {
     console.error(`throughput, 2 processes x concurrency 8, batch 20, ${latency} ms latency:`);
-    const [ours, noLedger, raw] = await medianOfEach([
+    const [ours, noLedger, raw] = await inTurns([
       ['scheduler', () => throughput(fake, 'scheduler', 2, 8, latency, PLACES)],
       ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, latency, PLACES)],
       ['baseline', () => throughput(fake, 'baseline', 2, 8, latency, PLACES)],
     ]);
     // The spend ledger's cost: the same scheduler, same run, with and without it (issue 12).
-    const ledgerRatio = ours.perSecond / noLedger.perSecond;
+    const ledgerRatio = pairedRatio(ours!, noLedger!, 'ledger on / off');
     rows.push([
       `ledger on / off: places/s, 2 processes x 8, batch 20, ${latency} ms API latency (${PLACES} places)`,
-      `${ours.perSecond.toFixed(0)} on`,
-      `${noLedger.perSecond.toFixed(0)} off`,
+      `${rate(ours!).toFixed(0)} on`,
+      `${rate(noLedger!).toFixed(0)} off`,
       `ratio ${ledgerRatio.toFixed(2)}`,
       '>= 0.9',
       verdict(ledgerRatio >= 0.9),
     ]);
-    const ratio = ours.perSecond / raw.perSecond;
+    const ratio = pairedRatio(ours!, raw!, 'scheduler / baseline');
     const target = latency === 0 ? 0.7 : 0.9;
     rows.push([
       `rows/s, 2 processes x 8, batch 20, ${latency} ms API latency (${PLACES} places)`,
-      ours.perSecond.toFixed(0),
-      raw.perSecond.toFixed(0),
+      rate(ours!).toFixed(0),
+      rate(raw!).toFixed(0),
       `ratio ${ratio.toFixed(2)}`,
       `>= ${target}`,
       verdict(ratio >= target),
@@ -372,30 +389,31 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   // At a latency like the real API's (Place Details answers in ~100-300 ms) the call's own
   // commit before it is sent weighs less: the same comparison, ledger on and off, at 100 ms.
   console.error('throughput, 2 processes x concurrency 8, batch 20, 100 ms latency:');
-  const [slowOn, slowOff] = await medianOfEach([
+  const [slowOn, slowOff] = await inTurns([
     ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
     ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
   ]);
-  const slowRatio = slowOn.perSecond / slowOff.perSecond;
+  const slowRatio = pairedRatio(slowOn!, slowOff!, 'ledger on / off');
   rows.push([
     `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
-    `${slowOn.perSecond.toFixed(0)} on`,
-    `${slowOff.perSecond.toFixed(0)} off`,
+    `${rate(slowOn!).toFixed(0)} on`,
+    `${rate(slowOff!).toFixed(0)} off`,
     `ratio ${slowRatio.toFixed(2)}`,
     '>= 0.9',
     verdict(slowRatio >= 0.9),
   ]);
   console.error('throughput, 4 processes x concurrency 8, 20 ms latency:');
-  const [four] = await medianOfEach([
+  const [four] = await inTurns([
     ['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)],
   ]);
+  const fourRate = rate(four!);
   rows.push([
     `places/s, 4 processes x 8, batch 20, 20 ms API latency (${PLACES * 2} places)`,
-    four.perSecond.toFixed(0),
+    fourRate.toFixed(0),
     '',
     '',
     '>= 400',
-    verdict(four.perSecond >= 400),
+    verdict(fourRate >= 400),
   ]);
   return rows;
 }
@@ -462,7 +480,8 @@ async function main() {
       `Deep scan benchmark, ${new Date().toISOString()}: Node ${process.version}, ` +
         `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at the end; ` +
         'PostgreSQL and the fake Places API (in this process) on the same machine. ' +
-        `Throughput figures: the median of ${REPEAT} runs taken in turns (every run is listed above).`,
+        `Throughput figures: the median of ${REPEAT} runs taken in turns; ratios: the median of ` +
+        'the ratios round by round (every run and ratio is listed above).',
       '',
       ...[header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`),
     ].join('\n'),
