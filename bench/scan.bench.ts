@@ -371,7 +371,7 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
       `ledger on / off: places/s, 2 processes x 8, batch 20, ${latency} ms API latency (${PLACES} places)`,
       `${rate(ours!).toFixed(0)} on`,
       `${rate(noLedger!).toFixed(0)} off`,
-      `ratio ${ledgerRatio.toFixed(2)}`,
+      `ratio ${ledgerRatio.toFixed(3)}`,
       '>= 0.9',
       verdict(ledgerRatio >= 0.9),
     ]);
@@ -381,7 +381,7 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
       `rows/s, 2 processes x 8, batch 20, ${latency} ms API latency (${PLACES} places)`,
       rate(ours!).toFixed(0),
       rate(raw!).toFixed(0),
-      `ratio ${ratio.toFixed(2)}`,
+      `ratio ${ratio.toFixed(3)}`,
       `>= ${target}`,
       verdict(ratio >= target),
     ]);
@@ -398,7 +398,7 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
     `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
     `${rate(slowOn!).toFixed(0)} on`,
     `${rate(slowOff!).toFixed(0)} off`,
-    `ratio ${slowRatio.toFixed(2)}`,
+    `ratio ${slowRatio.toFixed(3)}`,
     '>= 0.9',
     verdict(slowRatio >= 0.9),
   ]);
