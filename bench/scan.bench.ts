@@ -179,7 +179,9 @@ type Measure = () => Promise<Run>;
  * Runs each measure REPEAT times, taking turns (a, b, c, a, b, c, ...): a round runs each once,
  * back to back. Returns each one's runs in round order.
  */
-async function inTurns(measures: readonly (readonly [label: string, measure: Measure])[]) {
+async function inTurns<const M extends readonly (readonly [label: string, measure: Measure])[]>(
+  measures: M,
+): Promise<{ [K in keyof M]: Run[] }> {
   const runs: Run[][] = measures.map(() => []);
   for (let i = 0; i < REPEAT; i++) {
     for (const [m, [label, measure]] of measures.entries()) {
@@ -190,16 +192,15 @@ async function inTurns(measures: readonly (readonly [label: string, measure: Mea
       );
     }
   }
-  return runs;
+  return runs as { [K in keyof M]: Run[] };
 }
 
-/** The median (the lower of the two middle values for an even count). */
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
-}
-
-/** A figure of places/s: the median run. Not the best run (see pairedRatio). */
-const rate = (runs: Run[]) => median(runs.map((r) => r.perSecond));
+/** A figure of places/s: the median run (the lower middle one for an even count; percentile). */
+const rate = (runs: Run[]) =>
+  percentile(
+    runs.map((r) => r.perSecond),
+    50,
+  );
 
 /**
  * `a` against `b`, runs of inTurns: the median of their ratios round by round. On a 2-core
@@ -215,7 +216,7 @@ const rate = (runs: Run[]) => median(runs.map((r) => r.perSecond));
 function pairedRatio(a: Run[], b: Run[], what: string): number {
   const ratios = a.map((run, i) => run.perSecond / b[i]!.perSecond);
   console.error(`  ${what}, round by round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
-  return median(ratios);
+  return percentile(ratios, 50);
 }
 
 // --- claim latency --------------------------------------------------------------------------
@@ -366,21 +367,21 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
       ['baseline', () => throughput(fake, 'baseline', 2, 8, latency, PLACES)],
     ]);
     // The spend ledger's cost: the same scheduler, same run, with and without it (issue 12).
-    const ledgerRatio = pairedRatio(ours!, noLedger!, 'ledger on / off');
+    const ledgerRatio = pairedRatio(ours, noLedger, 'ledger on / off');
     rows.push([
       `ledger on / off: places/s, 2 processes x 8, batch 20, ${latency} ms API latency (${PLACES} places)`,
-      `${rate(ours!).toFixed(0)} on`,
-      `${rate(noLedger!).toFixed(0)} off`,
+      `${rate(ours).toFixed(0)} on`,
+      `${rate(noLedger).toFixed(0)} off`,
       `ratio ${ledgerRatio.toFixed(3)}`,
       '>= 0.9',
       verdict(ledgerRatio >= 0.9),
     ]);
-    const ratio = pairedRatio(ours!, raw!, 'scheduler / baseline');
+    const ratio = pairedRatio(ours, raw, 'scheduler / baseline');
     const target = latency === 0 ? 0.7 : 0.9;
     rows.push([
       `rows/s, 2 processes x 8, batch 20, ${latency} ms API latency (${PLACES} places)`,
-      rate(ours!).toFixed(0),
-      rate(raw!).toFixed(0),
+      rate(ours).toFixed(0),
+      rate(raw).toFixed(0),
       `ratio ${ratio.toFixed(3)}`,
       `>= ${target}`,
       verdict(ratio >= target),
@@ -393,11 +394,11 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
     ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
     ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
   ]);
-  const slowRatio = pairedRatio(slowOn!, slowOff!, 'ledger on / off');
+  const slowRatio = pairedRatio(slowOn, slowOff, 'ledger on / off');
   rows.push([
     `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
-    `${rate(slowOn!).toFixed(0)} on`,
-    `${rate(slowOff!).toFixed(0)} off`,
+    `${rate(slowOn).toFixed(0)} on`,
+    `${rate(slowOff).toFixed(0)} off`,
     `ratio ${slowRatio.toFixed(3)}`,
     '>= 0.9',
     verdict(slowRatio >= 0.9),
@@ -406,7 +407,7 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   const [four] = await inTurns([
     ['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)],
   ]);
-  const fourRate = rate(four!);
+  const fourRate = rate(four);
   rows.push([
     `places/s, 4 processes x 8, batch 20, 20 ms API latency (${PLACES * 2} places)`,
     fourRate.toFixed(0),

@@ -1,6 +1,5 @@
 import { count, eq, fillPlaceholders, getTableName, gt, sql, type SQL } from 'drizzle-orm';
-import type { Placeholder } from 'drizzle-orm';
-import type { AnyColumn } from 'drizzle-orm';
+import type { AnyColumn, Placeholder } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -252,12 +251,12 @@ const orderedReturning = sql`ORDER BY x.ord
 /**
  * The calls lane's INSERT (startOnLane), its text built once: the rows given, committed without
  * waiting for the WAL flush (synchronous_commit off for this transaction only; set_config's
- * `true`). The calls go out before the commit anyway (StartCallResult.recorded): what keeps a sent call's
- * row is that PostgreSQL runs a statement it has received. A crash of the server itself can
- * lose a transaction committed this way, but only until the next flush: any later synchronous
- * commit (the scan's results commit every few milliseconds while it runs) flushes it too, and
- * the write of the call's outcome is one of those. Only without a daily limit: the budget
- * check (appendCalls) commits synchronously.
+ * `true`). The calls go out before the commit anyway (StartCallResult.recorded): what keeps a
+ * sent call's row is that PostgreSQL runs a statement it has received. A crash of the server
+ * itself can lose a transaction committed this way, but only until the next flush: any later
+ * synchronous commit (the scan's results commit every few milliseconds while it runs) flushes
+ * it too, and the write of the call's outcome is one of those. Only without a daily limit: the
+ * budget check (appendCalls) commits synchronously.
  */
 const LANE_INSERT = dialect.sqlToQuery(sql`${insertCallsFrom(sql.placeholder('rows'))}
     WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL ${orderedReturning}`);

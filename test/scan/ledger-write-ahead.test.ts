@@ -300,9 +300,8 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     try {
       const run = await startWhileResultsWait(held);
       try {
-        // Time for a call sent on the lane to commit there (it would: the lane's INSERT is not
-        // locked). Correct code passes however long this is; it lets the bug show.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // The turn in which the queue decides where B's row goes (startCall's flushSoon) is over.
+        await new Promise((resolve) => setImmediate(resolve));
         expect(run.settled).toEqual(new Set());
         expect((await calls()).filter((r) => r.place_id === run.b.placeId)).toEqual([]);
       } finally {
