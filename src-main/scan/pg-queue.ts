@@ -1050,15 +1050,19 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     },
 
     async readProgress(day = utcDayOf(Date.now())) {
-      const [byStatus, oldest, live, pause, cancelled, budget] = await Promise.all([
-        // One statement, so the counts always add up to the total.
+      const [byStatus, live, pause, cancelled, budget] = await Promise.all([
+        // One statement, so the counts always add up to the total and the oldest queued age is
+        // read from the same snapshot (from a statement of its own it could see a place still
+        // queued that the counts saw completed).
         db
-          .select({ status: pgScanState(t), n: count() })
+          .select({
+            status: pgScanState(t),
+            n: count(),
+            age: sql<number | null>`(EXTRACT(EPOCH FROM now() - min(${t.deep_scan_queued_at})
+              FILTER (WHERE ${t.deep_scan_status} = 'Queued')))::float8`,
+          })
           .from(t)
           .groupBy(sql`1`),
-        db.execute<{ age: number | null }>(sql`
-          SELECT (EXTRACT(EPOCH FROM now() - min(${t.deep_scan_queued_at})))::float8 AS age
-          FROM ${t} WHERE ${t.deep_scan_status} = 'Queued'`),
         db
           .select({ workerId: workers.worker_id, scansPerMinute: workers.scans_last_minute })
           .from(workers)
@@ -1076,8 +1080,11 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       ]);
       const limit = budget.rows[0]?.daily_call_limit ?? null;
       const counts = emptyCounts();
-      for (const row of byStatus) counts[row.status ?? 'none'] += row.n;
-      const age = oldest.rows[0]?.age ?? null;
+      let age: number | null = null;
+      for (const row of byStatus) {
+        counts[row.status ?? 'none'] += row.n;
+        if (row.age !== null) age = Math.max(age ?? row.age, row.age);
+      }
       return {
         counts,
         oldestQueuedAgeSeconds: age === null ? null : Math.max(0, age),
