@@ -65,7 +65,11 @@ function endedWithoutResult(queued: Parameters<typeof endedWithoutResultFor>[1])
  */
 function freeLeases(claims: ClaimedPlace[]): SQL {
   const input = JSON.stringify(claims.map((c) => ({ id: c.id, token: c.token })));
-  return sql`DELETE FROM ${leases} USING jsonb_to_recordset(${input}::jsonb) AS x(id integer, token text)
+  return freeLeasesOf(sql`jsonb_to_recordset(${input}::jsonb) AS x(id integer, token text)`);
+}
+/** freeLeases of the claims in `claims`, a row source `x` with columns `id` and `token`. */
+function freeLeasesOf(claims: SQL): SQL {
+  return sql`DELETE FROM ${leases} USING ${claims}
     WHERE ${leases.place_row} = x.id AND ${leases.claim_token} = x.token
     RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt,
       ${leases.claimed_by} AS claimed_by`;
@@ -101,8 +105,8 @@ function callInput(claims: ClaimedPlace[], outcome: (c: ClaimedPlace) => PlacesA
  * bitmap scan over every row completed since the last VACUUM, so each statement cost more than
  * the one before.)
  */
-const callsWithIds = (ids: number[]): SQL => sql`${calls.id} = ANY(${idArray(ids)}::bigint[])`;
-/** Ledger row ids as a PostgreSQL array literal (a bigint[] parameter). */
+const callsWithIds = (ids: string | Placeholder): SQL => sql`${calls.id} = ANY(${ids}::bigint[])`;
+/** Ledger row ids as the PostgreSQL array literal callsWithIds takes. */
 const idArray = (ids: number[]): string => `{${ids.join(',')}}`;
 
 type Executor = { execute: NodePgDb['execute'] };
@@ -139,7 +143,7 @@ async function endCalls(on: Executor, rows: ReturnType<typeof callInput>): Promi
       ${sql.identifier(calls.http_status.name)} = x.http_status
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS x(id bigint, outcome text, duration_ms integer, http_status integer)
-    WHERE ${calls.id} = x.id AND ${callsWithIds(rows.map((r) => r.id))}
+    WHERE ${calls.id} = x.id AND ${callsWithIds(idArray(rows.map((r) => r.id)))}
       AND ${calls.outcome} IS NULL`);
 }
 
@@ -194,13 +198,7 @@ function completionStatement(withStarts: boolean): Rendered {
       SELECT * FROM jsonb_to_recordset(${sql.placeholder('input')}::jsonb)
         AS x(id integer, token text, business jsonb, call_id bigint, duration_ms integer,
              http_status integer)
-    ), freed AS (
-      -- The guard (freeLeases): only the leases these claims still hold.
-      DELETE FROM ${leases} USING input
-      WHERE ${leases.place_row} = input.id AND ${leases.claim_token} = input.token
-      RETURNING ${leases.place_row} AS id, ${leases.attempt} AS attempt,
-        ${leases.claimed_by} AS claimed_by
-    ), done AS (
+    ), freed AS (${freeLeasesOf(sql`input AS x`)}), done AS (
       UPDATE ${t} SET
         ${target(t.deep_scan_status)} = 'Completed',
         ${target(t.deep_scan_error)} = NULL,
@@ -219,8 +217,7 @@ function completionStatement(withStarts: boolean): Rendered {
         ${target(calls.duration_ms)} = input.duration_ms,
         ${target(calls.http_status)} = input.http_status
       FROM input
-      -- callsWithIds, its ids a placeholder.
-      WHERE ${calls.id} = input.call_id AND ${calls.id} = ANY(${sql.placeholder('callIds')}::bigint[])
+      WHERE ${calls.id} = input.call_id AND ${callsWithIds(sql.placeholder('callIds'))}
         AND ${calls.outcome} IS NULL
     ), business AS (
       ${UPSERT_BUSINESS}
@@ -755,11 +752,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * that come with results go in the results' statement (a round trip less); the others go on
    * the calls lane at once. Under a limit each call waits for its budget check (appendCalls).
    * What comes while a statement runs goes together in the next, sent as soon as that one ends.
-   *
-   * (Calls that started while a statement of results ran once waited for the next one, up to
-   * 5 ms, to save the lane's statement. Once the statement of results was prepared (runStatement)
-   * that wait cost more than it saved: at 20 ms API latency a call waited ~3.7 ms to go instead
-   * of ~2.5, and at 0 ms it gained nothing.)
+   * (Calls that start while a statement of results runs once waited up to 5 ms for the next one,
+   * to save the lane's statement: at 20 ms API latency that wait cost more than it saved.)
    */
   function flushWrites(): void {
     const ahead = lane !== null && limitSeen === false;
