@@ -16,6 +16,7 @@ import {
 import { survivesLostConnections, type PgStore } from '../db/store';
 import { pgScanState, scanStateIs } from '../places/queries';
 import { endedWithoutResult as endedWithoutResultFor, scannedColumnNames } from './guards';
+import { eventLoopLoad } from './loop-load';
 import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
 import {
@@ -260,6 +261,13 @@ const MAX_COMPLETIONS_PER_STATEMENT = 50;
 const MAX_APPENDS_PER_STATEMENT = 50;
 /** The calls lane's connection closes after this long without a call (see callsLane). */
 const CALLS_LANE_IDLE_MS = 10_000;
+/**
+ * The longest a call about to start waits for a statement of results to carry its ledger row
+ * while the loop is busy (flushWrites). Such a statement goes as soon as the one in flight ends,
+ * ~2-5 ms on a busy machine; one held up longer (a lock behind a reviewer's long update) must not
+ * hold the calls with it.
+ */
+const HOLD_START_MS = 20;
 /** The calls lane's statement, prepared once per connection where statementsNamed says so. */
 const START_CALLS_STATEMENT = 'staging-editor-start-calls';
 
@@ -365,6 +373,13 @@ export interface PgScanQueueOptions {
    * connection behind reviewers' long updates; `close()` ends it.
    */
   heartbeatUrl?: string;
+  /**
+   * Whether this process's event loop is busy (default: eventLoopLoad), asked before a call goes
+   * on the calls lane while a statement of results is in flight (flushWrites). Tests set it.
+   */
+  loopBusy?: () => boolean;
+  /** How long such a call may wait for the next statement of results (HOLD_START_MS). Tests set it. */
+  holdStartMs?: number;
 }
 
 /**
@@ -722,6 +737,17 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
   /** Whether a statement of ledger rows is in flight (at most one). */
   let starting = false;
   let flushScheduled = false;
+  const loopBusy = options.loopBusy ?? eventLoopLoad();
+  const holdStartMs = options.holdStartMs ?? HOLD_START_MS;
+  /** Calls about to start are held for the next statement of results (flushWrites). */
+  let holdTimer: NodeJS.Timeout | null = null;
+  /** They were held holdStartMs: they go on the calls lane. */
+  let holdExpired = false;
+  function endHold(): void {
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = null;
+    holdExpired = false;
+  }
   function flushSoon(): void {
     if (flushScheduled) return;
     flushScheduled = true;
@@ -750,10 +776,15 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * Sends the next write statements, one of results and one of ledger rows in flight at most, so
    * a call about to start never waits for results to commit. Without a daily limit the calls
    * that come with results go in the results' statement (a round trip less); the others go on
-   * the calls lane at once. Under a limit each call waits for its budget check (appendCalls).
-   * What comes while a statement runs goes together in the next, sent as soon as that one ends.
-   * (Calls that start while a statement of results runs once waited up to 5 ms for the next one,
-   * to save the lane's statement: at 20 ms API latency that wait cost more than it saved.)
+   * the calls lane at once, unless the loop is busy. Under a limit each call waits for its budget
+   * check (appendCalls). What comes while a statement runs goes together in the next, sent as
+   * soon as that one ends.
+   *
+   * While a statement of results is in flight and the loop is busy (loopBusy), a call waits for
+   * the next statement of results instead (holdStartMs at most). Each statement costs the worker
+   * ~1 ms of its loop and PostgreSQL a wake-up: when the machine's cores are the limit (API
+   * answers in a few ms), a statement saved is worth more than the call's wait; when the API is
+   * the limit (tens of ms), the wait is what costs, and the loop is not busy.
    */
   function flushWrites(): void {
     const ahead = lane !== null && limitSeen === false;
@@ -761,6 +792,8 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       const done = pending.splice(0, MAX_COMPLETIONS_PER_STATEMENT);
       // Only when the pool has a connection free: a call must not wait for one.
       const starts = ahead && store.pool.idleCount > 0 ? takeAppends() : [];
+      // The calls held went with this statement. Any it had no room for stay held as they were.
+      if (appends.length === 0) endHold();
       finishing = true;
       void (starts.length > 0 ? finishAndStart(done, starts) : finishPlaces(done))
         .catch((error: unknown) => {
@@ -774,6 +807,15 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
         });
     }
     if (!starting && appends.length > 0) {
+      if (ahead && finishing && !holdExpired && loopBusy()) {
+        holdTimer ??= setTimeout(() => {
+          holdTimer = null;
+          holdExpired = true;
+          flushWrites();
+        }, holdStartMs).unref();
+        return;
+      }
+      endHold();
       const starts = takeAppends();
       starting = true;
       void (ahead ? startOnLane(lane, starts) : startCalls(starts))
@@ -1094,6 +1136,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     },
 
     async close() {
+      endHold();
       await Promise.all([heartbeatPool?.end(), lane?.end()]);
     },
   };

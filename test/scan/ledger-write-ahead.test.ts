@@ -7,6 +7,7 @@ import { openPostgres, type PgStore } from '../../src-main/db/store';
 import { mapPlaceToLocalBusiness } from '../../src-main/scan/places-api/map-to-local-business';
 import { placeDetailsSchema } from '../../src-main/scan/places-api/schema';
 import { utcDayOf, type ClaimedPlace, type ScanQueue } from '../../src-main/scan/queue';
+import { createPgScanQueue } from '../../src-main/scan/pg-queue';
 import { scanQueueFor } from '../../src-main/scan/queue-for-store';
 import { defaultPlace } from '../support/fake-places-api';
 import { queuePlaces, rawQuery, storeFactory, waitFor, type StoreFactory } from './support/stores';
@@ -55,6 +56,14 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     await locker?.end().catch(() => {});
     locker = null;
     await queue.close();
+    // A test that failed before reading its trace (traceCalls) leaves it behind: drop it, or the
+    // next test's CREATE fails too.
+    await rawQuery(
+      store,
+      `DROP TRIGGER IF EXISTS test_call_trace ON places_api_calls;
+       DROP FUNCTION IF EXISTS test_call_trace();
+       DROP TABLE IF EXISTS test_call_trace;`,
+    );
   });
 
   const calls = () =>
@@ -300,19 +309,73 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     };
   }
 
-  it('does not hold a call for the results waiting behind a statement in flight', async () => {
-    const run = await startWhileResultsWait(queue);
+  /** A queue of its own whose loop is busy or not as the test says, holding calls `holdStartMs`. */
+  async function queueWithLoop(
+    busy: boolean,
+    holdStartMs: number,
+    test: (q: ScanQueue) => Promise<void>,
+  ) {
+    const own = createPgScanQueue(store, { loopBusy: () => busy, holdStartMs });
     try {
-      // A's statement stays locked and C's result waits for the next: B's call goes on the lane.
-      expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
-      expect(run.settled).toEqual(new Set([run.b.placeId]));
+      await test(own);
     } finally {
-      await run.release();
+      await own.close();
     }
-    expect(await run.completed()).toEqual([true, true]);
-    expect(await run.traced()).toEqual([
-      { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
-    ]);
+  }
+
+  it('holds a call for the next statement of results while the loop is busy', async () => {
+    await queueWithLoop(true, 60_000, async (own) => {
+      const run = await startWhileResultsWait(own);
+      try {
+        // The turn in which the queue decides where B's row goes (startCall's flushSoon) is over.
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(run.settled).toEqual(new Set());
+        expect((await calls()).filter((r) => r.place_id === run.b.placeId)).toEqual([]);
+      } finally {
+        await run.release();
+      }
+      expect(await run.completed()).toEqual([true, true]);
+      expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
+      // B's row went with C's result: one statement on the pool, committed synchronously.
+      const rows = await run.traced();
+      expect(rows).toEqual([{ place_id: run.b.placeId, app: expect.any(String), sync: 'on' }]);
+      expect(rows[0]!.app).not.toBe('staging-editor-scan-calls');
+    });
+  });
+
+  it('sends a held call on the calls lane when the results it waits for are held up', async () => {
+    await queueWithLoop(true, 50, async (own) => {
+      const run = await startWhileResultsWait(own);
+      try {
+        // A's statement stays locked: B's call goes on the lane once held 50 ms.
+        expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
+        expect(run.settled).toEqual(new Set([run.b.placeId]));
+      } finally {
+        await run.release();
+      }
+      expect(await run.completed()).toEqual([true, true]);
+      expect(await run.traced()).toEqual([
+        { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
+      ]);
+    });
+  });
+
+  it('does not hold a call for the results behind a statement in flight while the loop is not busy', async () => {
+    // A hold of a minute would time the test out.
+    await queueWithLoop(false, 60_000, async (own) => {
+      const run = await startWhileResultsWait(own);
+      try {
+        // A's statement stays locked and C's result waits for the next: B's call goes on the lane.
+        expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
+        expect(run.settled).toEqual(new Set([run.b.placeId]));
+      } finally {
+        await run.release();
+      }
+      expect(await run.completed()).toEqual([true, true]);
+      expect(await run.traced()).toEqual([
+        { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
+      ]);
+    });
   });
 
   it('records a call with the results that came in the same turn, on the pool, in one commit', async () => {
