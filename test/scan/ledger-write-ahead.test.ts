@@ -503,6 +503,58 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     ).toEqual([{ status: 'Completed', businesses: 3 }]);
   });
 
+  it('completes ledger rows by their primary key, not through the index of open calls', async (ctx) => {
+    await queuePlaces(store, 1);
+    // A ledger as after a long run: thousands of calls completed since the last VACUUM, each
+    // still with its entry in the partial index of open calls (sql/pg/0013), and few open.
+    await rawQuery(
+      store,
+      `INSERT INTO places_api_calls (place_id, worker_id, started_at, field_mask)
+         SELECT 'earlier-' || g, 'w', now() - interval '1 hour', 'm' FROM generate_series(1, 4000) g;
+       UPDATE places_api_calls SET outcome = 'completed' WHERE place_id <> 'earlier-1';
+       ANALYZE places_api_calls;`,
+    );
+    // One connection, so the queue's statements and this test's run on the same session.
+    const timed = await openTimedStore(10_000, 1);
+    if (timed.store.timeoutDelivery !== 'startup') {
+      await timed.close();
+      ctx.skip();
+    }
+    let plan: string;
+    let place: ClaimedPlace;
+    try {
+      [place] = (await claim(1, timed.queue)) as [ClaimedPlace];
+      const { id } = await (await start(place, timed.queue)).recorded!;
+      place.call = { id, startedAt: Date.now(), durationMs: 5, httpStatus: 200 };
+      expect(await timed.queue.complete(place, fieldsFor(place.placeId))).toBe(true);
+      // The plan PostgreSQL keeps for the prepared statement (a generic one, as after the fifth
+      // run): its parameters' values do not matter to it.
+      const client = await timed.store.pool.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(
+          `SELECT cardinality(parameter_types) AS n FROM pg_prepared_statements
+           WHERE name = 'staging-editor-complete'`,
+        );
+        await client.query('SET plan_cache_mode = force_generic_plan');
+        const explained = await client.query<{ 'QUERY PLAN': unknown }>(
+          `EXPLAIN (FORMAT JSON) EXECUTE "staging-editor-complete"(${Array.from(
+            { length: rows[0]!.n },
+            () => 'NULL',
+          ).join(', ')})`,
+        );
+        await client.query('RESET plan_cache_mode');
+        plan = JSON.stringify(explained.rows[0]!['QUERY PLAN']);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await timed.close();
+    }
+    expect(plan).toContain('"Index Name":"places_api_calls_pkey"');
+    expect(plan).not.toContain('places_api_calls_open_idx');
+    expect((await calls()).find((r) => r.place_id === place.placeId)?.outcome).toBe('completed');
+  });
+
   it("ends the calls lane's stuck INSERT at the store's lock_timeout, as the pool would", async () => {
     await queuePlaces(store, 1);
     // A store of the same database whose connections give up on a lock after 200 ms.
