@@ -9,222 +9,33 @@
  * default 5), BENCH_ONLY (a comma-separated subset of throughput,claim,idle). The runs compared
  * in one row take turns, so the machine's slow and fast spells fall on each alike.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { openPostgres, type PgStore } from '../src-main/db/store';
-import { samplePlaces } from '../src-main/places/sample-data';
-import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
+import { openPostgres } from '../src-main/db/store';
 import { scanQueueFor } from '../src-main/scan/queue-for-store';
 import { startFakePlacesApi, type FakePlacesApi } from '../test/support/fake-places-api';
-import { PG_ADMIN_URL as ADMIN_URL } from '../test/support/stores';
+import {
+  admin,
+  inTurns,
+  pairedRatio,
+  percentile,
+  rate,
+  sleep,
+  spawnWorker,
+  stopWorkers,
+  throughput,
+  withDatabase,
+  workerEnv,
+} from './scan-runs';
 
 const PLACES = Number(process.env.BENCH_PLACES ?? 4000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 /** Comma-separated subset of throughput,claim,idle (default: all). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'throughput,claim,idle').split(','));
-const WORKER = fileURLToPath(new URL('./scan-worker.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-/**
- * `scheduler`: the app's loop as it runs (spend ledger on); `no-ledger`: the same loop with the
- * ledger off (bench only: no row per call, so no daily limit either), to price the ledger;
- * `baseline`: the raw-SQL loop.
- */
-type Kind = 'scheduler' | 'no-ledger' | 'baseline';
-
-// --- databases ------------------------------------------------------------------------------
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function withDatabase<T>(fn: (url: string, store: PgStore) => Promise<T>): Promise<T> {
-  const name = `se_bench_${randomBytes(5).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const store = await openPostgres(url.toString(), { poolSize: 4 });
-  try {
-    return await fn(url.toString(), store);
-  } finally {
-    await store.close();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  }
-}
-
-async function queuePlaces(store: PgStore, count: number): Promise<void> {
-  const places = createPlacesService(placesRepositoryFor(store));
-  for (const chunk of samplePlaces(count, 11, 5000)) {
-    await places.insertPlaces(chunk);
-    // As reviewers queue places: Selected (step 6), at most 10,000 ids per update.
-    for (let i = 0; i < chunk.length; i += 10_000) {
-      await places.updateStatus(
-        { place_ids: chunk.slice(i, i + 10_000).map((p) => p.place_id), status: 'Selected' },
-        'bench',
-      );
-    }
-  }
-}
-
-// --- worker processes -----------------------------------------------------------------------
-
-interface Worker {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<void>;
-}
-
-function spawnWorker(kind: Kind, env: Record<string, string>, id: string): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, kind], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_WORKER_ID: id, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, output: () => output, exited };
-}
-
-async function stopWorkers(workers: Worker[]): Promise<void> {
-  for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGTERM');
-  await Promise.all(workers.map((w) => w.exited));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function workerEnv(url: string, fake: FakePlacesApi, extra: Record<string, string> = {}) {
-  return {
-    DATABASE_URL: url,
-    GOOGLE_MAPS_API_KEY: fake.apiKey,
-    PLACES_API_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: 'warn',
-    ...extra,
-  };
-}
-
-// --- throughput -----------------------------------------------------------------------------
-
-interface Run {
-  perSecond: number;
-  seconds: number;
-  duplicates: number;
-}
-
-async function throughput(
-  fake: FakePlacesApi,
-  kind: Kind,
-  processes: number,
-  concurrency: number,
-  latencyMs: number,
-  places: number,
-): Promise<Run> {
-  return withDatabase(async (url, store) => {
-    await queuePlaces(store, places);
-    fake.reset();
-    fake.setLatencyMs(latencyMs);
-    const env = workerEnv(url, fake, {
-      DEEP_SCAN_BATCH_SIZE: '20',
-      DEEP_SCAN_MAX_CONCURRENCY: String(concurrency),
-      DEEP_SCAN_INTERVAL_SECONDS: '1',
-      DEEP_SCAN_RATE_PER_SECOND: '10000',
-    });
-    const workers = Array.from({ length: processes }, (_, i) =>
-      spawnWorker(kind, env, `${kind}-${i + 1}`),
-    );
-    try {
-      const deadline = Date.now() + 300_000;
-      for (;;) {
-        const { rows } = await store.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM places_staging WHERE deep_scan_status = 'Completed'`,
-        );
-        if (rows[0]!.n === places) break;
-        if (Date.now() > deadline) {
-          throw new Error(`${kind} did not finish: ${workers.map((w) => w.output()).join('\n')}`);
-        }
-        await sleep(100);
-      }
-    } finally {
-      await stopWorkers(workers);
-    }
-    // From the first place finished to the last: process start-up is not part of the figure.
-    const { rows } = await store.pool.query<{ span: number }>(
-      `SELECT EXTRACT(EPOCH FROM max(deep_scan_completed_at) - min(deep_scan_completed_at))::float8 AS span
-       FROM places_staging`,
-    );
-    const seconds = rows[0]!.span;
-    return {
-      perSecond: (places - 1) / seconds,
-      seconds,
-      duplicates: fake.totalCalls() - places,
-    };
-  });
-}
-
-type Measure = () => Promise<Run>;
-
-/**
- * Runs each measure REPEAT times, taking turns (a, b, c, a, b, c, ...): a round runs each once,
- * back to back. Returns each one's runs in round order.
- */
-async function inTurns<const M extends readonly (readonly [label: string, measure: Measure])[]>(
-  measures: M,
-): Promise<{ [K in keyof M]: Run[] }> {
-  const runs: Run[][] = measures.map(() => []);
-  for (let i = 0; i < REPEAT; i++) {
-    for (const [m, [label, measure]] of measures.entries()) {
-      const run = await measure();
-      runs[m]!.push(run);
-      console.error(
-        `  ${label} run ${i + 1}: ${run.perSecond.toFixed(0)} places/s (${run.seconds.toFixed(1)} s)`,
-      );
-    }
-  }
-  return runs as { [K in keyof M]: Run[] };
-}
-
-/** A figure of places/s: the median run (the lower middle one for an even count; percentile). */
-const rate = (runs: Run[]) =>
-  percentile(
-    runs.map((r) => r.perSecond),
-    50,
-  );
-
-/**
- * `a` against `b`, runs of inTurns: the median of their ratios round by round. On a 2-core
- * machine the workers, PostgreSQL and the fake API share the cores, and the machine has slow
- * and fast spells: runs of the same code spread by 20-40% (0 ms: 455 to 622 places/s in one
- * bench), and a spell often lasts a round, so it falls on every measure of that round alike (in
- * one bench's 20 ms rounds, round 4 was the fastest run of all three measures). A ratio within a
- * round cancels such a spell; a ratio of the two medians does not, because the medians may come
- * from different rounds: the same runs gave 0.81 that way and 0.92 round by round, and another
- * bench's gave 1.01 and 0.92. Earlier: with the best of two runs, one fast run decided a row
- * (six rounds of the same code gave ledger on/off ratios from 0.73 to 1.08, median 0.92).
- */
-function pairedRatio(a: Run[], b: Run[], what: string): number {
-  const ratios = a.map((run, i) => run.perSecond / b[i]!.perSecond);
-  console.error(`  ${what}, round by round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
-  return percentile(ratios, 50);
-}
 
 // --- claim latency --------------------------------------------------------------------------
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const RAW_CLAIM = `
   WITH picked AS (
@@ -361,11 +172,14 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   const rows: Row[] = [];
   for (const latency of [0, 20]) {
     console.error(`throughput, 2 processes x concurrency 8, batch 20, ${latency} ms latency:`);
-    const [ours, noLedger, raw] = await inTurns([
-      ['scheduler', () => throughput(fake, 'scheduler', 2, 8, latency, PLACES)],
-      ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, latency, PLACES)],
-      ['baseline', () => throughput(fake, 'baseline', 2, 8, latency, PLACES)],
-    ]);
+    const [ours, noLedger, raw] = await inTurns(
+      [
+        ['scheduler', () => throughput(fake, 'scheduler', 2, 8, latency, PLACES)],
+        ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, latency, PLACES)],
+        ['baseline', () => throughput(fake, 'baseline', 2, 8, latency, PLACES)],
+      ],
+      REPEAT,
+    );
     // The spend ledger's cost: the same scheduler, same run, with and without it (issue 12).
     const ledgerRatio = pairedRatio(ours, noLedger, 'ledger on / off');
     rows.push([
@@ -390,10 +204,13 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   // At a latency like the real API's (Place Details answers in ~100-300 ms) the call's own
   // commit before it is sent weighs less: the same comparison, ledger on and off, at 100 ms.
   console.error('throughput, 2 processes x concurrency 8, batch 20, 100 ms latency:');
-  const [slowOn, slowOff] = await inTurns([
-    ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
-    ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
-  ]);
+  const [slowOn, slowOff] = await inTurns(
+    [
+      ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
+      ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
+    ],
+    REPEAT,
+  );
   const slowRatio = pairedRatio(slowOn, slowOff, 'ledger on / off');
   rows.push([
     `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
@@ -404,9 +221,10 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
     verdict(slowRatio >= 0.9),
   ]);
   console.error('throughput, 4 processes x concurrency 8, 20 ms latency:');
-  const [four] = await inTurns([
-    ['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)],
-  ]);
+  const [four] = await inTurns(
+    [['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)]],
+    REPEAT,
+  );
   const fourRate = rate(four);
   rows.push([
     `places/s, 4 processes x 8, batch 20, 20 ms API latency (${PLACES * 2} places)`,
