@@ -343,40 +343,30 @@ describe('ledger rows sent ahead of their commit (PostgreSQL)', () => {
     });
   });
 
-  it('sends a held call on the calls lane when the results it waits for are held up', async () => {
-    await queueWithLoop(true, 50, async (own) => {
-      const run = await startWhileResultsWait(own);
-      try {
-        // A's statement stays locked: B's call goes on the lane once held 50 ms.
-        expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
-        expect(run.settled).toEqual(new Set([run.b.placeId]));
-      } finally {
-        await run.release();
-      }
-      expect(await run.completed()).toEqual([true, true]);
-      expect(await run.traced()).toEqual([
-        { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
-      ]);
-    });
-  });
-
-  it('does not hold a call for the results behind a statement in flight while the loop is not busy', async () => {
-    // A hold of a minute would time the test out.
-    await queueWithLoop(false, 60_000, async (own) => {
-      const run = await startWhileResultsWait(own);
-      try {
-        // A's statement stays locked and C's result waits for the next: B's call goes on the lane.
-        expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
-        expect(run.settled).toEqual(new Set([run.b.placeId]));
-      } finally {
-        await run.release();
-      }
-      expect(await run.completed()).toEqual([true, true]);
-      expect(await run.traced()).toEqual([
-        { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
-      ]);
-    });
-  });
+  it.each([
+    // Held 50 ms, then the lane: a statement held up by a lock does not hold the calls.
+    { busy: true, holdStartMs: 50, when: 'after its hold when the loop is busy' },
+    // At once: a hold of a minute would time the test out.
+    { busy: false, holdStartMs: 60_000, when: 'at once when the loop is not busy' },
+  ])(
+    'sends a call on the calls lane while the results before it are held up, $when',
+    async ({ busy, holdStartMs }) => {
+      await queueWithLoop(busy, holdStartMs, async (own) => {
+        const run = await startWhileResultsWait(own);
+        try {
+          // A's statement stays locked, C's result waits for the next: B's call goes on the lane.
+          expect((await (await run.second).recorded!).id).toEqual(expect.any(Number));
+          expect(run.settled).toEqual(new Set([run.b.placeId]));
+        } finally {
+          await run.release();
+        }
+        expect(await run.completed()).toEqual([true, true]);
+        expect(await run.traced()).toEqual([
+          { place_id: run.b.placeId, app: 'staging-editor-scan-calls', sync: 'off' },
+        ]);
+      });
+    },
+  );
 
   it('records a call with the results that came in the same turn, on the pool, in one commit', async () => {
     const [a, b] = await answeredAndNext();
