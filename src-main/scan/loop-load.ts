@@ -13,10 +13,11 @@ export const LOAD_WINDOW_MS = 250;
 
 /**
  * Whether this process's event loop was busy over the last window: at work (running callbacks,
- * or waiting for a core while it was) for at least `threshold` of it. The scan queue asks it
- * before each write (pg-queue's flushWrites): on a busy loop a statement saved is worth more than
- * a call's short wait; on an idle one the call should not wait. Read at most once a window, so
- * asking costs nothing in between. `read` and `now` are injected by tests.
+ * or waiting for a core while it was) for at least `threshold` of it. The scan queue asks it when
+ * a call could wait for the next statement of results (pg-queue's flushWrites): on a busy loop a
+ * statement saved is worth more than a call's short wait; on an idle one the call should not
+ * wait. Read at most once a window, so asking costs nothing in between. `read` and `now` are
+ * injected by tests.
  */
 export function eventLoopLoad(
   options: {
