@@ -16,7 +16,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startFakePlacesApi } from '../test/support/fake-places-api';
-import { inTurns, pairedRatio, rate, throughput, type Kind, type Run } from './scan-runs';
+import {
+  inTurns,
+  pairedRatio,
+  percentile,
+  rate,
+  throughput,
+  type Kind,
+  type Run,
+} from './scan-runs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -115,8 +123,6 @@ function perPlace(run: Run): Record<'workers' | 'postgres' | 'self', number> {
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-
 const latency = Number(values.latency);
 const places = Number(values.places);
 const fake = await startFakePlacesApi();
@@ -148,7 +154,10 @@ try {
   const lines = kinds.map((k, i) => {
     const cpu = runs[i]!.map(perPlace);
     const ms = (key: keyof ReturnType<typeof perPlace>) =>
-      median(cpu.map((c) => c[key])).toFixed(2);
+      percentile(
+        cpu.map((c) => c[key]),
+        50,
+      ).toFixed(2);
     const ratio =
       i === kinds.length - 1
         ? ''
