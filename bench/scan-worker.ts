@@ -3,8 +3,13 @@
  * `staging-editor worker`, settings from the environment); `no-ledger` the same loop with the
  * spend ledger off (to price it); `baseline` runs the raw-SQL loop.
  * With BENCH_COUNT_QUERIES set, it counts the statements it sends and prints the count on
- * SIGUSR2 ("BENCH_QUERIES <n>").
+ * SIGUSR2 ("BENCH_QUERIES <n>"). With BENCH_CPU_PROFILE=<dir> set, it writes a V8 CPU profile of
+ * its whole run to <dir>/<worker id>-<pid>.cpuprofile when it exits (Node refuses --cpu-prof in
+ * NODE_OPTIONS), for Chrome DevTools' Performance panel or any .cpuprofile reader.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { runWorker } from '../src-main/cli/worker';
 import { loadSettings } from '../src-main/config';
@@ -25,6 +30,14 @@ if (process.env.BENCH_COUNT_QUERIES) {
 
 const kind = process.argv[2];
 const workerId = process.env.BENCH_WORKER_ID ?? `${kind}-${process.pid}`;
+
+const profileDir = process.env.BENCH_CPU_PROFILE;
+const profiler = profileDir ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const settings = loadSettings();
 if (kind === 'baseline') {
   await runBaselineLoop({
@@ -37,5 +50,10 @@ if (kind === 'baseline') {
   });
 } else {
   await runWorker(settings, { workerId, recordCalls: kind !== 'no-ledger' });
+}
+if (profiler && profileDir) {
+  const { profile } = await profiler.post('Profiler.stop');
+  mkdirSync(profileDir, { recursive: true });
+  writeFileSync(join(profileDir, `${workerId}-${process.pid}.cpuprofile`), JSON.stringify(profile));
 }
 process.exit(0);
