@@ -7,12 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openPostgres, type PgStore } from '../src-main/db/store';
 import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import type { FakePlacesApi } from '../test/support/fake-places-api';
-import { PG_ADMIN_URL as ADMIN_URL } from '../test/support/stores';
+import { PG_ADMIN_URL as ADMIN_URL, withAdmin } from '../test/support/stores';
 
 const WORKER = fileURLToPath(new URL('./scan-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -26,19 +25,9 @@ export type Kind = 'scheduler' | 'no-ledger' | 'baseline';
 
 // --- databases ------------------------------------------------------------------------------
 
-export async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function withDatabase<T>(fn: (url: string, store: PgStore) => Promise<T>): Promise<T> {
   const name = `se_bench_${randomBytes(5).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const store = await openPostgres(url.toString(), { poolSize: 4 });
@@ -46,7 +35,7 @@ export async function withDatabase<T>(fn: (url: string, store: PgStore) => Promi
     return await fn(url.toString(), store);
   } finally {
     await store.close();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
 }
 

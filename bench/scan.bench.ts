@@ -15,8 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src-main/db/store';
 import { scanQueueFor } from '../src-main/scan/queue-for-store';
 import { startFakePlacesApi, type FakePlacesApi } from '../test/support/fake-places-api';
+import { withAdmin as admin } from '../test/support/stores';
 import {
-  admin,
   inTurns,
   pairedRatio,
   percentile,

@@ -9,6 +9,7 @@ import {
   PG_ADMIN_URL,
   STORE_KINDS,
   testDatabaseUrl,
+  withAdmin,
   type StoreKind,
 } from '../../test/support/stores';
 
@@ -143,11 +144,5 @@ export async function postgresStore(): Promise<StoreProbe> {
 }
 
 async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
+  await withAdmin((c) => c.query(text));
 }

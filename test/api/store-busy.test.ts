@@ -8,23 +8,13 @@ import { STORE_RETRY_AFTER_SECONDS } from '../../src-main/router/dispatcher';
 import { execRaw, readPlaces } from '../support/places';
 import {
   createTestStore,
-  PG_ADMIN_URL,
   THROUGH_POOLER,
+  withAdmin as admin,
   type TestStoreHandle,
 } from '../support/stores';
 import { dispatcherTransport, httpTransport, type Transport } from '../support/transports';
 
 const IDS = ['b-1', 'b-2'];
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The busy answer: 503 `unavailable` with the retry hint in the body (and over HTTP the header). */
 async function expectBusy(transport: Transport, call: () => ReturnType<Transport['call']>) {

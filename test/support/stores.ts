@@ -57,14 +57,22 @@ export interface TestStoreHandle {
   dispose(): Promise<void>;
 }
 
-async function adminQuery(text: string): Promise<void> {
+/**
+ * Runs `work` on a connection of its own to the test server itself (PG_ADMIN_URL, never the
+ * pooler): for what a store's own connections cannot do, such as CREATE / DROP DATABASE and roles.
+ */
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
-    await client.query(text);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  await withAdmin((c) => c.query(text));
 }
 
 /** A fresh, empty store of the given kind: a throwaway PostgreSQL database or a temp SQLite file. */

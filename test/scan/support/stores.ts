@@ -2,37 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { PlaceStatus } from '../../../src-shared/domain';
 import { loadSettings, type Settings } from '../../../src-main/config';
 import { openPostgres, openSqlite, type Store } from '../../../src-main/db/store';
 import { samplePlaces } from '../../../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../../../src-main/places/service';
 
-import { PG_ADMIN_URL as ADMIN_URL, testDatabaseUrl } from '../../support/stores';
+import { testDatabaseUrl, withAdmin } from '../../support/stores';
 
 export type StoreKind = 'postgres' | 'sqlite';
 
 /** A throwaway PostgreSQL database for one test file. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `se_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
   return {
     url: testDatabaseUrl(name),
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }
