@@ -5,13 +5,12 @@
  * TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { openPostgres, type PgStore } from '../src-main/db/store';
 import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import type { FakePlacesApi } from '../test/support/fake-places-api';
-import { PG_ADMIN_URL as ADMIN_URL, withAdmin } from '../test/support/stores';
+import { createTestDatabase } from '../test/support/stores';
 
 const WORKER = fileURLToPath(new URL('./scan-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -26,16 +25,13 @@ export type Kind = 'scheduler' | 'no-ledger' | 'baseline';
 // --- databases ------------------------------------------------------------------------------
 
 export async function withDatabase<T>(fn: (url: string, store: PgStore) => Promise<T>): Promise<T> {
-  const name = `se_bench_${randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const store = await openPostgres(url.toString(), { poolSize: 4 });
+  const database = await createTestDatabase('se_bench');
+  const store = await openPostgres(database.directUrl, { poolSize: 4 });
   try {
-    return await fn(url.toString(), store);
+    return await fn(database.directUrl, store);
   } finally {
     await store.close();
-    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await database.drop();
   }
 }
 

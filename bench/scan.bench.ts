@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src-main/db/store';
 import { scanQueueFor } from '../src-main/scan/queue-for-store';
 import { startFakePlacesApi, type FakePlacesApi } from '../test/support/fake-places-api';
-import { withAdmin as admin } from '../test/support/stores';
+import { withAdmin } from '../test/support/stores';
 import {
   inTurns,
   pairedRatio,
@@ -114,7 +114,7 @@ async function idleQueries(fake: FakePlacesApi) {
   return withDatabase(async (url) => {
     const database = new URL(url).pathname.slice(1);
     const transactions = async () =>
-      admin(async (c) => {
+      withAdmin(async (c) => {
         const { rows } = await c.query<{ n: string }>(
           `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1`,
           [database],

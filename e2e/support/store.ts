@@ -1,19 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
 // Every e2e spec runs once per store (one Playwright project each, see playwright.config.ts),
 // on the same PostgreSQL server and store kinds as the vitest integration tests.
-import {
-  PG_ADMIN_URL,
-  STORE_KINDS,
-  testDatabaseUrl,
-  withAdmin,
-  type StoreKind,
-} from '../../test/support/stores';
+import { STORE_KINDS, createTestDatabase, type StoreKind } from '../../test/support/stores';
 
-export { PG_ADMIN_URL, STORE_KINDS, type StoreKind };
+export { STORE_KINDS, type StoreKind };
 
 export interface PlaceRow {
   place_id: string;
@@ -104,11 +97,8 @@ export function sqliteStore(dir: string): StoreProbe {
  * test/support/stores.ts); the probe, like CREATE / DROP DATABASE, always goes direct.
  */
 export async function postgresStore(): Promise<StoreProbe> {
-  const name = `se_e2e_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  const database = await createTestDatabase('se_e2e');
+  const pool = new pg.Pool({ connectionString: database.directUrl, max: 1 });
   // A server killed mid-test drops its connections; ours must not take the runner down.
   pool.on('error', () => {});
   const toPg = (sql: string) => {
@@ -117,8 +107,8 @@ export async function postgresStore(): Promise<StoreProbe> {
   };
   const probe: StoreProbe = {
     kind: 'postgres',
-    env: { DATABASE_URL: testDatabaseUrl(name) },
-    description: `PostgreSQL database ${name}`,
+    env: { DATABASE_URL: database.url },
+    description: `PostgreSQL database ${database.name}`,
     rows: async <T>(sql: string, ...params: unknown[]) =>
       (await pool.query(toPg(sql), params)).rows as T[],
     run: async (sql, ...params) => (await pool.query(toPg(sql), params)).rowCount ?? 0,
@@ -137,12 +127,8 @@ export async function postgresStore(): Promise<StoreProbe> {
     },
     async dispose() {
       await pool.end().catch(() => {});
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await database.drop();
     },
   };
   return probe;
-}
-
-async function adminQuery(text: string): Promise<void> {
-  await withAdmin((c) => c.query(text));
 }

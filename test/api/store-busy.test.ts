@@ -9,7 +9,7 @@ import { execRaw, readPlaces } from '../support/places';
 import {
   createTestStore,
   THROUGH_POOLER,
-  withAdmin as admin,
+  withAdmin,
   type TestStoreHandle,
 } from '../support/stores';
 import { dispatcherTransport, httpTransport, type Transport } from '../support/transports';
@@ -158,7 +158,7 @@ describe('PostgreSQL pool size and timeouts', () => {
       // A non-superuser owning the database (superusers ignore connection limits).
       const role = `se_limited_${Math.random().toString(16).slice(2, 10)}`;
       const database = new URL(handle.settings.DATABASE_URL!).pathname.slice(1);
-      await admin(async (c) => {
+      await withAdmin(async (c) => {
         await c.query(`CREATE ROLE ${role} LOGIN`);
         await c.query(`ALTER DATABASE ${database} OWNER TO ${role}`);
       });
@@ -169,12 +169,12 @@ describe('PostgreSQL pool size and timeouts', () => {
        GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role};
        GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role};`,
       );
-      lastly.push(() => admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`)));
+      lastly.push(() => withAdmin((c) => c.query(`DROP ROLE IF EXISTS ${role}`)));
       const url = new URL(handle.settings.DATABASE_URL!);
       url.username = role;
       const { backend, pool, transports: both } = await serve({ DATABASE_URL: url.toString() });
       // One connection for this user from now on: the pool's idle one, which we take.
-      await admin(async (c) => {
+      await withAdmin(async (c) => {
         await c.query(`ALTER ROLE ${role} CONNECTION LIMIT 1`);
         // Wait until the migration's own connection has gone (it ends before the pool opens).
         for (;;) {

@@ -71,8 +71,31 @@ export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Pro
   }
 }
 
-async function adminQuery(text: string): Promise<void> {
-  await withAdmin((c) => c.query(text));
+/** A throwaway PostgreSQL database on the test server (createTestDatabase). */
+export interface TestDatabase {
+  name: string;
+  /** What the app uses (testDatabaseUrl: through the pooler on the pooler pass). */
+  url: string;
+  /** The server itself, never the pooler: for probes, benches and session state. */
+  directUrl: string;
+  /** DROP DATABASE ... WITH (FORCE): connections still open are ended. */
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database named `<prefix>_<random hex>` (CREATE / DROP go to the server itself). */
+export async function createTestDatabase(prefix = 'se_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+  const direct = new URL(PG_ADMIN_URL);
+  direct.pathname = `/${name}`;
+  return {
+    name,
+    url: testDatabaseUrl(name),
+    directUrl: direct.toString(),
+    drop: async () => {
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
 }
 
 /** A fresh, empty store of the given kind: a throwaway PostgreSQL database or a temp SQLite file. */
@@ -84,10 +107,9 @@ export async function createTestStore(
   let env: Record<string, string>;
   let dropDatabase: (() => Promise<void>) | undefined;
   if (kind === 'postgres') {
-    const name = `se_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    env = { DATABASE_URL: testDatabaseUrl(name) };
-    dropDatabase = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const database = await createTestDatabase();
+    env = { DATABASE_URL: database.url };
+    dropDatabase = database.drop;
   } else {
     env = { SQLITE_PATH: join(dataDir, 'staging.sqlite') };
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +7,9 @@ import { openPostgres, openSqlite, type Store } from '../../../src-main/db/store
 import { samplePlaces } from '../../../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../../../src-main/places/service';
 
-import { testDatabaseUrl, withAdmin } from '../../support/stores';
+import { createTestDatabase, type TestDatabase } from '../../support/stores';
 
 export type StoreKind = 'postgres' | 'sqlite';
-
-/** A throwaway PostgreSQL database for one test file. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `se_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
-  return {
-    url: testDatabaseUrl(name),
-    async drop() {
-      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
-  };
-}
 
 /** A temp folder for SQLite files, removed by `cleanup`. */
 export function createTempFolder(): { dir: string; cleanup(): void } {
@@ -37,7 +24,7 @@ export function createTempFolder(): { dir: string; cleanup(): void } {
 export async function storeFactory(kind: StoreKind) {
   const opened: Store[] = [];
   const cleanups: (() => Promise<void> | void)[] = [];
-  let database: { url: string; drop(): Promise<void> } | null = null;
+  let database: TestDatabase | null = null;
   let folder: { dir: string; cleanup(): void } | null = null;
   if (kind === 'postgres') {
     database = await createTestDatabase();
