@@ -32,11 +32,11 @@ const kind = process.argv[2];
 const workerId = process.env.BENCH_WORKER_ID ?? `${kind}-${process.pid}`;
 
 const profileDir = process.env.BENCH_CPU_PROFILE;
-const profiler = profileDir ? new Session() : null;
+const profiler = profileDir ? { dir: profileDir, session: new Session() } : null;
 if (profiler) {
-  profiler.connect();
-  await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.start');
+  profiler.session.connect();
+  await profiler.session.post('Profiler.enable');
+  await profiler.session.post('Profiler.start');
 }
 const settings = loadSettings();
 if (kind === 'baseline') {
@@ -51,9 +51,12 @@ if (kind === 'baseline') {
 } else {
   await runWorker(settings, { workerId, recordCalls: kind !== 'no-ledger' });
 }
-if (profiler && profileDir) {
-  const { profile } = await profiler.post('Profiler.stop');
-  mkdirSync(profileDir, { recursive: true });
-  writeFileSync(join(profileDir, `${workerId}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+if (profiler) {
+  const { profile } = await profiler.session.post('Profiler.stop');
+  mkdirSync(profiler.dir, { recursive: true });
+  writeFileSync(
+    join(profiler.dir, `${workerId}-${process.pid}.cpuprofile`),
+    JSON.stringify(profile),
+  );
 }
 process.exit(0);
