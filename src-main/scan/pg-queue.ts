@@ -737,6 +737,42 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     });
   }
 
+  /**
+   * Places left Processing in the place itself (the claim of a version before sql/pg/0019, still
+   * running against this store, or SQL by hand) whose lease there ran out, or that have none:
+   * each becomes Queued with a lease row already expired, as 0019 converted them, so the lease
+   * sweep that follows ends the attempt as it ends any other (back to the queue, or Error after
+   * the last attempt). Without this nothing would ever claim or sweep them. A live lease of that
+   * kind is left to its worker; the place's own token guard refuses that worker's writes once
+   * the place is Queued. Reads only places_staging_lease_idx (sql/pg/0001).
+   */
+  async function adoptLegacyClaims(): Promise<void> {
+    await beatDb.execute(sql`
+      WITH legacy AS (
+        SELECT ${t.id} AS id FROM ${t}
+        WHERE ${t.deep_scan_status} = 'Processing'
+          AND (${t.deep_scan_lease_expires_at} IS NULL OR ${t.deep_scan_lease_expires_at} < now())
+        ORDER BY ${t.id} LIMIT 1000
+        FOR UPDATE SKIP LOCKED
+      ), leased AS (
+        INSERT INTO ${leases} (place_row, claim_token, claimed_by, attempt, expires_at)
+        SELECT ${t.id}, COALESCE(${t.deep_scan_claim_token}, 'before-0019'),
+               COALESCE(${t.deep_scan_claimed_by}, 'before-0019'),
+               GREATEST(${t.deep_scan_attempts}, 1), '-infinity'
+        FROM ${t} JOIN legacy ON legacy.id = ${t.id}
+        ON CONFLICT (place_row) DO NOTHING
+      )
+      UPDATE ${t} SET
+        ${target(t.deep_scan_status)} = 'Queued',
+        ${target(t.deep_scan_attempts)} = GREATEST(${t.deep_scan_attempts} - 1, 0),
+        ${target(t.deep_scan_next_attempt_at)} =
+          COALESCE(${t.deep_scan_next_attempt_at}, ${t.deep_scan_queued_at}, now()),
+        ${target(t.deep_scan_claim_token)} = NULL,
+        ${target(t.deep_scan_claimed_by)} = NULL,
+        ${target(t.deep_scan_lease_expires_at)} = NULL
+      FROM legacy WHERE ${t.id} = legacy.id`);
+  }
+
   // Group commit of a scan's two writes: the results that come while a statement runs go together
   // in the next one, and so do the ledger rows of calls about to start. That saves a round trip
   // and a WAL flush per place.
@@ -1036,6 +1072,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
             sql`${calls.outcome} IS NULL AND ${calls.started_at} < ${new Date(openCallsBefore)}`,
           );
       }
+      await adoptLegacyClaims();
       // SKIP LOCKED: a lease being ended or extended right now is not waited for; the DELETE
       // re-checks the expiry, so a lease extended meanwhile is left alone.
       const expired = sql`${leases.expires_at} < now()`;

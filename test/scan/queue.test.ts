@@ -182,6 +182,48 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
     expect(rows[0]!.deep_scan_attempts).toBe(1);
   });
 
+  it('the sweep also returns places an older version left Processing in the place itself once their lease ran out', async () => {
+    // Before sql 0019 a PostgreSQL claim wrote Processing, its token, worker and lease into the
+    // place and counted the attempt there (SQLite's claims still do). A worker of such a version
+    // sharing a migrated store, or SQL by hand, can still leave a place that way.
+    const [gone, last, live] = await queuePlaces(store, 3);
+    frozen = Date.now();
+    const legacyClaim = (placeId: string, attempts: number, leaseInMs: number) =>
+      rawQuery(
+        store,
+        store.kind === 'postgres'
+          ? `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_attempts = $1,
+               deep_scan_lease_expires_at = now() + $2 * interval '1 millisecond',
+               deep_scan_claim_token = 'old-token', deep_scan_claimed_by = 'old-worker'
+             WHERE place_id = $3`
+          : `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_attempts = $1,
+               deep_scan_lease_expires_at = $2,
+               deep_scan_claim_token = 'old-token', deep_scan_claimed_by = 'old-worker'
+             WHERE place_id = $3`,
+        [attempts, store.kind === 'postgres' ? leaseInMs : frozen! + leaseInMs, placeId],
+      );
+    await legacyClaim(gone!, 1, -60_000);
+    await legacyClaim(last!, 5, -60_000);
+    await legacyClaim(live!, 1, 3_600_000);
+
+    expect(await queue.sweepExpiredLeases(5)).toEqual({ requeued: 1, failed: 1, cancelled: 0 });
+    const rows = await scanRows(store);
+    expect(rows.map((r) => [r.place_id, r.deep_scan_status, r.deep_scan_attempts])).toEqual([
+      [gone, 'Queued', 1],
+      [last, 'Error', 5],
+      [live, 'Processing', 1],
+    ]);
+    expect(rows[1]!.deep_scan_error).toBe(
+      'The scan did not finish: its worker stopped responding (5 attempts).',
+    );
+    expect(rows[0]!.deep_scan_claim_token).toBeNull();
+    // The place swept is claimed again, on its second attempt; the live one is not.
+    const { places } = await queue.claim(request());
+    expect(places.map((p) => [p.placeId, p.attempt])).toEqual([[gone, 2]]);
+    const summary = await readScanProgress(store);
+    expect(summary.counts).toMatchObject({ Processing: 2, Error: 1 });
+  });
+
   it('returning a claim gives its attempt back', async () => {
     await queuePlaces(store, 4);
     const { places } = await queue.claim(request({ limit: 4 }));
