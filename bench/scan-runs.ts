@@ -176,23 +176,29 @@ export async function throughput(
 
 export type Measure = () => Promise<Run>;
 
+/** Whether this process has had its warm-up round (the first inTurns runs it). */
+let warmedUp = false;
+
 /**
  * Runs each measure `repeat` times, taking turns (a, b, c, a, b, c, ...): a round runs each once,
  * back to back. Returns each one's runs in round order.
  *
- * A round of warm-up comes first, each measure once, not counted. The first runs of a process
- * pay for what is not warm yet (the fake API's code in this process before the JIT has compiled
- * it, the workers' first transform of the TypeScript sources, PostgreSQL's caches), and all of
- * it fell on the first measure: in two benches on one machine the scheduler's first 0 ms run was
+ * The first call in a process starts with a round of warm-up, each measure once, not counted.
+ * The first runs of a process pay for what is not warm yet (the fake API's code in this process
+ * before the JIT has compiled it, the workers' first transform of the TypeScript sources,
+ * PostgreSQL's caches), and all of it fell on the first measure: in two benches on one machine the scheduler's first 0 ms run was
  * its slowest of five (1,286 against 1,333-1,387 places/s; 1,216 against 1,269-1,291), and the
  * ledger on/off ratio of round 1 the lowest (0.88, 0.86).
  */
 export async function inTurns<
   const M extends readonly (readonly [label: string, measure: Measure])[],
 >(measures: M, repeat: number): Promise<{ [K in keyof M]: Run[] }> {
-  for (const [label, measure] of measures) {
-    const run = await measure();
-    console.error(`  ${label} warm-up: ${run.perSecond.toFixed(0)} places/s (not counted)`);
+  if (!warmedUp) {
+    warmedUp = true;
+    for (const [label, measure] of measures) {
+      const run = await measure();
+      console.error(`  ${label} warm-up: ${run.perSecond.toFixed(0)} places/s (not counted)`);
+    }
   }
   const runs: Run[][] = measures.map(() => []);
   for (let i = 0; i < repeat; i++) {

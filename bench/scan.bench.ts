@@ -299,9 +299,9 @@ async function main() {
       `Deep scan benchmark, ${new Date().toISOString()}: Node ${process.version}, ` +
         `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at the end; ` +
         'PostgreSQL and the fake Places API (in this process) on the same machine. ' +
-        `Throughput figures: the median of ${REPEAT} runs taken in turns after a warm-up round ` +
-        'not counted; ratios: the median of ' +
-        'the ratios round by round (every run and ratio is listed above).',
+        `Throughput figures: the median of ${REPEAT} runs taken in turns, after one warm-up ` +
+        'round not counted; ratios: the median of the ratios round by round (every run and ' +
+        'ratio is listed above).',
       '',
       ...[header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`),
     ].join('\n'),

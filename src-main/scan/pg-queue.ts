@@ -742,7 +742,9 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
    * running against this store, or SQL by hand) whose lease there ran out, or that have none:
    * each becomes Queued with a lease row already expired, as 0019 converted them, so the lease
    * sweep that follows ends the attempt as it ends any other (back to the queue, or Error after
-   * the last attempt). Without this nothing would ever claim or sweep them. A live lease of that
+   * the last attempt). The lease carries the attempt (the place's count, which such a claim had
+   * already raised), and the sweep writes it back to the place, so the place's own count is left
+   * as it is here. Without this nothing would ever claim or sweep them. A live lease of that
    * kind is left to its worker; the place's own token guard refuses that worker's writes once
    * the place is Queued. Reads only places_staging_lease_idx (sql/pg/0001).
    */
@@ -764,7 +766,6 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       )
       UPDATE ${t} SET
         ${target(t.deep_scan_status)} = 'Queued',
-        ${target(t.deep_scan_attempts)} = GREATEST(${t.deep_scan_attempts} - 1, 0),
         ${target(t.deep_scan_next_attempt_at)} =
           COALESCE(${t.deep_scan_next_attempt_at}, ${t.deep_scan_queued_at}, now()),
         ${target(t.deep_scan_claim_token)} = NULL,
