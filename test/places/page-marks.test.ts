@@ -73,9 +73,21 @@ describe('page marks on postgres', () => {
   );
 
   test('one count at a time: deep jumps in two sorts without marks count the first only', async () => {
+    await repo.pageMarks.settled();
     await store.pool.query('DELETE FROM page_mark_sets');
-    await page('address', 5);
-    await page('category', 5);
+    // The first count is held until the second jump has been asked: on a fast machine it could
+    // otherwise end before, and the second count would rightly start.
+    const blocker = await store.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE page_marks IN EXCLUSIVE MODE');
+      await page('address', 5); // no set: the background count starts, and waits here
+      await waitForLockWaiters(store.pool, 1);
+      await page('category', 5);
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
     await repo.pageMarks.settled();
     const { rows } = await store.pool.query<{ sort_column: string }>(
       'SELECT sort_column FROM page_mark_sets',
