@@ -186,9 +186,9 @@ let warmedUp = false;
  * The first call in a process starts with a round of warm-up, each measure once, not counted.
  * The first runs of a process pay for what is not warm yet (the fake API's code in this process
  * before the JIT has compiled it, the workers' first transform of the TypeScript sources,
- * PostgreSQL's caches), and all of it fell on the first measure: in two benches on one machine the scheduler's first 0 ms run was
- * its slowest of five (1,286 against 1,333-1,387 places/s; 1,216 against 1,269-1,291), and the
- * ledger on/off ratio of round 1 the lowest (0.88, 0.86).
+ * PostgreSQL's caches), and all of it fell on the first measure: in two benches on one machine
+ * the scheduler's first 0 ms run was its slowest of five (1,286 against 1,333-1,387 places/s;
+ * 1,216 against 1,269-1,291), and the ledger on/off ratio of round 1 the lowest (0.88, 0.86).
  */
 export async function inTurns<
   const M extends readonly (readonly [label: string, measure: Measure])[],

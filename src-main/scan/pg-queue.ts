@@ -751,17 +751,17 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
   async function adoptLegacyClaims(): Promise<void> {
     await beatDb.execute(sql`
       WITH legacy AS (
-        SELECT ${t.id} AS id FROM ${t}
+        SELECT ${t.id} AS id, COALESCE(${t.deep_scan_claim_token}, 'before-0019') AS token,
+               COALESCE(${t.deep_scan_claimed_by}, 'before-0019') AS claimed_by,
+               GREATEST(${t.deep_scan_attempts}, 1) AS attempt
+        FROM ${t}
         WHERE ${t.deep_scan_status} = 'Processing'
           AND (${t.deep_scan_lease_expires_at} IS NULL OR ${t.deep_scan_lease_expires_at} < now())
         ORDER BY ${t.id} LIMIT 1000
         FOR UPDATE SKIP LOCKED
       ), leased AS (
         INSERT INTO ${leases} (place_row, claim_token, claimed_by, attempt, expires_at)
-        SELECT ${t.id}, COALESCE(${t.deep_scan_claim_token}, 'before-0019'),
-               COALESCE(${t.deep_scan_claimed_by}, 'before-0019'),
-               GREATEST(${t.deep_scan_attempts}, 1), '-infinity'
-        FROM ${t} JOIN legacy ON legacy.id = ${t.id}
+        SELECT id, token, claimed_by, attempt, '-infinity' FROM legacy
         ON CONFLICT (place_row) DO NOTHING
       )
       UPDATE ${t} SET

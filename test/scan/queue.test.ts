@@ -188,19 +188,15 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the scan queue on %s', (kind) 
     // sharing a migrated store, or SQL by hand, can still leave a place that way.
     const [gone, last, live] = await queuePlaces(store, 3);
     frozen = Date.now();
+    const postgres = store.kind === 'postgres';
     const legacyClaim = (placeId: string, attempts: number, leaseInMs: number) =>
       rawQuery(
         store,
-        store.kind === 'postgres'
-          ? `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_attempts = $1,
-               deep_scan_lease_expires_at = now() + $2 * interval '1 millisecond',
-               deep_scan_claim_token = 'old-token', deep_scan_claimed_by = 'old-worker'
-             WHERE place_id = $3`
-          : `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_attempts = $1,
-               deep_scan_lease_expires_at = $2,
-               deep_scan_claim_token = 'old-token', deep_scan_claimed_by = 'old-worker'
-             WHERE place_id = $3`,
-        [attempts, store.kind === 'postgres' ? leaseInMs : frozen! + leaseInMs, placeId],
+        `UPDATE places_staging SET deep_scan_status = 'Processing', deep_scan_attempts = $1,
+           deep_scan_lease_expires_at = ${postgres ? `now() + $2 * interval '1 millisecond'` : '$2'},
+           deep_scan_claim_token = 'old-token', deep_scan_claimed_by = 'old-worker'
+         WHERE place_id = $3`,
+        [attempts, postgres ? leaseInMs : frozen! + leaseInMs, placeId],
       );
     await legacyClaim(gone!, 1, -60_000);
     await legacyClaim(last!, 5, -60_000);
