@@ -30,6 +30,7 @@ import {
 } from './support';
 import { benchTeamScale } from './team-scale';
 import type { PlaceStatus } from '../src-shared/domain';
+import { percentile } from './stats';
 
 const ROWS = Number(argValue('rows', '1000000'));
 const RUNS = Number(argValue('runs', '5'));
@@ -436,11 +437,6 @@ function runReviewers(env: Record<string, string>): Promise<ReviewersReport> {
   });
 }
 
-const percentile = (xs: number[], p: number) =>
-  xs.length
-    ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
-    : NaN;
-
 /**
  * REVIEWERS reviewers for CONCURRENCY_SECONDS against one `serve`-equivalent server (the app's
  * backend and HTTP API, as `staging-editor serve` starts them, default pool) on
@@ -500,9 +496,9 @@ async function benchConcurrency(): Promise<void> {
       '|---|---:|---:|---:|---:|---:|---:|---|',
       ...(['page', 'decision'] as const).map((kind) => {
         const xs = report.latencies[kind];
-        const p95 = percentile(xs, 0.95);
+        const p95 = percentile(xs, 95);
         const target = kind === 'page' ? `p95 <= 250 ms | ${p95 <= 250 ? 'ok' : 'MISSED'}` : ' | ';
-        return `| ${kind === 'page' ? 'grid page (100 rows)' : 'decision (20 places)'} | ${xs.length} | ${(xs.length / report.elapsed).toFixed(1)} | ${percentile(xs, 0.5).toFixed(1)} | ${p95.toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${target} |`;
+        return `| ${kind === 'page' ? 'grid page (100 rows)' : 'decision (20 places)'} | ${xs.length} | ${(xs.length / report.elapsed).toFixed(1)} | ${percentile(xs, 50).toFixed(1)} | ${p95.toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${target} |`;
       }),
       ...(
         [
@@ -514,7 +510,7 @@ async function benchConcurrency(): Promise<void> {
         .filter(([how]) => report.pageLatencies[how].length > 0)
         .map(([how, label]) => {
           const xs = report.pageLatencies[how];
-          return `| ${label} | ${xs.length} | ${(xs.length / report.elapsed).toFixed(1)} | ${percentile(xs, 0.5).toFixed(1)} | ${percentile(xs, 0.95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | | |`;
+          return `| ${label} | ${xs.length} | ${(xs.length / report.elapsed).toFixed(1)} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | | |`;
         }),
       '',
       `errors: ${report.errors.length}${report.errors.length ? ` (MISSED: ${report.errors.slice(0, 3).join('; ')})` : ' (ok)'}`,

@@ -16,15 +16,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startFakePlacesApi } from '../test/support/fake-places-api';
-import {
-  inTurns,
-  pairedRatio,
-  percentile,
-  rate,
-  throughput,
-  type Kind,
-  type Run,
-} from './scan-runs';
+import { inTurns, pairedRatio, rate, throughput, type Kind, type Run } from './scan-runs';
+import { median } from './stats';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -154,10 +147,7 @@ try {
   const lines = kinds.map((k, i) => {
     const cpu = runs[i]!.map(perPlace);
     const ms = (key: keyof ReturnType<typeof perPlace>) =>
-      percentile(
-        cpu.map((c) => c[key]),
-        50,
-      ).toFixed(2);
+      median(cpu.map((c) => c[key])).toFixed(2);
     const ratio =
       i === kinds.length - 1
         ? ''

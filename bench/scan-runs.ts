@@ -11,6 +11,7 @@ import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import type { FakePlacesApi } from '../test/support/fake-places-api';
 import { createTestDatabase } from '../test/support/stores';
+import { median } from './stats';
 
 const WORKER = fileURLToPath(new URL('./scan-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -213,12 +214,8 @@ export async function inTurns<
   return runs as { [K in keyof M]: Run[] };
 }
 
-/** A figure of places/s: the median run (the lower middle one for an even count; percentile). */
-export const rate = (runs: Run[]) =>
-  percentile(
-    runs.map((r) => r.perSecond),
-    50,
-  );
+/** A figure of places/s: the median run. */
+export const rate = (runs: Run[]) => median(runs.map((r) => r.perSecond));
 
 /**
  * `a` against `b`, runs of inTurns: the median of their ratios round by round. On a 2-core
@@ -234,10 +231,5 @@ export const rate = (runs: Run[]) =>
 export function pairedRatio(a: Run[], b: Run[], what: string): number {
   const ratios = a.map((run, i) => run.perSecond / b[i]!.perSecond);
   console.error(`  ${what}, round by round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
-  return percentile(ratios, 50);
-}
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return median(ratios);
 }

@@ -19,7 +19,6 @@ import { withAdmin } from '../test/support/stores';
 import {
   inTurns,
   pairedRatio,
-  percentile,
   rate,
   sleep,
   spawnWorker,
@@ -28,6 +27,7 @@ import {
   withDatabase,
   workerEnv,
 } from './scan-runs';
+import { percentile } from './stats';
 
 const PLACES = Number(process.env.BENCH_PLACES ?? 4000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);

@@ -15,6 +15,7 @@ import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import { createTestStore, type StoreKind } from '../test/support/stores';
 import { argValue, printTable, type Row } from './support';
+import { median } from './stats';
 
 const PLACES = Number(argValue('places', '1000000'));
 const RUNS = Number(argValue('runs', '5'));
@@ -42,8 +43,6 @@ function run(env: Record<string, string>, rawDriver: boolean): Record<string, nu
   );
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const rows: Row[] = [];
 for (const kind of ONLY) {

@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { seededRandom } from '../src-shared/random';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats';
 
 /**
  * Medians of a subject and its baseline, measured alternately (A, B, A, B, ...) after a warm-up
@@ -25,7 +26,6 @@ export async function compareMs(
       times.push(performance.now() - start);
     }
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   return { subject: median(a), baseline: median(b) };
 }
 

@@ -14,6 +14,7 @@ import { samplePlaces } from '../src-main/places/sample-data';
 import { pullChanges } from '../src-main/sync/pull';
 import { createTestStore, type TestStoreHandle } from '../test/support/stores';
 import type { Row } from './support';
+import { median } from './stats';
 
 const columns = (table: typeof pgSchema.placesStaging | typeof pgSchema.localBusinesses) =>
   Object.values(getTableColumns(table) as Record<string, Column>).filter((c) => c.name !== 'id');
@@ -116,7 +117,6 @@ export async function measureFirstPull(options: {
         `run ${i + 1}: pull ${subject.at(-1)!.toFixed(0)} ms, bare ${baseline.at(-1)!.toFixed(0)} ms`,
       );
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     return {
       store: 'postgres -> sqlite',
       measure: `first pull of ${ROWS.toLocaleString('en-US')} places (pages of ${PAGE}), pullChanges vs bare pg + better-sqlite3`,

@@ -33,6 +33,7 @@ import { createTestStore, PG_ADMIN_URL, type TestStoreHandle } from '../test/sup
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy';
 import { argValue, printTable, type Row } from './support';
 import { measureFirstPull } from './sync-pull';
+import { percentile } from './stats';
 
 const DECISIONS = Number(argValue('decisions', '10000'));
 const BATCH = Number(argValue('batch', String(PUSH_BATCH_SIZE)));
@@ -177,11 +178,6 @@ async function benchPush(): Promise<Row> {
     await subject.handle.dispose();
     await floor.handle.dispose();
   }
-}
-
-function percentile(xs: number[], p: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function benchOffline(): Promise<Row[]> {
