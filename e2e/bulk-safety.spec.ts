@@ -69,3 +69,46 @@ test('100 scans or fewer go without a question', async ({ page, grid, server }) 
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(matching);
 });
+
+test.describe('with a price per 1,000 calls and a daily call limit', () => {
+  test.use({ serverEnv: { DEEP_SCAN_COST_PER_1000: '17', DEEP_SCAN_DAILY_CALL_LIMIT: '40' } });
+
+  test('the question says what the scans will cost and how many today has room for', async ({
+    page,
+    grid,
+    server,
+  }) => {
+    // Ten scans already queued run before these.
+    await server.db.run(
+      `UPDATE places_staging SET status = 'Selected', deep_scan_status = 'Queued'
+       WHERE place_id IN (SELECT place_id FROM places_staging ORDER BY place_id LIMIT 10)`,
+    );
+    const total = await server.db.count('1 = 1');
+    const scans = await server.db.count("deep_scan_status IS NULL OR deep_scan_status = 'Error'");
+    expect(scans).toBeGreaterThan(100);
+    await page.reload();
+    await grid.expectTotal(total);
+
+    await page
+      .getByRole('button', { name: `Select all ${total} rows matching this filter` })
+      .click();
+    await page.getByLabel('New status').selectOption('Selected');
+    await page.getByRole('button', { name: `Update ${total} Selected` }).click();
+
+    const n = (x: number) => x.toLocaleString('en-US');
+    const dialog = page.getByRole('dialog', { name: `Queue ${n(scans)} deep scans?` });
+    await expect(dialog).toContainText(
+      `Estimated cost: about $${((scans * 17) / 1000).toFixed(2)} (${n(scans)} calls at $17.00 ` +
+        'per 1,000; a retry is another call).',
+    );
+    // 40 a day, none made yet, 10 queued ahead: room for 30 today, the rest at 40 a day.
+    await expect(dialog).toContainText(
+      'The daily limit is 40 calls (0 made today, 10 already queued): today has room for 30 of ' +
+        `them; the rest take about ${Math.ceil((scans - 30) / 40)} more days (from 00:00 UTC), ` +
+        'unless the limit is raised.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(10);
+  });
+});

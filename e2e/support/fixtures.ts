@@ -74,6 +74,8 @@ interface TestFixtures {
    * page loads: `test.use({ rendererHooks: { maxIdsPerRequest: 2 } })`.
    */
   rendererHooks: { maxIdsPerRequest?: number } | null;
+  /** More settings for `serve`: `test.use({ serverEnv: { DEEP_SCAN_COST_PER_1000: '17' } })`. */
+  serverEnv: Record<string, string>;
   server: TestServer;
   grid: GridPage;
 }
@@ -90,8 +92,10 @@ export const test = base.extend<TestFixtures, WorkerOptions>({
 
   rendererHooks: [null, { option: true }],
 
-  server: async ({ store, places }, use) => {
-    const server = await startTestServer({ store, places, users: [REVIEWER] });
+  serverEnv: [{}, { option: true }],
+
+  server: async ({ store, places, serverEnv }, use) => {
+    const server = await startTestServer({ store, places, users: [REVIEWER], env: serverEnv });
     try {
       await use(server);
     } finally {

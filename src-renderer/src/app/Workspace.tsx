@@ -11,6 +11,7 @@ import { MAX_PLACE_IDS_PER_REQUEST, type PlaceStatus } from '../../../src-shared
 import type { AppError } from '../../../src-shared/errors';
 import { useClient } from '../api/client-context';
 import { ConfirmScansDialog, SCANS_WITHOUT_ASKING } from '../features/decide/ConfirmScansDialog';
+import { scanBudgetNotes } from '../features/decide/scan-budget';
 import { DecideBar } from '../features/decide/DecideBar';
 import { keyTarget } from '../features/decide/key-target';
 import { ShortcutOverlay } from '../features/decide/ShortcutOverlay';
@@ -70,7 +71,13 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const lastLoadError = useRef({ message: '', at: 0 });
   const [gridAnswered, setGridAnswered] = useState(false);
-  const { summary, progress, spend, reload: reloadSummary } = useSummary(epoch, gridAnswered);
+  const {
+    summary,
+    progress,
+    spend,
+    reload: reloadSummary,
+    reloadSpend,
+  } = useSummary(epoch, gridAnswered);
   const sync = useSyncStatus(epoch);
   const [syncDialog, setSyncDialog] = useState<'conflicts' | 'receipts' | null>(null);
   const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
@@ -119,12 +126,14 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         return false;
       }
       if (scans <= SCANS_WITHOUT_ASKING) return true;
+      // Today's calls as they are now, for what the question says of the daily limit.
+      reloadSpend();
       return new Promise<boolean>((resolve) => {
         answerScans.current = resolve;
         setScanQuestion({ scans, places });
       });
     },
-    [client, notify],
+    [client, notify, reloadSpend],
   );
   const onScanAnswer = useCallback((queue: boolean) => {
     const answer = answerScans.current;
@@ -391,6 +400,11 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
       <ConfirmScansDialog
         scans={scanQuestion?.scans ?? null}
         places={scanQuestion?.places ?? 0}
+        notes={scanBudgetNotes(
+          scanQuestion?.scans ?? 0,
+          spend,
+          summary?.by_deep_scan_status.Queued ?? 0,
+        )}
         onAnswer={onScanAnswer}
       />
       <ConflictsInbox

@@ -8,11 +8,13 @@ interface ConfirmScansDialogProps {
   /** The scans the update would queue; null: closed. */
   scans: number | null;
   places: number;
+  /** What they will cost and when they can run (scanBudgetNotes); one paragraph each. */
+  notes: readonly string[];
   onAnswer(queue: boolean): void;
 }
 
 /** Asks before an update queues more than SCANS_WITHOUT_ASKING deep scans. Cancel has focus. */
-export function ConfirmScansDialog({ scans, places, onAnswer }: ConfirmScansDialogProps) {
+export function ConfirmScansDialog({ scans, places, notes, onAnswer }: ConfirmScansDialogProps) {
   return (
     <ModalDialog
       open={scans !== null}
@@ -25,6 +27,9 @@ export function ConfirmScansDialog({ scans, places, onAnswer }: ConfirmScansDial
         Setting {formatCount(places)} {places === 1 ? 'place' : 'places'} to Selected queues{' '}
         {formatCount(scans ?? 0)} deep scans. Each scan is a paid Places API call.
       </p>
+      {notes.map((note) => (
+        <p key={note}>{note}</p>
+      ))}
       <form method="dialog" className="dialog-actions">
         <button type="submit" autoFocus>
           Cancel

@@ -80,5 +80,5 @@ export function useSummary(epoch: number, enabled: boolean) {
     };
   }, [client, reloadSoon, reloadSpendSoon]);
 
-  return { summary, progress, spend, error, reload };
+  return { summary, progress, spend, error, reload, reloadSpend };
 }

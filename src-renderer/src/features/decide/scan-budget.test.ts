@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanSpend } from '../../../../src-shared/contract';
+import { scanBudgetNotes } from './scan-budget';
+
+const spend = (over: Partial<ScanSpend> = {}, callsToday = 0): ScanSpend => ({
+  days: [
+    {
+      day: '2026-12-05',
+      calls: callsToday,
+      by_outcome: { completed: callsToday, retried: 0, failed: 0, cancelled: 0, open: 0 },
+      places_completed: callsToday,
+      calls_per_completed_place: callsToday > 0 ? 1 : null,
+      duplicate_calls: 0,
+      estimated_cost: null,
+    },
+  ],
+  cost_per_1000: null,
+  daily_call_limit: null,
+  ...over,
+});
+
+describe('what queuing deep scans will cost and when they run', () => {
+  it('says nothing without a price or a limit, or before the spend is known', () => {
+    expect(scanBudgetNotes(429, spend(), 0)).toEqual([]);
+    expect(scanBudgetNotes(429, null, 0)).toEqual([]);
+  });
+
+  it('prices the scans at the price per 1,000 calls', () => {
+    expect(scanBudgetNotes(429, spend({ cost_per_1000: 17 }), 0)).toEqual([
+      'Estimated cost: about $7.29 (429 calls at $17.00 per 1,000; a retry is another call).',
+    ]);
+  });
+
+  it("fits them into today's limit when there is room, counting the scans queued ahead", () => {
+    expect(scanBudgetNotes(150, spend({ daily_call_limit: 1000 }, 300), 550)).toEqual([
+      'The daily limit is 1,000 calls (300 made today, 550 already queued): today has room for all of them.',
+    ]);
+  });
+
+  it('says how many run today and about how many more days the rest take', () => {
+    // 30 a day, 10 made, 5 queued ahead: room for 15 today; 414 left at 30 a day is 14 days.
+    expect(scanBudgetNotes(429, spend({ daily_call_limit: 30, cost_per_1000: 17 }, 10), 5)).toEqual(
+      [
+        'Estimated cost: about $7.29 (429 calls at $17.00 per 1,000; a retry is another call).',
+        'The daily limit is 30 calls (10 made today, 5 already queued): today has room for 15 of them; the rest take about 14 more days (from 00:00 UTC), unless the limit is raised.',
+      ],
+    );
+    // Today already spent: every one of them waits.
+    expect(scanBudgetNotes(101, spend({ daily_call_limit: 100 }, 100), 0)).toEqual([
+      'The daily limit is 100 calls (100 made today): today has room for 0 of them; the rest take about 2 more days (from 00:00 UTC), unless the limit is raised.',
+    ]);
+  });
+
+  it('a limit of 0 runs nothing until raised', () => {
+    expect(scanBudgetNotes(200, spend({ daily_call_limit: 0 }), 0)).toEqual([
+      'The daily call limit is 0: no scan runs until it is raised.',
+    ]);
+  });
+});
