@@ -104,8 +104,8 @@ test.describe('with a price per 1,000 calls and a daily call limit', () => {
     // 40 a day, none made yet, 10 queued ahead: room for 30 today, the rest at 40 a day.
     await expect(dialog).toContainText(
       'The daily limit is 40 calls (0 made today, 10 already queued): today has room for 30 of ' +
-        `them; the rest take about ${Math.ceil((scans - 30) / 40)} more days (from 00:00 UTC), ` +
-        'unless the limit is raised.',
+        `them; the last of them runs in about ${Math.ceil((scans - 30) / 40)} more days (days ` +
+        'start at 00:00 UTC), unless the limit is raised.',
     );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();

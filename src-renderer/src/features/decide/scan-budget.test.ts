@@ -37,17 +37,22 @@ describe('what queuing deep scans will cost and when they run', () => {
     ]);
   });
 
-  it('says how many run today and about how many more days the rest take', () => {
+  it('says how many run today and in about how many more days the last of them runs', () => {
     // 30 a day, 10 made, 5 queued ahead: room for 15 today; 414 left at 30 a day is 14 days.
     expect(scanBudgetNotes(429, spend({ daily_call_limit: 30, cost_per_1000: 17 }, 10), 5)).toEqual(
       [
         'Estimated cost: about $7.29 (429 calls at $17.00 per 1,000; a retry is another call).',
-        'The daily limit is 30 calls (10 made today, 5 already queued): today has room for 15 of them; the rest take about 14 more days (from 00:00 UTC), unless the limit is raised.',
+        'The daily limit is 30 calls (10 made today, 5 already queued): today has room for 15 of them; the last of them runs in about 14 more days (days start at 00:00 UTC), unless the limit is raised.',
       ],
     );
     // Today already spent: every one of them waits.
     expect(scanBudgetNotes(101, spend({ daily_call_limit: 100 }, 100), 0)).toEqual([
-      'The daily limit is 100 calls (100 made today): today has room for 0 of them; the rest take about 2 more days (from 00:00 UTC), unless the limit is raised.',
+      'The daily limit is 100 calls (100 made today): today has room for 0 of them; the last of them runs in about 2 more days (days start at 00:00 UTC), unless the limit is raised.',
+    ]);
+    // A queue longer than today's room runs first: 20 left today, then 180 queued and 100 new
+    // at 50 a day take 6 more days.
+    expect(scanBudgetNotes(100, spend({ daily_call_limit: 50 }, 30), 200)).toEqual([
+      'The daily limit is 50 calls (30 made today, 200 already queued): today has room for 0 of them; the last of them runs in about 6 more days (days start at 00:00 UTC), unless the limit is raised.',
     ]);
   });
 

@@ -8,7 +8,8 @@ const dollars = (n: number) => `$${n.toFixed(2)}`;
  * What queuing `scans` deep scans will cost and when they can run, for the question asked before
  * a large update (ConfirmScansDialog): the estimated price when DEEP_SCAN_COST_PER_1000 is set,
  * and, under the store's daily call limit, how many of them today has room for once the `queued`
- * scans ahead of them have run, and about how many more UTC days the rest take at that limit.
+ * scans ahead of them have run, and in about how many more UTC days the last of them runs at that
+ * limit (the queue ahead runs first).
  * Empty without a price or a limit (or before the spend is known).
  */
 export function scanBudgetNotes(scans: number, spend: ScanSpend | null, queued: number): string[] {
@@ -27,7 +28,8 @@ export function scanBudgetNotes(scans: number, spend: ScanSpend | null, queued: 
     return notes;
   }
   const made = spend.days[0]?.calls ?? 0;
-  const leftToday = Math.max(0, limit - made - queued);
+  const roomToday = Math.max(0, limit - made);
+  const leftToday = Math.max(0, roomToday - queued);
   const limitSays =
     `The daily limit is ${calls(limit)} (${formatCount(made)} made today` +
     (queued > 0 ? `, ${formatCount(queued)} already queued` : '') +
@@ -36,11 +38,12 @@ export function scanBudgetNotes(scans: number, spend: ScanSpend | null, queued: 
     notes.push(`${limitSays}: today has room for all of them.`);
     return notes;
   }
-  const days = Math.ceil((scans - leftToday) / limit);
+  // What today leaves of the queue ahead and of these, a limit's worth each day after.
+  const days = Math.ceil((queued + scans - roomToday) / limit);
   notes.push(
-    `${limitSays}: today has room for ${formatCount(leftToday)} of them; the rest take about ` +
-      `${formatCount(days)} more ${days === 1 ? 'day' : 'days'} (from 00:00 UTC), unless the ` +
-      'limit is raised.',
+    `${limitSays}: today has room for ${formatCount(leftToday)} of them; the last of them runs ` +
+      `in about ${formatCount(days)} more ${days === 1 ? 'day' : 'days'} (days start at 00:00 ` +
+      'UTC), unless the limit is raised.',
   );
   return notes;
 }
