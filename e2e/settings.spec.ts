@@ -29,7 +29,11 @@ test('the settings screen shows sources, refuses a bad value by field, and saves
   // The environment's value is shown, read-only, and says where it comes from.
   const logLevel = dialog.getByLabel('LOG_LEVEL');
   await expect(logLevel).toHaveAttribute('readonly', '');
-  await expect(logLevel).toHaveAccessibleDescription('set by the environment');
+  // Where the value comes from, then what the setting does.
+  await expect(logLevel).toHaveAccessibleDescription(
+    'set by the environment How much goes to the log: fatal, error, warn, info, debug, trace or silent.',
+  );
+  await expect(dialog.getByText('How much goes to the log: fatal, error')).toBeVisible();
   // A secret is write-only: a password field, empty.
   const apiKey = dialog.getByLabel('GOOGLE_MAPS_API_KEY');
   await expect(apiKey).toHaveAttribute('type', 'password');
@@ -56,7 +60,7 @@ test('the settings screen shows sources, refuses a bad value by field, and saves
   await page.keyboard.press('Control+Comma');
   await expect(dialog.getByLabel('DEEP_SCAN_BATCH_SIZE')).toHaveValue('35');
   await expect(dialog.getByLabel('DEEP_SCAN_BATCH_SIZE')).toHaveAccessibleDescription(
-    'saved in the settings file',
+    'saved in the settings file How many queued places a scanner takes at a time.',
   );
   await page.keyboard.press('Escape');
 

@@ -114,6 +114,70 @@ export function defaultPoolSize(cores: number = availableParallelism()): number 
   return Math.max(MIN_POOL_SIZE, POOL_CONNECTIONS_PER_CORE * cores);
 }
 
+/**
+ * What each setting does, in a sentence for the person changing it: the settings screen shows it
+ * under the field (and reads it out with it). Every setting has one: the type makes it so.
+ */
+export const SETTING_HELP: Readonly<Record<keyof typeof settingsSchema.shape, string>> = {
+  DATABASE_URL:
+    "The team's shared PostgreSQL store (postgres://…). With SQLITE_PATH too: team mode, " +
+    "working on this computer's copy and syncing with the team. Unset: this computer's own store.",
+  DATABASE_POOL_SIZE:
+    'How many connections this app may open to PostgreSQL. Unset: ' +
+    `${POOL_CONNECTIONS_PER_CORE} per core of this computer, at least ${MIN_POOL_SIZE}.`,
+  DATABASE_CONNECT_TIMEOUT_SECONDS:
+    'Seconds a request waits for a free PostgreSQL connection before it is refused as busy.',
+  DATABASE_LOCK_TIMEOUT_SECONDS:
+    'Seconds a statement waits for a row someone else is changing before it gives up. 0: the ' +
+    "server's own setting.",
+  DATABASE_STATEMENT_TIMEOUT_SECONDS:
+    "Seconds one statement may run before PostgreSQL stops it. 0: the server's own setting.",
+  SQLITE_PATH:
+    "The SQLite file: this computer's store (in team mode, its copy of the team's). Unset: " +
+    'staging.sqlite in the data folder.',
+  STAGING_EDITOR_DATA_DIR:
+    'The data folder: the SQLite file, the settings file, the local signing key and the key ' +
+    'cache. Only from the environment.',
+  JWT_SECRET: 'Check sign-in tokens (HS256) with this shared secret, at least 32 bytes long.',
+  JWT_PUBLIC_KEY:
+    'Check sign-in tokens with this PEM public key (RS256, PS256, ES256, ES384 or EdDSA).',
+  JWT_JWKS_URL:
+    "Check sign-in tokens with your identity provider's key set at this URL (kept for offline use).",
+  JWT_ISSUER: 'Accept only sign-in tokens from this issuer (their iss).',
+  JWT_AUDIENCE: 'Accept only sign-in tokens for this audience (their aud).',
+  GOOGLE_MAPS_API_KEY: 'The Google Places API key deep scans call with. Unset: no deep scans run.',
+  PLACES_API_BASE_URL: 'Where the Places API answers; change it only for a proxy or a test server.',
+  DEEP_SCAN_INTERVAL_SECONDS:
+    'How often, in seconds, an idle scanner looks at the queue again (and at a spent daily limit).',
+  DEEP_SCAN_BATCH_SIZE: 'How many queued places a scanner takes at a time.',
+  DEEP_SCAN_MAX_CONCURRENCY: 'How many Places API calls this computer makes at once.',
+  DEEP_SCAN_LEASE_SECONDS:
+    'Seconds a scanner that stopped answering keeps its places before another takes them over.',
+  DEEP_SCAN_MAX_ATTEMPTS: 'Tries per place before its deep scan is marked Error.',
+  DEEP_SCAN_RATE_PER_SECOND: 'Places API calls per second, shared by every scanner on the store.',
+  DEEP_SCAN_MAX_PAUSE_SECONDS:
+    'The longest wait, in seconds, after the Places API asks to slow down or refuses the key.',
+  DEEP_SCAN_DAILY_CALL_LIMIT:
+    'Places API calls per UTC day for everyone sharing the store; then scans pause until the ' +
+    "next day. 0: none. Unset: the store's limit stays as it is.",
+  DEEP_SCAN_COST_PER_1000:
+    'The price of 1,000 Places API calls in US dollars, for the cost estimates of the scan ' +
+    'panel, the question before many scans and the spend report. Unset: no estimates.',
+  SYNC_LOCATIONS:
+    'Team mode: copy only places of these search locations to this computer, separated by ; ' +
+    '(unset: every place).',
+  SYNC_PULL_INTERVAL_SECONDS:
+    "Team mode: seconds between pulls of colleagues' changes while online.",
+  SYNC_RETRY_MAX_SECONDS:
+    'Team mode: the longest wait, in seconds, between tries to reach the team store while offline.',
+  SYNC_PROBE_TIMEOUT_SECONDS:
+    'Team mode: seconds to wait for the team store at start before working offline.',
+  LOG_LEVEL: 'How much goes to the log: fatal, error, warn, info, debug, trace or silent.',
+  LOG_DIR:
+    'Write rotating log files to this folder. The desktop app always writes them (to its data ' +
+    'folder unless this moves them).',
+};
+
 export class SettingsError extends Error {
   override name = 'SettingsError';
   /** The settings the sentence is about (the settings screen shows it beside them). */

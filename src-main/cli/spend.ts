@@ -46,7 +46,7 @@ export function formatSpend(spend: ScanSpend): string {
     'places done',
     'calls/place',
     'duplicates',
-    'cost',
+    'cost ($)',
   ];
   const rows = spend.days.map((d) => [
     d.day,
@@ -67,7 +67,7 @@ export function formatSpend(spend: ScanSpend): string {
   const notes = [
     spend.cost_per_1000 === null
       ? 'Set DEEP_SCAN_COST_PER_1000 for the estimated cost.'
-      : `Cost: ${spend.cost_per_1000} per 1000 calls.`,
+      : `Cost: $${spend.cost_per_1000.toFixed(2)} per 1,000 calls (DEEP_SCAN_COST_PER_1000).`,
     spend.daily_call_limit === null
       ? 'No daily call limit on this store (set one with --limit N or DEEP_SCAN_DAILY_CALL_LIMIT).'
       : `Daily call limit of this store: ${spend.daily_call_limit} (change it with --limit N or off).`,

@@ -74,6 +74,12 @@ describe('settingFields', () => {
     );
   });
 
+  it('says what each setting does, in a sentence of its own', () => {
+    const fields = settingFields(effectiveSettings(env, {}));
+    for (const f of fields) expect(f.help, f.key).toMatch(/^[A-Z].{20,}[.)]$/);
+    expect(new Set(fields.map((f) => f.help)).size).toBe(fields.length);
+  });
+
   it('shows defaults, and a secret only as set or not set with its source', () => {
     const fields = settingFields(
       effectiveSettings({ ...env, JWT_SECRET: SECRET }, { GOOGLE_MAPS_API_KEY: 'AIza-file-key' }),
@@ -88,6 +94,7 @@ describe('settingFields', () => {
     expect(field('JWT_SECRET')).toEqual({
       key: 'JWT_SECRET',
       group: 'Identity',
+      help: 'Check sign-in tokens (HS256) with this shared secret, at least 32 bytes long.',
       secret: true,
       source: 'environment',
       value: null,

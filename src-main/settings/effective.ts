@@ -1,5 +1,5 @@
 import type { SettingField, SettingGroup, SettingSource } from '../../src-shared/contract/settings';
-import { loadSettings, SECRET_KEYS, settingsSchema, type Settings } from '../config';
+import { loadSettings, SECRET_KEYS, SETTING_HELP, settingsSchema, type Settings } from '../config';
 
 /** Every setting the schema knows, in its order. */
 export const SETTING_KEYS: readonly string[] = Object.keys(settingsSchema.shape);
@@ -86,6 +86,7 @@ export function settingFields(effective: EffectiveSettings): SettingField[] {
     fields.push({
       key,
       group,
+      help: SETTING_HELP[key as keyof typeof SETTING_HELP],
       secret,
       source,
       value: secret ? null : value,

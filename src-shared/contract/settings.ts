@@ -19,6 +19,8 @@ export type SettingSource = (typeof SETTING_SOURCES)[number];
 export const settingFieldSchema = z.object({
   key: z.string(),
   group: z.enum(SETTING_GROUPS),
+  /** What the setting does, in a sentence (the backend's SETTING_HELP). */
+  help: z.string(),
   /** A secret's value never leaves the backend: only whether it is set, and where from. */
   secret: z.boolean(),
   source: z.enum(SETTING_SOURCES),

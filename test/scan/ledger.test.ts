@@ -327,6 +327,8 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the spend ledger on %s', (kind
           `^${day(todayStart)}\\s+4\\s+2\\s+1\\s+0\\s+0\\s+1\\s+2\\s+2\\.00\\s+1\\s+0\\.07$`,
         ),
       );
+      expect(table[0]).toMatch(/\bcost \(\$\)$/);
+      expect(table).toContain('Cost: $17.00 per 1,000 calls (DEEP_SCAN_COST_PER_1000).');
     } finally {
       await http.close();
       await backend.close();

@@ -219,7 +219,8 @@ function SettingInput(props: {
         value={shownValue(field, draft)}
         placeholder={removing ? 'will be removed' : placeholderFor(field)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-source${error ? ` ${id}-error` : ''}`}
+        // As shown: where the value comes from, the error if any, then what the setting does.
+        aria-describedby={`${id}-source${error ? ` ${id}-error` : ''} ${id}-help`}
         onChange={(e) => onEdit(field.key, e.target.value)}
       />
       <span id={`${id}-source`} className="muted settings-source">
@@ -235,6 +236,9 @@ function SettingInput(props: {
           {error}
         </span>
       ) : null}
+      <span id={`${id}-help`} className="settings-help">
+        {field.help}
+      </span>
     </div>
   );
 }

@@ -13,6 +13,7 @@ import {
 
 const field = (over: Partial<SettingField> & { key: string }): SettingField => ({
   group: 'Deep scans',
+  help: 'What it does.',
   secret: false,
   source: 'default',
   value: null,
