@@ -45,7 +45,7 @@ test('the settings screen shows sources, refuses a bad value by field, and saves
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(batch).toHaveAttribute('aria-invalid', 'true');
   await expect(batch).toHaveAccessibleDescription(
-    /default Setting DEEP_SCAN_BATCH_SIZE is invalid: Too small/,
+    /default Setting DEEP_SCAN_BATCH_SIZE is invalid: must be a whole number from 1 to 1,000/,
   );
 
   await batch.fill('35');

@@ -40,6 +40,24 @@ describe('settings', () => {
     expect(s.DEEP_SCAN_BATCH_SIZE).toBe(20);
   });
 
+  test('a number out of place says in plain words what it must be, however it missed', () => {
+    const batch = (got: string) =>
+      `Setting DEEP_SCAN_BATCH_SIZE is invalid: must be a whole number from 1 to 1,000 (got "${got}").`;
+    for (const bad of ['lots', '0', '1.5', '5000']) {
+      expect(fails({ DEEP_SCAN_BATCH_SIZE: bad })).toBe(batch(bad));
+    }
+    expect(fails({ DEEP_SCAN_RATE_PER_SECOND: '0' })).toBe(
+      'Setting DEEP_SCAN_RATE_PER_SECOND is invalid: must be a number above 0, at most 10,000 (got "0").',
+    );
+    expect(fails({ DEEP_SCAN_COST_PER_1000: '-1' })).toBe(
+      'Setting DEEP_SCAN_COST_PER_1000 is invalid: must be a number from 0 to 1,000,000 (got "-1").',
+    );
+    expect(fails({ LOG_LEVEL: 'loud' })).toBe(
+      'Setting LOG_LEVEL is invalid: must be one of fatal, error, warn, info, debug, trace, silent (got "loud").',
+    );
+    expect(loadSettings({ DEEP_SCAN_RATE_PER_SECOND: '0.5' }).DEEP_SCAN_RATE_PER_SECOND).toBe(0.5);
+  });
+
   test('a bad value stops start-up with one sentence naming the variable', () => {
     expect(fails({ DEEP_SCAN_BATCH_SIZE: 'lots' })).toMatch(
       /^Setting DEEP_SCAN_BATCH_SIZE is invalid: .*\(got "lots"\)\.$/,

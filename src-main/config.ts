@@ -13,9 +13,26 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'DATABASE_URL',
 ]);
 
-const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const n = (x: number) => x.toLocaleString('en-US');
+/**
+ * A number in a range, coerced from its text. Every way of missing it (not a number, a fraction
+ * where a whole one is wanted, out of range) gets the one sentence saying what it must be.
+ */
+function numberIn(min: number, max: number, whole: boolean, above = false) {
+  const error = whole
+    ? `must be a whole number from ${n(min)} to ${n(max)}`
+    : `must be a number ${above ? 'above' : 'from'} ${n(min)}${above ? ', at most' : ' to'} ${n(max)}`;
+  const number = z.coerce.number({ error });
+  const ranged = (above ? number.gt(min, { error }) : number.min(min, { error })).max(max, {
+    error,
+  });
+  return whole ? ranged.int({ error }) : ranged;
+}
+const positiveInt = (max: number) => numberIn(1, max, true);
 /** A whole number where 0 means "off". */
-const wholeOrOff = (max: number) => z.coerce.number().int().min(0).max(max);
+const wholeOrOff = (max: number) => numberIn(0, max, true);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const settingsSchema = z.object({
   DATABASE_URL: z
@@ -50,7 +67,7 @@ export const settingsSchema = z.object({
   DEEP_SCAN_MAX_CONCURRENCY: positiveInt(64).default(4),
   DEEP_SCAN_LEASE_SECONDS: positiveInt(3600).default(60),
   DEEP_SCAN_MAX_ATTEMPTS: positiveInt(50).default(5),
-  DEEP_SCAN_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
+  DEEP_SCAN_RATE_PER_SECOND: numberIn(0, 10_000, false, true).default(10),
   // The longest pause or retry delay (a 429's Retry-After, backoff, a rejected key); at most
   // 7 days, well inside what timers and PostgreSQL int milliseconds can hold (24.8 days).
   DEEP_SCAN_MAX_PAUSE_SECONDS: positiveInt(7 * 24 * 3600).default(3600),
@@ -61,7 +78,7 @@ export const settingsSchema = z.object({
    */
   DEEP_SCAN_DAILY_CALL_LIMIT: wholeOrOff(1_000_000_000).optional(),
   /** The price of 1000 Places API calls, for the estimated cost of `staging-editor spend`. */
-  DEEP_SCAN_COST_PER_1000: z.coerce.number().min(0).max(1_000_000).optional(),
+  DEEP_SCAN_COST_PER_1000: numberIn(0, 1_000_000, false).optional(),
   /**
    * Team mode (DATABASE_URL and SQLITE_PATH both set): pull only places of these search
    * locations into this computer's replica, separated by `;` (unset: every place).
@@ -83,7 +100,9 @@ export const settingsSchema = z.object({
   SYNC_RETRY_MAX_SECONDS: positiveInt(600).default(10),
   /** Team mode: how long the probe waits for the shared store before working offline. */
   SYNC_PROBE_TIMEOUT_SECONDS: positiveInt(60).default(3),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
   /**
    * Rotating log files in this folder. The desktop app always writes them (to `<dataDir>/logs`
    * unless this moves them); `serve` and `worker` only when it is set.

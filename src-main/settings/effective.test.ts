@@ -42,7 +42,7 @@ describe('effectiveSettings', () => {
     }
     expect(error).toBeInstanceOf(SettingsError);
     expect((error as SettingsError).message).toBe(
-      'Setting DEEP_SCAN_BATCH_SIZE is invalid: Too small: expected number to be >=1 (got "0").',
+      'Setting DEEP_SCAN_BATCH_SIZE is invalid: must be a whole number from 1 to 1,000 (got "0").',
     );
     expect((error as SettingsError).keys).toEqual(['DEEP_SCAN_BATCH_SIZE']);
   });

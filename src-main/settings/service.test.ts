@@ -150,12 +150,12 @@ describe('what may be saved', () => {
         status: 'error',
         type: 'validation_error',
         detail:
-          'Setting DEEP_SCAN_BATCH_SIZE is invalid: Too small: expected number to be >=1 (got "0").',
+          'Setting DEEP_SCAN_BATCH_SIZE is invalid: must be a whole number from 1 to 1,000 (got "0").',
         issues: [
           {
             path: 'DEEP_SCAN_BATCH_SIZE',
             message:
-              'Setting DEEP_SCAN_BATCH_SIZE is invalid: Too small: expected number to be >=1 (got "0").',
+              'Setting DEEP_SCAN_BATCH_SIZE is invalid: must be a whole number from 1 to 1,000 (got "0").',
           },
         ],
       },

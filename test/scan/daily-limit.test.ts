@@ -192,7 +192,7 @@ describe.each<StoreKind>(['postgres', 'sqlite'])('the daily call limit on %s', (
         expect(await readDailyCallLimit(store)).toBe(25);
       }
       await expect(printSpend(settings, 1, { limit: 'abc' })).rejects.toThrow(
-        'Setting DEEP_SCAN_DAILY_CALL_LIMIT is invalid: Invalid input: expected number, received NaN (got "abc").',
+        'Setting DEEP_SCAN_DAILY_CALL_LIMIT is invalid: must be a whole number from 0 to 1,000,000,000 (got "abc").',
       );
       await printSpend(settings, 1, { limit: 'off' });
       expect(await readDailyCallLimit(store)).toBeNull();
