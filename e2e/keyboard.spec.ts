@@ -40,6 +40,13 @@ test('the keyboard path: arrows, Space to tick, a status key, the shortcut list'
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
+  // The list scrolls between the heading and Close: a window too short for all of it still shows
+  // both (focus on Close had scrolled the heading out of sight).
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await expect(dialog.getByRole('heading', { name: 'Keyboard shortcuts' })).toBeInViewport({
+    ratio: 1,
+  });
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeInViewport({ ratio: 1 });
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });

@@ -17,31 +17,33 @@ export function ShortcutOverlay({ open, onClose }: ShortcutOverlayProps) {
     >
       <h2 id="shortcut-title">Keyboard shortcuts</h2>
       <p>{SHORTCUT_RULE}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Keys</th>
-            <th scope="col">What it does</th>
-          </tr>
-        </thead>
-        <tbody>
-          {SHORTCUT_LIST.map(({ keys, what }) => (
-            <tr key={keys}>
-              <td>
-                {keys.split(', ').map((key, i) => (
-                  <span key={key}>
-                    {i > 0 ? ' or ' : null}
-                    <kbd>{key}</kbd>
-                  </span>
-                ))}
-              </td>
-              <td>{what}</td>
+      <div className="shortcut-list">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Keys</th>
+              <th scope="col">What it does</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {SHORTCUT_LIST.map(({ keys, what }) => (
+              <tr key={keys}>
+                <td>
+                  {keys.split(', ').map((key, i) => (
+                    <span key={key}>
+                      {i > 0 ? ' or ' : null}
+                      <kbd>{key}</kbd>
+                    </span>
+                  ))}
+                </td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <form method="dialog">
-        <button type="submit" autoFocus>
+        <button type="submit" data-autofocus>
           Close
         </button>
       </form>

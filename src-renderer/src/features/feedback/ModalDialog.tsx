@@ -14,7 +14,10 @@ const FOCUSABLE =
 
 /**
  * A modal <dialog>: the page behind is inert, Escape closes it, Tab and Shift+Tab go round the
- * dialog's own controls, and on closing focus goes back to the element that opened it.
+ * dialog's own controls, and on closing focus goes back to the element that opened it. On
+ * opening, focus goes to the control marked `data-autofocus`, else to the first one that can
+ * take it. (React's `autoFocus` runs before the dialog is shown, so it does nothing here; and a
+ * scrolling list counts as a control in Chromium, ahead of the buttons after it.)
  */
 export function ModalDialog({ open, onClose, labelledBy, className, children }: ModalDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -26,6 +29,7 @@ export function ModalDialog({ open, onClose, labelledBy, className, children }: 
     if (open && !element.open) {
       returnFocusTo.current = document.activeElement;
       element.showModal();
+      element.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     } else if (!open && element.open) {
       element.close();
     }
