@@ -31,7 +31,7 @@ export function ConfirmScansDialog({ scans, places, notes, onAnswer }: ConfirmSc
         <p key={note}>{note}</p>
       ))}
       <form method="dialog" className="dialog-actions">
-        <button type="submit" autoFocus>
+        <button type="submit" data-autofocus>
           Cancel
         </button>
         <button type="button" className="primary" onClick={() => onAnswer(true)}>

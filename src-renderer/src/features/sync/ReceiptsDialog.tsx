@@ -87,7 +87,7 @@ function ReceiptsBody() {
         </div>
       )}
       <form method="dialog" className="dialog-actions">
-        <button type="submit" autoFocus>
+        <button type="submit" data-autofocus>
           Close
         </button>
       </form>
