@@ -151,6 +151,25 @@ test('the column chooser works from the keyboard, and the layout survives a relo
   await expect.poll(() => rowHeight(page)).toBeLessThanOrEqual(32);
 });
 
+test('in a window on half a screen the decision controls take a line of their own, over nothing', async ({
+  page,
+  grid,
+}) => {
+  await page.setViewportSize({ width: 960, height: 800 });
+  await grid.waitForRows();
+  const toolbar = page.locator('.toolbar');
+  const bar = await box(toolbar);
+  const text = await box(toolbar.getByText('No rows selected.'));
+  const decide = await box(page.locator('.decide-bar'));
+  // Below the selection text, not over it; and inside the toolbar.
+  expect(decide.y).toBeGreaterThanOrEqual(text.y + text.height);
+  for (const name of ['Update 0 Selected', 'Keyboard shortcuts (?)']) {
+    const button = await box(toolbar.getByRole('button', { name }));
+    expect(button.x + button.width).toBeLessThanOrEqual(bar.x + bar.width);
+    expect(button.y + button.height).toBeLessThanOrEqual(bar.y + bar.height);
+  }
+});
+
 test('the toolbar keeps one line, clearing filters keeps the search box, toasts stay off Status', async ({
   page,
   grid,
