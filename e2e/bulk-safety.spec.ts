@@ -1,4 +1,12 @@
+import type { Page } from '@playwright/test';
 import { expect, REVIEWER, test } from './support/fixtures';
+
+/** Checks every row matching the filter (the banner's button), picks `status`, asks to update. */
+async function updateAllMatching(page: Page, rows: number, status: string): Promise<void> {
+  await page.getByRole('button', { name: `Select all ${rows} rows matching this filter` }).click();
+  await page.getByLabel('New status').selectOption(status);
+  await page.getByRole('button', { name: `Update ${rows} Selected` }).click();
+}
 
 test('no status is picked to begin with: the Update button waits for a choice', async ({
   page,
@@ -28,9 +36,7 @@ test('an update that would queue more than 100 deep scans asks first, naming the
   await page.reload();
   await grid.expectTotal(total);
 
-  await page.getByRole('button', { name: `Select all ${total} rows matching this filter` }).click();
-  await page.getByLabel('New status').selectOption('Selected');
-  await page.getByRole('button', { name: `Update ${total} Selected` }).click();
+  await updateAllMatching(page, total, 'Selected');
 
   const dialog = page.getByRole('dialog', { name: `Queue ${scans} deep scans?` });
   await expect(dialog).toBeVisible();
@@ -60,11 +66,7 @@ test('100 scans or fewer go without a question', async ({ page, grid, server }) 
   expect(matching).toBeLessThanOrEqual(100);
   await page.getByLabel('Search').fill('bakery');
   await grid.expectTotal(matching);
-  await page
-    .getByRole('button', { name: `Select all ${matching} rows matching this filter` })
-    .click();
-  await page.getByLabel('New status').selectOption('Selected');
-  await page.getByRole('button', { name: `Update ${matching} Selected` }).click();
+  await updateAllMatching(page, matching, 'Selected');
   await expect(page.getByRole('status')).toContainText('queued for deep scan');
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expect(await server.db.count("deep_scan_status = 'Queued'")).toBe(matching);
@@ -89,11 +91,7 @@ test.describe('with a price per 1,000 calls and a daily call limit', () => {
     await page.reload();
     await grid.expectTotal(total);
 
-    await page
-      .getByRole('button', { name: `Select all ${total} rows matching this filter` })
-      .click();
-    await page.getByLabel('New status').selectOption('Selected');
-    await page.getByRole('button', { name: `Update ${total} Selected` }).click();
+    await updateAllMatching(page, total, 'Selected');
 
     const n = (x: number) => x.toLocaleString('en-US');
     const dialog = page.getByRole('dialog', { name: `Queue ${n(scans)} deep scans?` });
