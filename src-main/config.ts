@@ -34,6 +34,7 @@ const wholeOrOff = (max: number) => numberIn(0, max, true);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The rules of each setting's value. What each one does: SETTING_HELP, below. */
 export const settingsSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -71,18 +72,9 @@ export const settingsSchema = z.object({
   // The longest pause or retry delay (a 429's Retry-After, backoff, a rejected key); at most
   // 7 days, well inside what timers and PostgreSQL int milliseconds can hold (24.8 days).
   DEEP_SCAN_MAX_PAUSE_SECONDS: positiveInt(7 * 24 * 3600).default(3600),
-  /**
-   * At most this many Places API calls per UTC day across every worker sharing the store (counted
-   * in the spend ledger, places_api_calls); then scanning pauses until the next UTC day or until
-   * the limit is raised. Unset: no limit; 0: no calls at all.
-   */
+  // Written to the store's one limit (scan/daily-limit.ts), counted in the spend ledger.
   DEEP_SCAN_DAILY_CALL_LIMIT: wholeOrOff(1_000_000_000).optional(),
-  /** The price of 1000 Places API calls, for the estimated cost of `staging-editor spend`. */
   DEEP_SCAN_COST_PER_1000: numberIn(0, 1_000_000, false).optional(),
-  /**
-   * Team mode (DATABASE_URL and SQLITE_PATH both set): pull only places of these search
-   * locations into this computer's replica, separated by `;` (unset: every place).
-   */
   SYNC_LOCATIONS: z
     .string()
     .transform((s) => {
@@ -94,19 +86,13 @@ export const settingsSchema = z.object({
       return locations.length ? locations : undefined;
     })
     .optional(),
-  /** Team mode: how often colleagues' changes are pulled while online. */
   SYNC_PULL_INTERVAL_SECONDS: positiveInt(3600).default(15),
-  /** Team mode: the longest wait between two attempts to reach the shared store when offline. */
   SYNC_RETRY_MAX_SECONDS: positiveInt(600).default(10),
-  /** Team mode: how long the probe waits for the shared store before working offline. */
   SYNC_PROBE_TIMEOUT_SECONDS: positiveInt(60).default(3),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
     .default('info'),
-  /**
-   * Rotating log files in this folder. The desktop app always writes them (to `<dataDir>/logs`
-   * unless this moves them); `serve` and `worker` only when it is set.
-   */
+  // `serve` and `worker` write log files only when it is set.
   LOG_DIR: z.string().optional(),
 });
 

@@ -17,6 +17,12 @@ export const formatCount = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${formatCount(n)} ${n === 1 ? one : many}`;
 
+/** Places API calls: "1 call", "1,203 calls". */
+export const formatCalls = (n: number): string => plural(n, 'call');
+
+/** An amount of DEEP_SCAN_COST_PER_1000's currency, US dollars, to the cent: $20.45. */
+export const formatDollars = (amount: number): string => `$${amount.toFixed(2)}`;
+
 /**
  * Said after the counts when the update was made on this computer's replica (team mode offline,
  * with the outbox on): the counts are the replica's, and the decisions are not on the server yet.

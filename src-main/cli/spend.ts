@@ -1,4 +1,5 @@
 import type { ScanSpend } from '../../src-shared/contract/events';
+import { formatDollars } from '../../src-shared/messages';
 import type { Settings } from '../config';
 import { openStore } from '../db/store';
 import { parseDailyCallLimit, writeDailyCallLimit } from '../scan/daily-limit';
@@ -67,7 +68,7 @@ export function formatSpend(spend: ScanSpend): string {
   const notes = [
     spend.cost_per_1000 === null
       ? 'Set DEEP_SCAN_COST_PER_1000 for the estimated cost.'
-      : `Cost: $${spend.cost_per_1000.toFixed(2)} per 1,000 calls (DEEP_SCAN_COST_PER_1000).`,
+      : `Cost: ${formatDollars(spend.cost_per_1000)} per 1,000 calls (DEEP_SCAN_COST_PER_1000).`,
     spend.daily_call_limit === null
       ? 'No daily call limit on this store (set one with --limit N or DEEP_SCAN_DAILY_CALL_LIMIT).'
       : `Daily call limit of this store: ${spend.daily_call_limit} (change it with --limit N or off).`,

@@ -1,8 +1,9 @@
 import type { ScanSpend } from '../../../../src-shared/contract';
-import { formatCount } from '../../../../src-shared/messages';
-
-const calls = (n: number) => `${formatCount(n)} ${n === 1 ? 'call' : 'calls'}`;
-const dollars = (n: number) => `$${n.toFixed(2)}`;
+import {
+  formatCalls as calls,
+  formatCount,
+  formatDollars as dollars,
+} from '../../../../src-shared/messages';
 
 /**
  * What queuing `scans` deep scans will cost and when they can run, for the question asked before

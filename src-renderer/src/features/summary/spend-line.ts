@@ -1,7 +1,5 @@
 import type { ScanSpend } from '../../../../src-shared/contract';
-import { formatCount } from '../../../../src-shared/messages';
-
-const calls = (n: number) => `${formatCount(n)} ${n === 1 ? 'call' : 'calls'}`;
+import { formatCalls as calls, formatCount, formatDollars } from '../../../../src-shared/messages';
 
 /**
  * Today's paid Places API calls in one line, for the scan queue panel: how many, how many
@@ -15,7 +13,7 @@ export function spendLine(spend: ScanSpend): string {
     const places = today.places_completed;
     parts[0] += ` (${formatCount(places)} ${places === 1 ? 'place' : 'places'} scanned)`;
   }
-  if (today?.estimated_cost != null) parts.push(`about $${today.estimated_cost.toFixed(2)}`);
+  if (today?.estimated_cost != null) parts.push(`about ${formatDollars(today.estimated_cost)}`);
   if (spend.daily_call_limit !== null) {
     parts.push(`limit ${formatCount(spend.daily_call_limit)} a day`);
   }
