@@ -36,7 +36,11 @@ export function SelectionBanner({ selection, filter, total, onSelect }: Selectio
         </button>
       ) : null}
       {count > 0 || selection.mode === 'matching' ? (
-        <button type="button" className="link-button" onClick={() => onSelect({ type: 'clear' })}>
+        <button
+          type="button"
+          className="link-button clear-selection"
+          onClick={() => onSelect({ type: 'clear' })}
+        >
           Clear selection
         </button>
       ) : null}
