@@ -1,6 +1,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { formatCount } from '../src-shared/messages';
 
 /**
  * Every setting, once. Values come from the environment (a settings file can feed the same
@@ -13,24 +14,26 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'DATABASE_URL',
 ]);
 
-const n = (x: number) => x.toLocaleString('en-US');
-/**
- * A number in a range, coerced from its text. Every way of missing it (not a number, a fraction
- * where a whole one is wanted, out of range) gets the one sentence saying what it must be.
+/*
+ * Numbers coerced from their text. Every way of missing one (not a number, a fraction where a
+ * whole one is wanted, out of range) gets the one sentence saying what it must be.
  */
-function numberIn(min: number, max: number, whole: boolean, above = false) {
-  const error = whole
-    ? `must be a whole number from ${n(min)} to ${n(max)}`
-    : `must be a number ${above ? 'above' : 'from'} ${n(min)}${above ? ', at most' : ' to'} ${n(max)}`;
-  const number = z.coerce.number({ error });
-  const ranged = (above ? number.gt(min, { error }) : number.min(min, { error })).max(max, {
-    error,
-  });
-  return whole ? ranged.int({ error }) : ranged;
-}
-const positiveInt = (max: number) => numberIn(1, max, true);
+const wholeNumber = (min: number, max: number) => {
+  const error = `must be a whole number from ${formatCount(min)} to ${formatCount(max)}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const decimal = (min: number, max: number) => {
+  const error = `must be a number from ${formatCount(min)} to ${formatCount(max)}`;
+  return z.coerce.number({ error }).min(min, { error }).max(max, { error });
+};
+/** A decimal above 0 (a rate). */
+const positiveDecimal = (max: number) => {
+  const error = `must be a number above 0, at most ${formatCount(max)}`;
+  return z.coerce.number({ error }).gt(0, { error }).max(max, { error });
+};
+const positiveInt = (max: number) => wholeNumber(1, max);
 /** A whole number where 0 means "off". */
-const wholeOrOff = (max: number) => numberIn(0, max, true);
+const wholeOrOff = (max: number) => wholeNumber(0, max);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -68,13 +71,13 @@ export const settingsSchema = z.object({
   DEEP_SCAN_MAX_CONCURRENCY: positiveInt(64).default(4),
   DEEP_SCAN_LEASE_SECONDS: positiveInt(3600).default(60),
   DEEP_SCAN_MAX_ATTEMPTS: positiveInt(50).default(5),
-  DEEP_SCAN_RATE_PER_SECOND: numberIn(0, 10_000, false, true).default(10),
+  DEEP_SCAN_RATE_PER_SECOND: positiveDecimal(10_000).default(10),
   // The longest pause or retry delay (a 429's Retry-After, backoff, a rejected key); at most
   // 7 days, well inside what timers and PostgreSQL int milliseconds can hold (24.8 days).
   DEEP_SCAN_MAX_PAUSE_SECONDS: positiveInt(7 * 24 * 3600).default(3600),
   // Written to the store's one limit (scan/daily-limit.ts), counted in the spend ledger.
   DEEP_SCAN_DAILY_CALL_LIMIT: wholeOrOff(1_000_000_000).optional(),
-  DEEP_SCAN_COST_PER_1000: numberIn(0, 1_000_000, false).optional(),
+  DEEP_SCAN_COST_PER_1000: decimal(0, 1_000_000).optional(),
   SYNC_LOCATIONS: z
     .string()
     .transform((s) => {

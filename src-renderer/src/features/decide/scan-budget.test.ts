@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanSpend } from '../../../../src-shared/contract';
+import { spendDay } from '../summary/spend-day.fixture';
 import { scanBudgetNotes } from './scan-budget';
 
+/** The spend report as the question reads it: today's calls, the price and the limit. */
 const spend = (over: Partial<ScanSpend> = {}, callsToday = 0): ScanSpend => ({
-  days: [
-    {
-      day: '2026-12-05',
-      calls: callsToday,
-      by_outcome: { completed: callsToday, retried: 0, failed: 0, cancelled: 0, open: 0 },
-      places_completed: callsToday,
-      calls_per_completed_place: callsToday > 0 ? 1 : null,
-      duplicate_calls: 0,
-      estimated_cost: null,
-    },
-  ],
+  days: [spendDay({ calls: callsToday })],
   cost_per_1000: null,
   daily_call_limit: null,
   ...over,

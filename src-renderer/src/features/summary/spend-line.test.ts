@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanSpend } from '../../../../src-shared/contract';
+import { spendDay as day } from './spend-day.fixture';
 import { spendLine } from './spend-line';
-
-const day = (over: Partial<ScanSpend['days'][number]> = {}): ScanSpend['days'][number] => ({
-  day: '2026-12-02',
-  calls: 0,
-  by_outcome: { completed: 0, retried: 0, failed: 0, cancelled: 0, open: 0 },
-  places_completed: 0,
-  calls_per_completed_place: null,
-  duplicate_calls: 0,
-  estimated_cost: null,
-  ...over,
-});
 
 describe("today's Places API spend line", () => {
   it('says none yet on a quiet day, without a limit or a price', () => {
