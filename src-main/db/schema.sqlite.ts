@@ -30,7 +30,7 @@ const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
 /**
  * Mirrors sql/sqlite/0001_initial.sql, the search_text triggers of 0004 and the page indexes of
- * 0012; test/db/schema.test.ts checks the two agree.
+ * 0012 and 0020; test/db/schema.test.ts checks the two agree.
  */
 export const placesStaging = sqliteTable(
   'places_staging',
@@ -79,40 +79,19 @@ export const placesStaging = sqliteTable(
     ),
     index('places_staging_status_name_idx').on(t.status, t.name, t.id),
     index('places_staging_deep_scan_status_name_idx').on(t.deep_scan_status, t.name, t.id),
-    // The grid's pages (sql 0012): one per sortable column, (column, id) and the two filters.
-    index('places_staging_page_place_id_idx').on(t.place_id, t.id, t.status, t.deep_scan_status),
-    index('places_staging_page_name_idx').on(t.name, t.id, t.status, t.deep_scan_status),
-    index('places_staging_page_formatted_address_idx').on(
-      t.formatted_address,
-      t.id,
-      t.status,
-      t.deep_scan_status,
-    ),
-    index('places_staging_page_business_type_idx').on(
-      t.business_type,
-      t.id,
-      t.status,
-      t.deep_scan_status,
-    ),
-    index('places_staging_page_search_location_idx').on(
-      t.search_location,
-      t.id,
-      t.status,
-      t.deep_scan_status,
-    ),
-    index('places_staging_page_rating_idx').on(t.rating, t.id, t.status, t.deep_scan_status),
-    index('places_staging_page_user_ratings_total_idx').on(
-      t.user_ratings_total,
-      t.id,
-      t.status,
-      t.deep_scan_status,
-    ),
-    index('places_staging_page_price_level_idx').on(
-      t.price_level,
-      t.id,
-      t.status,
-      t.deep_scan_status,
-    ),
+    // The grid's pages: one index per sortable column, (column, id) (sql 0020: without 0012's
+    // status columns, so that a decision does not rewrite them).
+    index('places_staging_sort_place_id_idx').on(t.place_id, t.id),
+    index('places_staging_sort_name_idx').on(t.name, t.id),
+    index('places_staging_sort_formatted_address_idx').on(t.formatted_address, t.id),
+    index('places_staging_sort_business_type_idx').on(t.business_type, t.id),
+    index('places_staging_sort_search_location_idx').on(t.search_location, t.id),
+    index('places_staging_sort_rating_idx').on(t.rating, t.id),
+    index('places_staging_sort_user_ratings_total_idx').on(t.user_ratings_total, t.id),
+    index('places_staging_sort_price_level_idx').on(t.price_level, t.id),
+    // A filtered page in one of those orders checks the filters here, by id (sqlite-page-filter).
+    index('places_staging_id_filter_idx').on(t.id, t.status, t.deep_scan_status),
+    // The columns a decision writes anyway keep 0012's shape, with the two filters.
     index('places_staging_page_status_idx').on(t.status, t.id, t.deep_scan_status),
     index('places_staging_page_deep_scan_status_idx').on(t.deep_scan_status, t.id, t.status),
     index('places_staging_page_updated_at_idx').on(

@@ -152,10 +152,10 @@ async function migrateWithoutTimeouts(url: string): Promise<void> {
 
 /**
  * The embedded store's page cache, KiB (better-sqlite3's default: 16,000). A status update of
- * many places rewrites entries in every sort index that carries the status (sql 0012), in the
- * order of each index: with the default cache their pages were read again from the OS for most
- * rows (100,000 of 200,000 places: ~8.5 s, ~5 s with this). Filled only as pages are read; at
- * most this much per connection.
+ * many places rewrites entries in every index that carries the status, in the order of each
+ * index: with the default cache their pages were read again from the OS for most rows (100,000
+ * of 200,000 places, with 0012's eight sort indexes still carrying it: ~8.5 s, ~5 s with this).
+ * Filled only as pages are read; at most this much per connection.
  */
 export const SQLITE_CACHE_KIB = 64 * 1024;
 

@@ -8,9 +8,11 @@ import type { PlaceListRow } from './repository';
  * id LIMIT n OFFSET k`, makes the database produce every skipped row: on PostgreSQL each one is
  * read from the table, seconds at an offset of 400,000. Instead:
  *
- * - **Deferred join.** The page's ids come first, from the sort's own index (sql 0012: (column,
- *   id, status, deep_scan_status), so the status and scan filters are answered from the index
- *   too), and only those `n` rows are then read from the table by id.
+ * - **Deferred join.** The page's ids come first, from the sort's own index, and only those `n`
+ *   rows are then read from the table by id. On PostgreSQL the index is (column, id, status,
+ *   deep_scan_status) (sql 0012), so the status and scan filters are answered from the index too.
+ *   On SQLite it is (column, id) (sql 0020: a decision must not rewrite eight indexes), and the
+ *   filters are checked by id in a narrow index of their own (sqlite-page-filter.ts).
  * - **NULLs in two ranges.** The page's order puts NULLs last in both directions (queries.ts,
  *   orderBy), which one btree scan gives in one direction only: forwards on PostgreSQL (NULLs
  *   sort high), backwards on SQLite (NULLs sort low). In that direction a page is one range of

@@ -25,6 +25,7 @@ import {
 import { readOutboxPlan, updateDecisions, writeOutboxPlan } from '../sync/outbox';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
 import { sqlitePagePlan } from './sqlite-search-plan';
+import { sqlitePageFilter } from './sqlite-page-filter';
 import {
   pageRanges,
   readRanges as readPageRanges,
@@ -231,7 +232,7 @@ export function createSqlitePlacesRepository(
       const ranges = pageRanges(
         t,
         sort,
-        filterCondition(t, filter, plan),
+        sqlitePageFilter(filter, plan, sort),
         'desc',
         anchor ?? undefined,
       );
