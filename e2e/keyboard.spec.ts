@@ -47,6 +47,12 @@ test('the keyboard path: arrows, Space to tick, a status key, the shortcut list'
     ratio: 1,
   });
   await expect(dialog.getByRole('button', { name: 'Close' })).toBeInViewport({ ratio: 1 });
+  // Scrolled to its end, the list keeps its column heads in view.
+  await dialog.locator('.shortcut-list').evaluate((list) => {
+    list.scrollTop = list.scrollHeight;
+  });
+  await expect(dialog.getByRole('row').last()).toBeInViewport({ ratio: 1 });
+  await expect(dialog.getByRole('columnheader', { name: 'Keys' })).toBeInViewport({ ratio: 1 });
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });

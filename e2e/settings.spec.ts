@@ -29,6 +29,8 @@ test('the settings screen shows sources, refuses a bad value by field, and saves
   // The environment's value is shown, read-only, and says where it comes from.
   const logLevel = dialog.getByLabel('LOG_LEVEL');
   await expect(logLevel).toHaveAttribute('readonly', '');
+  // Labelled by its name for people, then the environment name the README and the logs use.
+  await expect(logLevel).toHaveAccessibleName('Log detail LOG_LEVEL');
   // Where the value comes from, then what the setting does.
   await expect(logLevel).toHaveAccessibleDescription(
     'set by the environment How much goes to the log: fatal, error, warn, info, debug, trace or silent.',

@@ -123,6 +123,42 @@ export function defaultPoolSize(cores: number = availableParallelism()): number 
 }
 
 /**
+ * Each setting's name for people, the settings screen's label (beside the environment name, which
+ * the README, the logs and the errors use). Every setting has one: the type makes it so.
+ */
+export const SETTING_TITLE: Readonly<Record<keyof typeof settingsSchema.shape, string>> = {
+  DATABASE_URL: 'Team store address',
+  DATABASE_POOL_SIZE: 'Connections to the team store',
+  DATABASE_CONNECT_TIMEOUT_SECONDS: 'Wait for a connection (seconds)',
+  DATABASE_LOCK_TIMEOUT_SECONDS: 'Wait for a locked row (seconds)',
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: 'Longest statement (seconds)',
+  SQLITE_PATH: 'Store file on this computer',
+  STAGING_EDITOR_DATA_DIR: 'Data folder',
+  JWT_SECRET: 'Token secret',
+  JWT_PUBLIC_KEY: 'Token public key',
+  JWT_JWKS_URL: 'Key set address (JWKS)',
+  JWT_ISSUER: 'Token issuer',
+  JWT_AUDIENCE: 'Token audience',
+  GOOGLE_MAPS_API_KEY: 'Places API key',
+  PLACES_API_BASE_URL: 'Places API address',
+  DEEP_SCAN_INTERVAL_SECONDS: 'Queue check interval (seconds)',
+  DEEP_SCAN_BATCH_SIZE: 'Places taken at a time',
+  DEEP_SCAN_MAX_CONCURRENCY: 'Calls at once',
+  DEEP_SCAN_LEASE_SECONDS: 'Hand-over after silence (seconds)',
+  DEEP_SCAN_MAX_ATTEMPTS: 'Tries per place',
+  DEEP_SCAN_RATE_PER_SECOND: 'Calls per second',
+  DEEP_SCAN_MAX_PAUSE_SECONDS: 'Longest pause (seconds)',
+  DEEP_SCAN_DAILY_CALL_LIMIT: 'Daily call limit',
+  DEEP_SCAN_COST_PER_1000: 'Price per 1,000 calls (US dollars)',
+  SYNC_LOCATIONS: 'Search locations to copy',
+  SYNC_PULL_INTERVAL_SECONDS: 'Pull interval (seconds)',
+  SYNC_RETRY_MAX_SECONDS: 'Longest wait between tries (seconds)',
+  SYNC_PROBE_TIMEOUT_SECONDS: 'Wait for the team store at start (seconds)',
+  LOG_LEVEL: 'Log detail',
+  LOG_DIR: 'Log folder',
+};
+
+/**
  * What each setting does, in a sentence for the person changing it: the settings screen shows it
  * under the field (and reads it out with it). Every setting has one: the type makes it so.
  */

@@ -80,6 +80,15 @@ describe('settingFields', () => {
     expect(new Set(fields.map((f) => f.help)).size).toBe(fields.length);
   });
 
+  it('names each setting for people, a label of its own beside its environment name', () => {
+    const fields = settingFields(effectiveSettings(env, {}));
+    for (const f of fields) expect(f.title, f.key).toMatch(/^[A-Z][a-z]/);
+    expect(new Set(fields.map((f) => f.title)).size).toBe(fields.length);
+    expect(fields.find((f) => f.key === 'DEEP_SCAN_BATCH_SIZE')!.title).toBe(
+      'Places taken at a time',
+    );
+  });
+
   it('shows defaults, and a secret only as set or not set with its source', () => {
     const fields = settingFields(
       effectiveSettings({ ...env, JWT_SECRET: SECRET }, { GOOGLE_MAPS_API_KEY: 'AIza-file-key' }),
@@ -93,6 +102,7 @@ describe('settingFields', () => {
     expect(field('JWT_ISSUER')).toMatchObject({ value: null, source: 'default', set: false });
     expect(field('JWT_SECRET')).toEqual({
       key: 'JWT_SECRET',
+      title: 'Token secret',
       group: 'Identity',
       help: 'Check sign-in tokens (HS256) with this shared secret, at least 32 bytes long.',
       secret: true,

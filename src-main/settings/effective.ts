@@ -1,5 +1,12 @@
 import type { SettingField, SettingGroup, SettingSource } from '../../src-shared/contract/settings';
-import { loadSettings, SECRET_KEYS, SETTING_HELP, settingsSchema, type Settings } from '../config';
+import {
+  loadSettings,
+  SECRET_KEYS,
+  SETTING_HELP,
+  SETTING_TITLE,
+  settingsSchema,
+  type Settings,
+} from '../config';
 
 /** Every setting the schema knows, in its order. */
 export const SETTING_KEYS: readonly string[] = Object.keys(settingsSchema.shape);
@@ -86,6 +93,7 @@ export function settingFields(effective: EffectiveSettings): SettingField[] {
     fields.push({
       key,
       group,
+      title: SETTING_TITLE[key as keyof typeof SETTING_TITLE],
       help: SETTING_HELP[key as keyof typeof SETTING_HELP],
       secret,
       source,

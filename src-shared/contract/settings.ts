@@ -17,7 +17,10 @@ export const SETTING_SOURCES = ['environment', 'settings file', 'default'] as co
 export type SettingSource = (typeof SETTING_SOURCES)[number];
 
 export const settingFieldSchema = z.object({
+  /** The environment name (DEEP_SCAN_BATCH_SIZE): what the README, logs and errors call it. */
   key: z.string(),
+  /** Its name for people, the field's label (the backend's SETTING_TITLE). */
+  title: z.string(),
   group: z.enum(SETTING_GROUPS),
   /** What the setting does, in a sentence (the backend's SETTING_HELP). */
   help: z.string(),

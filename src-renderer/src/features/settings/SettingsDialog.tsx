@@ -208,7 +208,9 @@ function SettingInput(props: {
   const removing = field.secret && draft[field.key] === null;
   return (
     <div className="settings-field" data-source={field.source}>
-      <label htmlFor={id}>{field.key}</label>
+      <label htmlFor={id}>
+        {field.title} <code className="setting-key">{field.key}</code>
+      </label>
       <input
         id={id}
         name={field.key}

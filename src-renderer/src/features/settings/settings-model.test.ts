@@ -13,6 +13,7 @@ import {
 
 const field = (over: Partial<SettingField> & { key: string }): SettingField => ({
   group: 'Deep scans',
+  title: 'What it is called',
   help: 'What it does.',
   secret: false,
   source: 'default',
