@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { ScanProgress } from '../../src-shared/contract/events';
 import type { PlacesApiCallOutcome } from '../../src-shared/domain';
 import type { LocalBusinessFields } from './places-api/map-to-local-business';
+import { DAY_MS } from '../../src-shared/time';
 
 /** A place this process holds: `token` is the claim's secret; every write checks it. */
 export interface ClaimedPlace {
@@ -56,8 +57,6 @@ export interface StartCallRequest {
   startedAt: number;
   day: CallDay;
 }
-
-export const DAY_MS = 24 * 3600_000;
 
 export function utcDayOf(now: number): CallDay {
   const startMs = Math.floor(now / DAY_MS) * DAY_MS;

@@ -3,7 +3,7 @@ import type { ScanSpend, SpendDay } from '../../src-shared/contract/events';
 import type { Settings } from '../config';
 import type { Store } from '../db/store';
 import { readDailyCallLimit } from './daily-limit';
-import { DAY_MS } from './queue';
+import { DAY_MS } from '../../src-shared/time';
 
 export interface SpendOptions {
   days: number;
@@ -49,7 +49,7 @@ export async function readSpend(store: Store, options: SpendOptions): Promise<Sc
   } else {
     rows = store.db
       .all<Record<string, number>>(
-        sql`SELECT started_at / 86400000 AS day, ${counts}
+        sql`SELECT started_at / ${sql.raw(String(DAY_MS))} AS day, ${counts}
             FROM places_api_calls WHERE started_at >= ${first * DAY_MS} GROUP BY 1`,
       )
       .map(numbers);

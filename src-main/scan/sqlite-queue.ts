@@ -38,8 +38,8 @@ import {
   type SharedPause,
   recordedCall,
   utcDayOf,
-  DAY_MS,
 } from './queue';
+import { DAY_MS } from '../../src-shared/time';
 
 type Db = SqliteStore['db'];
 

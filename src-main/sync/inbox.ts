@@ -7,7 +7,7 @@ import type {
 import type { PlaceStatus } from '../../src-shared/domain';
 import { RECEIPTS_MAX } from '../../src-shared/contract/sync';
 import type { SqliteStore } from '../db/store';
-import { DAY_MS } from '../scan/queue';
+import { DAY_MS } from '../../src-shared/time';
 import { PULL_STREAM } from './pull';
 
 /**

@@ -7,7 +7,7 @@ import type { Store } from '../../src-main/db/store';
 import { PLACE_DETAILS_FIELD_MASK } from '../../src-main/scan/places-api/client';
 import { scanQueueFor } from '../../src-main/scan/queue-for-store';
 import { writeDailyCallLimit } from '../../src-main/scan/daily-limit';
-import { DAY_MS } from '../../src-main/scan/queue';
+import { DAY_MS } from '../../src-shared/time';
 import type { Scheduler } from '../../src-main/scan/scheduler';
 import { startFakePlacesApi, type FakePlacesApi } from '../support/fake-places-api';
 import { httpTransport } from '../support/transports';
