@@ -647,7 +647,6 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
     done: PendingCompletion[],
     starts: PendingAppend[],
   ): Promise<void> {
-    const requests = starts.map((p) => p.request);
     const sent = await handedOver(client);
     const settle = new Map<string, (result: RecordedCall) => void>();
     for (const p of starts) {
@@ -672,7 +671,7 @@ export function createPgScanQueue(store: PgStore, options: PgScanQueueOptions = 
       client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
       [, rows] = await Promise.all([
         finishPlaces(done),
-        settle.size > 0 ? recordSentCalls(requests) : Promise.resolve([]),
+        settle.size > 0 ? recordSentCalls(starts.map((p) => p.request)) : Promise.resolve([]),
       ]);
       if (settle.size > 0 && rows.length === 0) {
         for (const resolve of settle.values()) resolve({ id: null, error });
