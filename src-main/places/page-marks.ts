@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { placesStaging as t } from '../db/schema.pg';
 import { transactionWithRetry } from '../db/retry';
 import type { PgStore } from '../db/store';
-import { sortKey } from './queries';
+import { IMPORT_ONLY_SORT_COLUMNS, sortKey } from './queries';
 import { pageRanges, readRanges, type RangeReader } from './paging';
 import type { PlaceListRow } from './repository';
 
@@ -27,16 +27,7 @@ type Db = PgStore['db'];
  */
 
 /** The marked columns: the sortable ones nothing but an import or an edit changes. */
-export const MARKED_COLUMNS: ReadonlySet<string> = new Set<string>([
-  t.place_id.name,
-  t.name.name,
-  t.formatted_address.name,
-  t.business_type.name,
-  t.search_location.name,
-  t.rating.name,
-  t.user_ratings_total.name,
-  t.price_level.name,
-]);
+export const MARKED_COLUMNS = IMPORT_ONLY_SORT_COLUMNS;
 
 export interface PageMarksOptions {
   /** Every `spacing`-th position is marked: a jump steps over at most that many entries. */

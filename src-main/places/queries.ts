@@ -12,7 +12,7 @@ import {
 } from '../../src-shared/domain';
 import { containsPattern, searchTerms, trigramIndexable } from '../../src-shared/search-query';
 import type * as pgSchema from '../db/schema.pg';
-import { deepScanLeases, placesSearch } from '../db/schema.pg';
+import { deepScanLeases, placesSearch, placesStaging as pgPlaces } from '../db/schema.pg';
 import { SEARCH_INDEX_OBJECTS } from '../db/search-index';
 import type * as sqliteSchema from '../db/schema.sqlite';
 import type { UpdateTarget } from './repository';
@@ -155,6 +155,25 @@ const SORT_COLUMNS = {
   updated_at: (t: PlacesTable) => ({ column: t.updated_at, nullable: false }),
   updated_by: (t: PlacesTable) => ({ column: t.updated_by, nullable: true }),
 } satisfies Record<SortField, (t: PlacesTable) => unknown>;
+
+/**
+ * The sortable columns that nothing but an import or an edit writes: a decision or a deep scan
+ * never moves a place in their order. PostgreSQL keeps page marks for them (page-marks.ts); the
+ * embedded store indexes them without the status columns (sql/sqlite/0020, sqlite-page-filter.ts).
+ * The others (status, deep_scan_status, updated_at, updated_by) change with every decision.
+ */
+export const IMPORT_ONLY_SORT_COLUMNS: ReadonlySet<string> = new Set(
+  [
+    pgPlaces.place_id,
+    pgPlaces.name,
+    pgPlaces.formatted_address,
+    pgPlaces.business_type,
+    pgPlaces.search_location,
+    pgPlaces.rating,
+    pgPlaces.user_ratings_total,
+    pgPlaces.price_level,
+  ].map((c) => c.name),
+);
 
 /** A sort's column, whether it can be NULL, and its direction (`field` or `field:desc`). */
 export function sortKey(t: PlacesTable, sort: string | undefined) {

@@ -2,7 +2,7 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { PlaceFilter } from '../../src-shared/contract';
 import { placesStaging as t } from '../db/schema.sqlite';
-import { filterCondition, sortKey, type SearchPlan } from './queries';
+import { filterCondition, IMPORT_ONLY_SORT_COLUMNS, sortKey, type SearchPlan } from './queries';
 
 /**
  * The condition of a SQLite grid page's filter, written so that a deep page skips its rows from
@@ -44,21 +44,10 @@ export const ID_FILTER_INDEX = 'places_staging_id_filter_idx';
 const F = 'f';
 const f = alias(t, F) as unknown as typeof t;
 
-/** The sorts whose index (sql/sqlite/0020) is (column, id) alone. */
-const NARROW_SORTS: ReadonlySet<string> = new Set([
-  t.place_id.name,
-  t.name.name,
-  t.formatted_address.name,
-  t.business_type.name,
-  t.search_location.name,
-  t.rating.name,
-  t.user_ratings_total.name,
-  t.price_level.name,
-]);
-
 function checksFilterById(filter: PlaceFilter, sort: string | undefined): boolean {
   const { column } = sortKey(t, sort);
-  if (!NARROW_SORTS.has(column.name)) return false;
+  // Their indexes (sql/sqlite/0020) are (column, id) alone.
+  if (!IMPORT_ONLY_SORT_COLUMNS.has(column.name)) return false;
   const oneFilter = (filter.status === undefined) !== (filter.deep_scan_status === undefined);
   return !(column.name === t.name.name && oneFilter);
 }
