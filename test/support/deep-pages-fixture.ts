@@ -38,6 +38,8 @@ export const FILTERS: PlaceFilter[] = [
   { deep_scan_status: 'none' },
   { status: 'Selected', deep_scan_status: 'Queued' },
   { q: 'oak' },
+  // A search with a filter: on SQLite the filter is checked by id beside the search (0020).
+  { status: 'New', q: 'oak' },
 ];
 
 /** Not a divisor of anything here: page boundaries fall inside runs of ties and across NULLs. */
