@@ -22,12 +22,10 @@ type Db = PgStore['db'];
  * is read the usual way and the set is counted again in the background, one column at a time
  * per process (a count holds a pooled connection: ~5 s at 10,000,000 places).
  *
- * Only columns that reviewers' decisions and deep scans never write are marked: an order that
- * changes with every decision (status, updated_at...) would make every set stale at once.
+ * Only columns that reviewers' decisions and deep scans never write are marked
+ * (IMPORT_ONLY_SORT_COLUMNS, queries.ts): an order that changes with every decision (status,
+ * updated_at...) would make every set stale at once.
  */
-
-/** The marked columns: the sortable ones nothing but an import or an edit changes. */
-export const MARKED_COLUMNS = IMPORT_ONLY_SORT_COLUMNS;
 
 export interface PageMarksOptions {
   /** Every `spacing`-th position is marked: a jump steps over at most that many entries. */
@@ -137,7 +135,7 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
   }
 
   async function refresh(column: string): Promise<void> {
-    if (!MARKED_COLUMNS.has(column)) return;
+    if (!IMPORT_ONLY_SORT_COLUMNS.has(column)) return;
     // A count this process runs in the background holds the column's lock: wait for it, or
     // this one would find the lock taken and count nothing.
     await running.get(column);
@@ -173,7 +171,7 @@ export function createPageMarks(db: Db, options: PageMarksOptions = {}): PageMar
   return {
     async page(reader, sort, limit, offset) {
       const { column, descending } = sortKey(t, sort);
-      if (!MARKED_COLUMNS.has(column.name) || offset < fromOffset) return null;
+      if (!IMPORT_ONLY_SORT_COLUMNS.has(column.name) || offset < fromOffset) return null;
       // Ascending, the page's first position is `offset`: its mark comes with the set.
       const found = await lookup(column, descending ? 0 : offset);
       if (!found) {

@@ -25,13 +25,11 @@ export function sqlitePageFilter(
   plan: SearchPlan,
   sort: string | undefined,
 ): SQL | undefined {
+  if (!checksFilterById(filter, sort)) return filterCondition(t, filter, plan);
   const byId = filterCondition(f, {
     status: filter.status,
     deep_scan_status: filter.deep_scan_status,
   });
-  if (byId === undefined || !checksFilterById(filter, sort)) {
-    return filterCondition(t, filter, plan);
-  }
   return and(
     sql`EXISTS (SELECT 1 FROM ${t} AS ${sql.identifier(F)} INDEXED BY ${sql.identifier(ID_FILTER_INDEX)}
       WHERE ${f.id} = ${t.id} AND ${byId})`,
@@ -45,10 +43,13 @@ export const ID_FILTER_INDEX = 'places_staging_id_filter_idx';
 const F = 'f';
 const f = alias(t, F) as unknown as typeof t;
 
+/** Whether the page has a status or scan filter and its order's index does not carry it. */
 function checksFilterById(filter: PlaceFilter, sort: string | undefined): boolean {
+  const byStatus = filter.status !== undefined;
+  const byScan = filter.deep_scan_status !== undefined;
+  if (!byStatus && !byScan) return false;
   const { column } = sortKey(t, sort);
-  // Their indexes (sql/sqlite/0020) are (column, id) alone.
+  // Their indexes (sql/sqlite/0020) are (column, id) alone; the name has 0001's two as well.
   if (!IMPORT_ONLY_SORT_COLUMNS.has(column.name)) return false;
-  const oneFilter = (filter.status === undefined) !== (filter.deep_scan_status === undefined);
-  return !(column.name === t.name.name && oneFilter);
+  return column.name !== t.name.name || (byStatus && byScan);
 }

@@ -107,6 +107,20 @@ function foundIds(db: Db, ids: string[]): string[] {
     .map((r) => r.place_id);
 }
 
+/**
+ * A range's page of ids, in its order, from the sort's index (placeholders `limit` and `offset`):
+ * the inner statement of the repository's deferred join (pageQuery).
+ */
+export function pageIdsQuery(db: Db, range: PageRange) {
+  return db
+    .select({ id: t.id })
+    .from(t)
+    .where(range.where)
+    .orderBy(...range.order)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'));
+}
+
 /** Rows per INSERT statement (one JSON parameter each). */
 const INSERT_CHUNK = 5000;
 
@@ -131,14 +145,7 @@ export function createSqlitePlacesRepository(
    * SQLite walked the whole sort index and probed the page for each row).
    */
   function pageQuery(range: PageRange) {
-    const page = db
-      .select({ id: t.id })
-      .from(t)
-      .where(range.where)
-      .orderBy(...range.order)
-      .limit(sql.placeholder('limit'))
-      .offset(sql.placeholder('offset'))
-      .as('page');
+    const page = pageIdsQuery(db, range).as('page');
     return db
       .select(listColumns(t))
       .from(page)

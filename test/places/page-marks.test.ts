@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listPlacesInput } from '../../src-shared/contract';
 import { SORTABLE_FIELDS, type SortField } from '../../src-shared/domain';
 import type { PgStore } from '../../src-main/db/store';
-import { MARKED_COLUMNS } from '../../src-main/places/page-marks';
+import { IMPORT_ONLY_SORT_COLUMNS } from '../../src-main/places/queries';
 import { createPgPlacesRepository } from '../../src-main/places/pg-repository';
 import { createPlacesService, type PlacesService } from '../../src-main/places/service';
 import { FILTERS, fill, naivePage, SIZE, SORT_COLUMN } from '../support/deep-pages-fixture';
@@ -18,7 +18,7 @@ import { createTestStore, type TestStoreHandle } from '../support/stores';
 
 const SPACING = 37;
 /** The sortable fields whose column is marked (the others: test 'not the sorts...'). */
-const MARKED = SORTABLE_FIELDS.filter((f) => MARKED_COLUMNS.has(SORT_COLUMN[f]));
+const MARKED = SORTABLE_FIELDS.filter((f) => IMPORT_ONLY_SORT_COLUMNS.has(SORT_COLUMN[f]));
 
 describe('page marks on postgres', () => {
   let handle: TestStoreHandle;

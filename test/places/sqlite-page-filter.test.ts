@@ -1,3 +1,4 @@
+import { fillPlaceholders } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlaceFilter } from '../../src-shared/contract';
 import { placesStaging as t } from '../../src-main/db/schema.sqlite';
@@ -5,6 +6,7 @@ import type { SqliteStore } from '../../src-main/db/store';
 import { pageRanges } from '../../src-main/places/paging';
 import { createPlacesService, placesRepositoryFor } from '../../src-main/places/service';
 import { ID_FILTER_INDEX, sqlitePageFilter } from '../../src-main/places/sqlite-page-filter';
+import { pageIdsQuery } from '../../src-main/places/sqlite-repository';
 import { fill } from '../support/deep-pages-fixture';
 import { createTestStore, type TestStoreHandle } from '../support/stores';
 
@@ -27,20 +29,13 @@ describe('SQLite grid pages in a narrow index order check the filters by id', ()
   });
   afterAll(() => handle.dispose());
 
-  /** SQLite's plan of a range's id statement, as the repository reads it (offset 200). */
+  /** SQLite's plan of each range's id statement, the repository's own (50 ids after 200). */
   function plans(filter: PlaceFilter, sort: string): string[] {
     return pageRanges(t, sort, sqlitePageFilter(filter, {}, sort), 'desc').map((range) => {
-      const query = store.db
-        .select({ id: t.id })
-        .from(t)
-        .where(range.where)
-        .orderBy(...range.order)
-        .limit(50)
-        .offset(200)
-        .toSQL();
+      const query = pageIdsQuery(store.db, range).toSQL();
       return store.sqlite
         .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-        .all(...query.params)
+        .all(...fillPlaceholders(query.params, { limit: 50, offset: 200 }))
         .map((row) => (row as { detail: string }).detail)
         .join(' | ');
     });
