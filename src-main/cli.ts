@@ -3,6 +3,7 @@ import { issueLocalToken, parseTtl } from './auth';
 import { loadSettings, SettingsError } from './config';
 import { migrateStore } from './db/store';
 import { errorSummary } from './error-summary';
+import { importFile } from './cli/import';
 import { seedPlaces } from './cli/seed';
 import { serve } from './cli/serve';
 import { runWorker } from './cli/worker';
@@ -57,6 +58,17 @@ program
   .option('--seed <s>', 'the generator seed: the same seed gives the same places', positiveInt, 1)
   .action(async (options: { count: number; seed: number }) => {
     await seedPlaces(loadSettings(), options.count, options.seed);
+  });
+
+program
+  .command('import')
+  .description(
+    'import places from a CSV or JSON file (at least a place id and a name column); places already in the store are skipped',
+  )
+  .argument('<file>', 'the file: CSV with a header row, or a JSON array of objects')
+  .option('--skip-invalid', 'import the valid rows even when some rows are invalid')
+  .action(async (file: string, options: { skipInvalid?: boolean }) => {
+    await importFile(loadSettings(), file, { skipInvalid: options.skipInvalid ?? false });
   });
 
 program

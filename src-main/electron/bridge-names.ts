@@ -15,6 +15,7 @@ export const BRIDGE_OPERATION_NAMES = [
   'queueDeepScan',
   'placesSummary',
   'loadSampleData',
+  'importPlaces',
   'scanStatus',
   'scanSpend',
   'syncStatus',

@@ -1,15 +1,18 @@
-import type {
-  ListPlacesInput,
-  ListPlacesOutput,
-  PlaceDetail,
-  PlaceFilter,
-  PlacesSummary,
-  QueueDeepScanOutput,
-  UndoStatusUpdateOutput,
-  UpdateStatusInput,
-  UpdateStatusOutput,
-  UpdateStatusesInput,
-  UpdateStatusesOutput,
+import {
+  importMessage,
+  type ImportPlace,
+  type ImportPlacesOutput,
+  type ListPlacesInput,
+  type ListPlacesOutput,
+  type PlaceDetail,
+  type PlaceFilter,
+  type PlacesSummary,
+  type QueueDeepScanOutput,
+  type UndoStatusUpdateOutput,
+  type UpdateStatusInput,
+  type UpdateStatusOutput,
+  type UpdateStatusesInput,
+  type UpdateStatusesOutput,
 } from '../../src-shared/contract';
 import {
   DEEP_SCAN_FILTER_NONE,
@@ -185,5 +188,34 @@ export function createPlacesService(
     insertPlaces(rows: NewPlaceRow[]): Promise<number> {
       return repo.insertPlaces(rows);
     },
+
+    /**
+     * Places from a file, in one transaction: each arrives New and never queued; a place id the
+     * store already has (or that came earlier in the same request) is left as it is.
+     */
+    async importPlaces(places: ImportPlace[]): Promise<ImportPlacesOutput> {
+      const inserted = await repo.insertPlaces(places.map(importedRow));
+      const skipped = places.length - inserted;
+      return { message: importMessage(inserted, skipped), inserted, skipped };
+    },
+  };
+}
+
+/** An imported place as a places_staging row (the API's names to the table's). */
+function importedRow(place: ImportPlace): NewPlaceRow {
+  return {
+    place_id: place.place_id,
+    name: place.business_name,
+    formatted_address: place.address ?? null,
+    business_type: place.category ?? null,
+    search_location: place.search_location ?? null,
+    search_query: place.search_query ?? null,
+    latitude: place.latitude ?? null,
+    longitude: place.longitude ?? null,
+    rating: place.rating ?? null,
+    user_ratings_total: place.reviews_count ?? null,
+    price_level: place.price_level ?? null,
+    notes: place.notes ?? null,
+    status: 'New',
   };
 }

@@ -58,6 +58,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       events.emit('placesChanged', { place_ids: null, reason: 'import' });
       return { message: `${inserted} sample places loaded`, inserted };
     },
+    importPlaces: async (input) => {
+      const result = await places.importPlaces(input.places);
+      if (result.inserted > 0) events.emit('placesChanged', { place_ids: null, reason: 'import' });
+      return result;
+    },
     scanStatus: deps.scanStatus,
     scanSpend: deps.scanSpend,
     syncStatus: () => deps.sync.status(),

@@ -71,6 +71,16 @@ export function createTeamPlaces(
     };
   const read = <K extends keyof PlacesService>(name: K) => route(name, 'read');
   const write = <K extends keyof PlacesService>(name: K) => route(name, 'write');
+  /** A write only the shared store takes: while it is unreachable, nothing is written. */
+  const sharedOnly = <K extends keyof PlacesService>(name: K, unreachable: string) => {
+    const send = write(name);
+    return (async (...args: Parameters<PlacesService[K]>) => {
+      if (!shared()) {
+        throw new AppError('unavailable', unreachable, undefined, { retryAfterSeconds: 5 });
+      }
+      return send(...args);
+    }) as PlacesService[K];
+  };
 
   const places: PlacesService = {
     list: read('list') as PlacesService['list'],
@@ -79,17 +89,15 @@ export function createTeamPlaces(
     updateStatus: write('updateStatus') as PlacesService['updateStatus'],
     updateStatuses: write('updateStatuses') as PlacesService['updateStatuses'],
     undoStatusUpdate: write('undoStatusUpdate') as PlacesService['undoStatusUpdate'],
-    queueDeepScan: async (placeIds, userId) => {
-      if (!shared()) {
-        throw new AppError(
-          'unavailable',
-          'Deep scans are queued on the shared store, which is unreachable now: nothing was queued. Places you set to Selected are queued when your decisions sync.',
-          undefined,
-          { retryAfterSeconds: 5 },
-        );
-      }
-      return (write('queueDeepScan') as PlacesService['queueDeepScan'])(placeIds, userId);
-    },
+    queueDeepScan: sharedOnly(
+      'queueDeepScan',
+      'Deep scans are queued on the shared store, which is unreachable now: nothing was queued. Places you set to Selected are queued when your decisions sync.',
+    ),
+    // A place imported into the replica would never reach the team: sync sends decisions only.
+    importPlaces: sharedOnly(
+      'importPlaces',
+      'Places are imported into the shared store, which is unreachable now: nothing was imported.',
+    ),
     insertPlaces: write('insertPlaces') as PlacesService['insertPlaces'],
   };
   return { places, offline };

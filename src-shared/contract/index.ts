@@ -38,6 +38,7 @@ import {
   testConnectionInput,
   testConnectionOutput,
 } from './settings';
+import { importPlacesInput, importPlacesOutput } from './import';
 import { PLACE_STATUSES } from '../domain';
 
 export * from './places';
@@ -45,6 +46,7 @@ export * from './events';
 export * from './text';
 export * from './sync';
 export * from './settings';
+export * from './import';
 
 export const placesSummaryOutput = z.object({
   total: z.number().int(),
@@ -171,6 +173,12 @@ export const contract = {
       source: 'body',
       successStatus: 201,
     },
+    auth: true,
+  }),
+  importPlaces: op({
+    input: importPlacesInput,
+    output: importPlacesOutput,
+    http: { method: 'POST', path: '/api/v3/places/import', source: 'body', successStatus: 201 },
     auth: true,
   }),
   scanStatus: op({

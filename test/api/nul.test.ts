@@ -57,6 +57,18 @@ const cases: {
     field: 'place_ids.0',
   },
   {
+    name: 'an imported place id',
+    op: 'importPlaces',
+    input: { places: [{ place_id: `i-1${NUL}`, business_name: 'Imported' }] },
+    field: 'places.0.place_id',
+  },
+  {
+    name: 'an imported name',
+    op: 'importPlaces',
+    input: { places: [{ place_id: 'i-2', business_name: `Im${NUL}ported` }] },
+    field: 'places.0.business_name',
+  },
+  {
     name: 'the undo token',
     op: 'undoStatusUpdate',
     input: { undo_token: `token${NUL}` },

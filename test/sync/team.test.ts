@@ -202,4 +202,46 @@ describe('team mode', () => {
     });
     expect(ids).toHaveLength(5);
   });
+
+  it('imports places into the shared store while it answers; with the network cut, refuses and writes nothing anywhere', async () => {
+    const b = await teamBackend();
+    await statusWhen(b, (s) => s.online);
+    const imported = await call(b, 'ana', 'importPlaces', {
+      places: [
+        { place_id: 'team-import-1', business_name: 'Team Import One' },
+        { place_id: 'team-import-2', business_name: 'Team Import Two' },
+      ],
+    });
+    expect(imported).toMatchObject({ inserted: 2, skipped: 0 });
+    expect([...(await placeStates(shared)).keys()].sort()).toEqual([
+      'team-import-1',
+      'team-import-2',
+    ]);
+
+    proxy.cut();
+    await call(b, 'ana', 'listPlaces', { size: 1 });
+    await statusWhen(b, (s) => !s.online);
+    await expect(
+      call(b, 'ana', 'importPlaces', {
+        places: [{ place_id: 'team-import-3', business_name: 'Cut Off' }],
+      }),
+    ).rejects.toMatchObject({
+      body: {
+        type: 'unavailable',
+        detail:
+          'Places are imported into the shared store, which is unreachable now: nothing was imported.',
+      },
+    });
+    const inReplica =
+      b.store.kind === 'sqlite'
+        ? b.store.sqlite
+            .prepare("SELECT count(*) FROM places_staging WHERE place_id = 'team-import-3'")
+            .pluck()
+            .get()
+        : -1;
+    expect(inReplica).toBe(0);
+    proxy.restore();
+    await statusWhen(b, (s) => s.online);
+    expect((await placeStates(shared)).has('team-import-3')).toBe(false);
+  });
 });

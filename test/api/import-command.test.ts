@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Store } from '../../src-main/db/store';
+import { readPlaces } from '../support/places';
+import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
+
+const CLI = fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function run(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
+  let handle: TestStoreHandle;
+  let store: Store;
+  let file: string;
+  const dir = () => handle.env.STAGING_EDITOR_DATA_DIR!;
+
+  beforeEach(async () => {
+    handle = await createTestStore(kind);
+    store = await handle.open();
+    file = join(dir(), 'places.csv');
+    writeFileSync(
+      file,
+      'Place ID,Name,Rating\r\nP1,"Alpha, Inc",4.5\r\nP2,Beta,9\r\nP3,Gamma,\r\n',
+    );
+  });
+  afterEach(async () => {
+    await handle.dispose();
+  });
+
+  test('an invalid row: listed with its row number, exit 1, nothing imported', async () => {
+    const result = await run(['import', file], handle.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('row 3: Rating: must be between 0 and 5 (got 9)');
+    expect(result.stderr).toContain(
+      "1 of 3 rows can't be imported (listed above): nothing was imported. Correct them, or pass --skip-invalid to import the other 2.",
+    );
+    expect((await readPlaces(store)).size).toBe(0);
+  });
+
+  test('--skip-invalid imports the others; the same file again adds nothing and says so', async () => {
+    const first = await run(['import', file, '--skip-invalid'], handle.env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /^Imported 2 places into .* in \d+\.\d s \(1 invalid row left out\)\.$/m,
+    );
+    const places = await readPlaces(store);
+    expect([...places.keys()].sort()).toEqual(['P1', 'P3']);
+    expect(places.get('P1')).toMatchObject({ status: 'New', deep_scan_status: null });
+
+    const again = await run(['import', file, '--skip-invalid'], handle.env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^Imported 0 places into .* \(2 already there; 1 invalid row left out\)\.$/m,
+    );
+    expect((await readPlaces(store)).size).toBe(2);
+  });
+
+  test('a file without a place id column, and a file that is not there: one sentence, exit 1', async () => {
+    writeFileSync(file, 'id,name\n1,Alpha\n');
+    const noColumn = await run(['import', file], handle.env);
+    expect(noColumn.code).toBe(1);
+    expect(noColumn.stderr.trim()).toBe(
+      `${file}: The file has no column for Place ID (a column named "place_id" or "google_place_id" or "gmaps_place_id"). Nothing was imported.`,
+    );
+    const missing = await run(['import', join(dir(), 'nope.csv')], handle.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`Can't read ${join(dir(), 'nope.csv')}: no such file`);
+    expect((await readPlaces(store)).size).toBe(0);
+  });
+});
