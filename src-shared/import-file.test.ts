@@ -5,7 +5,7 @@ import {
   importMessage,
   importPlacesChunks,
 } from './contract/import';
-import { importColumnKey, readImportFile } from './import-file';
+import { importColumnKey, readImportFile, readImportFileGradually } from './import-file';
 
 describe('readImportFile: CSV', () => {
   test('matches columns by name whatever their case and punctuation, and converts the numbers', () => {
@@ -192,4 +192,59 @@ describe('importPlacesChunks', () => {
 test('importMessage', () => {
   expect(importMessage(1, 0)).toBe('1 place imported');
   expect(importMessage(0, 5)).toBe('0 places imported, 5 already in the store');
+});
+
+describe('readImportFileGradually', () => {
+  const texts = [
+    '\ufeffPlace ID,Name,Rating,Notes\r\nA,"Alpha, Inc",4.5,"two\nlines"\r\nB,Beta,9,\r\n\r\nC,Gamma,,x\r\nA,Again,,\r\n',
+    'place_id;name;rating\nA;Alpha;4,7\nB;Beta;x\n',
+    'id,title\n1,Alpha\n',
+    '',
+    'place_id,name\n',
+    'place_id,name\nA,"unclosed\nB,Beta\n',
+    JSON.stringify([
+      { placeId: 'J1', title: 'One' },
+      { placeId: 'J2', title: 'Two', rating: 8 },
+    ]),
+    '{"place_id": "a"}',
+    '[{"place_id": 1,',
+  ];
+  test.each(texts.map((t, i) => [i, t]))(
+    'text %i: the same result as readImportFile, even in slices of 7 characters',
+    async (_i, text) => {
+      const fractions: number[] = [];
+      const gradual = await readImportFileGradually(text, {
+        sliceChars: 7,
+        pause: async () => {},
+        onProgress: (f) => fractions.push(f),
+      });
+      expect(gradual).toEqual(readImportFile(text));
+      expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
+    },
+  );
+
+  test('gives the event loop back between slices, reports progress up to 1, and stops when asked', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `P${i},Place ${i},4`);
+    const text = ['place_id,name,rating', ...rows].join('\n');
+    const fractions: number[] = [];
+    let pauses = 0;
+    const read = await readImportFileGradually(text, {
+      sliceChars: 10_000,
+      pause: async () => {
+        pauses += 1;
+      },
+      onProgress: (f) => fractions.push(f),
+    });
+    expect(read.places).toHaveLength(5000);
+    expect(pauses).toBeGreaterThan(5);
+    expect(fractions.at(-1)).toBe(1);
+
+    const stop = new AbortController();
+    const stopped = readImportFileGradually(text, {
+      sliceChars: 10_000,
+      signal: stop.signal,
+      pause: async () => stop.abort(new Error('stopped by the reviewer')),
+    });
+    await expect(stopped).rejects.toThrow('stopped by the reviewer');
+  });
 });

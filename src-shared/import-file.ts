@@ -145,65 +145,60 @@ function missingFields(columns: ImportColumn[]): ImportField[] {
   return REQUIRED_IMPORT_FIELDS.filter((f) => !present.has(f));
 }
 
-function readRows(
-  format: ImportFile['format'],
-  columns: ImportColumn[],
-  records: { row: number; cells: (field: ImportField, index: number) => unknown }[],
-  problemsBefore: ImportProblem[] = [],
-): ImportFile {
+/** Checks a file's rows one by one, in order: the places that pass and the rows that don't. */
+function rowChecker(columns: ImportColumn[]) {
+  const active = columns.flatMap((c, index) =>
+    c.field === null ? [] : [{ index, field: c.field }],
+  );
   const places: ImportPlace[] = [];
   const problems: ImportProblem[] = [];
-  const badRows = new Map(problemsBefore.map((p) => [p.row, p]));
   const firstRowOf = new Map<string, number>();
-  for (const { row, cells } of records) {
-    const before = badRows.get(row);
-    if (before) {
-      problems.push(before);
-      continue;
-    }
-    const input: Record<string, unknown> = {};
-    columns.forEach((c, index) => {
-      if (c.field === null) return;
-      const value = cellValue(c.field, cells(c.field, index));
-      if (value !== undefined) input[c.field] = value;
-    });
-    const parsed = importPlaceSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path[0] as ImportField | undefined;
-      const value = field === undefined ? undefined : input[field];
-      problems.push({
-        row,
-        ...(field === undefined ? {} : { field }),
-        message:
-          field === undefined
-            ? issue.message
-            : value === undefined
-              ? `${IMPORT_FIELDS[field].label}: is empty`
-              : `${IMPORT_FIELDS[field].label}: ${issue.message} (got ${JSON.stringify(value)})`,
-      });
-      continue;
-    }
-    const first = firstRowOf.get(parsed.data.place_id);
-    if (first !== undefined) {
-      problems.push({
-        row,
-        field: 'place_id',
-        message: `Place ID: ${parsed.data.place_id} is already on row ${first}; that row is imported`,
-      });
-      continue;
-    }
-    firstRowOf.set(parsed.data.place_id, row);
-    places.push(parsed.data);
-  }
+  let rows = 0;
   return {
-    format,
-    rows: records.length,
-    places,
-    problems,
-    columns,
-    missing: [],
-    error: null,
+    /** A row (its number, its cells in column order) that could not be read at all. */
+    unreadable(problem: ImportProblem) {
+      rows += 1;
+      problems.push(problem);
+    },
+    check(row: number, cells: readonly unknown[]) {
+      rows += 1;
+      const input: Record<string, unknown> = {};
+      for (const { index, field } of active) {
+        const value = cellValue(field, cells[index]);
+        if (value !== undefined) input[field] = value;
+      }
+      const parsed = importPlaceSchema.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = issue.path[0] as ImportField | undefined;
+        const value = field === undefined ? undefined : input[field];
+        problems.push({
+          row,
+          ...(field === undefined ? {} : { field }),
+          message:
+            field === undefined
+              ? issue.message
+              : value === undefined
+                ? `${IMPORT_FIELDS[field].label}: is empty`
+                : `${IMPORT_FIELDS[field].label}: ${issue.message} (got ${JSON.stringify(value)})`,
+        });
+        return;
+      }
+      const first = firstRowOf.get(parsed.data.place_id);
+      if (first !== undefined) {
+        problems.push({
+          row,
+          field: 'place_id',
+          message: `Place ID: ${parsed.data.place_id} is already on row ${first}; that row is imported`,
+        });
+        return;
+      }
+      firstRowOf.set(parsed.data.place_id, row);
+      places.push(parsed.data);
+    },
+    result(format: ImportFile['format']): ImportFile {
+      return { format, rows, places, problems, columns, missing: [], error: null };
+    },
   };
 }
 
@@ -219,50 +214,78 @@ function unreadable(format: ImportFile['format'], error: string, columns: Import
   } satisfies ImportFile;
 }
 
-function readJson(text: string): ImportFile {
+/** A JSON file's objects as rows of cells, in the order of `columns` (every key seen). */
+function jsonRows(
+  text: string,
+): { error: string } | { columns: ImportColumn[]; rows: unknown[][] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return unreadable('json', `The file is not valid JSON: ${(e as Error).message}`);
+    return { error: `The file is not valid JSON: ${(e as Error).message}` };
   }
   if (
     !Array.isArray(data) ||
     data.some((d) => typeof d !== 'object' || d === null || Array.isArray(d))
   ) {
-    return unreadable('json', 'A JSON file must be an array of objects, one per place.');
+    return { error: 'A JSON file must be an array of objects, one per place.' };
   }
   const objects = data as Record<string, unknown>[];
   const names = [...new Set(objects.flatMap((o) => Object.keys(o)))];
-  const columns = matchColumns(names);
+  return { columns: matchColumns(names), rows: objects.map((o) => names.map((n) => o[n])) };
+}
+
+/** A CSV's header row as the file's columns, or why the file can't be imported. */
+function csvColumns(
+  header: string[] | undefined,
+): { error: string; columns: ImportColumn[] } | { columns: ImportColumn[] } {
+  if (!header) return { error: 'The file is empty.', columns: [] };
+  const columns = matchColumns(header.map((h) => h.trim()));
   const missing = missingFields(columns);
-  if (missing.length > 0) return unreadable('json', missingMessage(missing), columns);
-  return readRows(
-    'json',
-    columns,
-    objects.map((o, i) => ({ row: i + 1, cells: (_f, index) => o[names[index]!] })),
-  );
+  return missing.length > 0 ? { error: missingMessage(missing), columns } : { columns };
+}
+
+/** A row the CSV parser could not read (an unclosed quote), as a problem of that row. */
+const quoteProblem = (row: number, error: Papa.ParseError): ImportProblem => ({
+  row,
+  message: `Unreadable row: ${error.message}`,
+});
+
+// A spreadsheet numbers the header row 1, so the CSV's data row i (from 0) is row i + 2 (blank
+// lines are skipped and not counted: a spreadsheet's export has none between its rows).
+const csvRowNumber = (dataIndex: number) => dataIndex + 2;
+
+/**
+ * The file's separator (comma, semicolon, tab...), guessed once from its first rows, so that a
+ * read in slices uses the same one as a read at once.
+ */
+function csvDelimiter(text: string): string {
+  return Papa.parse(text.slice(0, 64 * 1024), { preview: 20, skipEmptyLines: 'greedy' }).meta
+    .delimiter;
 }
 
 function readCsv(text: string): ImportFile {
-  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
+  const parsed = Papa.parse<string[]>(text, {
+    header: false,
+    skipEmptyLines: 'greedy',
+    delimiter: csvDelimiter(text),
+  });
   const [header, ...body] = parsed.data;
-  if (!header) return unreadable('csv', 'The file is empty.');
-  const columns = matchColumns(header.map((h) => h.trim()));
-  const missing = missingFields(columns);
-  if (missing.length > 0) return unreadable('csv', missingMessage(missing), columns);
-  // Papa's rows count from 0 at the header, as this file's records do (blank lines are skipped
-  // and not counted: a spreadsheet's export has none between its rows).
-  const rowOf = (index: number) => index + 2;
-  const quoteProblems = parsed.errors
-    .filter((e) => e.type === 'Quotes' && e.row !== undefined && e.row !== null && e.row > 0)
-    .map((e) => ({ row: rowOf((e.row as number) - 1), message: `Unreadable row: ${e.message}` }));
-  return readRows(
-    'csv',
-    columns,
-    body.map((cells, i) => ({ row: rowOf(i), cells: (_f, index) => cells[index] })),
-    quoteProblems,
+  const head = csvColumns(header);
+  if ('error' in head) return unreadable('csv', head.error, head.columns);
+  const checker = rowChecker(head.columns);
+  // Papa's error rows count from 0 at the header.
+  const badRows = new Map(
+    parsed.errors
+      .filter((e) => e.type === 'Quotes' && typeof e.row === 'number' && e.row > 0)
+      .map((e) => [(e.row as number) - 1, e]),
   );
+  body.forEach((cells, i) => {
+    const bad = badRows.get(i);
+    if (bad) checker.unreadable(quoteProblem(csvRowNumber(i), bad));
+    else checker.check(csvRowNumber(i), cells);
+  });
+  return checker.result('csv');
 }
 
 function missingMessage(missing: ImportField[]): string {
@@ -273,9 +296,118 @@ function missingMessage(missing: ImportField[]): string {
   return `The file has no column for ${wanted.join(' and ')}.`;
 }
 
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+const looksLikeJson = (text: string) => /^\s*[[{]/.test(text);
+
+function readJson(text: string): ImportFile {
+  const read = jsonRows(text);
+  if ('error' in read) return unreadable('json', read.error);
+  const missing = missingFields(read.columns);
+  if (missing.length > 0) return unreadable('json', missingMessage(missing), read.columns);
+  const checker = rowChecker(read.columns);
+  read.rows.forEach((cells, i) => checker.check(i + 1, cells));
+  return checker.result('json');
+}
+
 /** Reads a file's text (UTF-8, with or without a byte order mark) as places to import. */
 export function readImportFile(text: string): ImportFile {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const start = body.trimStart()[0];
-  return start === '[' || start === '{' ? readJson(body) : readCsv(body);
+  const body = withoutBom(text);
+  return looksLikeJson(body) ? readJson(body) : readCsv(body);
+}
+
+export interface GradualReadOptions {
+  /** The share of the file read so far, from 0 to 1, after each slice. */
+  onProgress?: (fraction: number) => void;
+  /** Stops the read (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Characters of CSV parsed per slice. */
+  sliceChars?: number;
+  /** What runs between two slices; by default a macrotask, so the page paints and takes input. */
+  pause?: () => Promise<void>;
+}
+
+const ROWS_PER_SLICE = 2000;
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * readImportFile in slices, giving the event loop back between them: 100,000 rows take a few
+ * seconds to parse and check, and the page must go on painting (a progress bar) and taking
+ * input (a Stop button) meanwhile. The same result as readImportFile for the same text.
+ */
+export async function readImportFileGradually(
+  text: string,
+  options: GradualReadOptions = {},
+): Promise<ImportFile> {
+  const { onProgress, signal, sliceChars = 256 * 1024, pause = nextTask } = options;
+  const body = withoutBom(text);
+  if (looksLikeJson(body)) {
+    const read = jsonRows(body);
+    if ('error' in read) return unreadable('json', read.error);
+    const missing = missingFields(read.columns);
+    if (missing.length > 0) return unreadable('json', missingMessage(missing), read.columns);
+    const checker = rowChecker(read.columns);
+    for (let start = 0; start < read.rows.length; start += ROWS_PER_SLICE) {
+      signal?.throwIfAborted();
+      read.rows.slice(start, start + ROWS_PER_SLICE).forEach((cells, i) => {
+        checker.check(start + i + 1, cells);
+      });
+      onProgress?.(Math.min(1, (start + ROWS_PER_SLICE) / read.rows.length));
+      await pause();
+    }
+    return checker.result('json');
+  }
+  return new Promise<ImportFile>((resolve, reject) => {
+    let checker: ReturnType<typeof rowChecker> | null = null;
+    let dataIndex = 0;
+    let settled = false;
+    const settle = (result: ImportFile | null, error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (result) resolve(result);
+      else reject(error);
+    };
+    Papa.parse<string[]>(body, {
+      header: false,
+      skipEmptyLines: 'greedy',
+      delimiter: csvDelimiter(body),
+      chunkSize: sliceChars,
+      chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+        parser.pause();
+        // Papa's error rows count from 0 at the first row of this slice.
+        const badRows = new Map(
+          results.errors
+            .filter((e) => e.type === 'Quotes' && typeof e.row === 'number')
+            .map((e) => [e.row as number, e]),
+        );
+        results.data.forEach((cells, i) => {
+          if (checker === null) {
+            const head = csvColumns(cells);
+            if ('error' in head) {
+              settle(unreadable('csv', head.error, head.columns));
+              return;
+            }
+            checker = rowChecker(head.columns);
+            return;
+          }
+          const bad = badRows.get(i);
+          if (bad) checker.unreadable(quoteProblem(csvRowNumber(dataIndex), bad));
+          else checker.check(csvRowNumber(dataIndex), cells);
+          dataIndex += 1;
+        });
+        if (settled) return parser.abort();
+        onProgress?.(Math.min(1, results.meta.cursor / body.length));
+        void pause().then(() => {
+          if (signal?.aborted) {
+            settle(null, signal.reason);
+            parser.abort();
+          } else {
+            parser.resume();
+          }
+        });
+      },
+      complete: () => {
+        settle(checker ? checker.result('csv') : unreadable('csv', 'The file is empty.'));
+      },
+    });
+  });
 }
