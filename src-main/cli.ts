@@ -3,6 +3,7 @@ import { issueLocalToken, parseTtl } from './auth';
 import { loadSettings, SettingsError } from './config';
 import { migrateStore } from './db/store';
 import { errorSummary } from './error-summary';
+import { exportPlaces } from './cli/export';
 import { importFile } from './cli/import';
 import { seedPlaces } from './cli/seed';
 import { serve } from './cli/serve';
@@ -69,6 +70,22 @@ program
   .option('--skip-invalid', 'import the valid rows even when some rows are invalid')
   .action(async (file: string, options: { skipInvalid?: boolean }) => {
     await importFile(loadSettings(), file, { skipInvalid: options.skipInvalid ?? false });
+  });
+
+program
+  .command('export')
+  .description(
+    "write the places of a filter, with what their deep scans found, as CSV (the app's Export)",
+  )
+  .option('--status <status>', 'only places with this status, e.g. Selected')
+  .option(
+    '--scan <state>',
+    'only places in this deep scan state: Queued, Processing, Completed, Error or none',
+  )
+  .option('--search <text>', 'only places that match this search, as in the grid')
+  .option('--out <file>', 'the CSV file to write (standard output when absent)')
+  .action(async (options: { status?: string; scan?: string; search?: string; out?: string }) => {
+    await exportPlaces(loadSettings(), options);
   });
 
 program

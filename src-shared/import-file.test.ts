@@ -121,6 +121,19 @@ describe('readImportFile: CSV', () => {
     expect(file.places).toEqual([{ place_id: 'P1', business_name: 'First' }]);
   });
 
+  test("a cell the export wrote as text ('=..., '+..., '-..., '@...) reads back as it was", () => {
+    const file = readImportFile(
+      "place_id,name,notes,rating\nA,'=SUM(1),'+1 555,'-3\nB,It's fine,'tis,\n",
+    );
+    expect(file.problems).toEqual([
+      { row: 2, field: 'rating', message: 'Rating: must be between 0 and 5 (got -3)' },
+    ]);
+    expect(file.places).toEqual([{ place_id: 'B', business_name: "It's fine", notes: "'tis" }]);
+    expect(readImportFile("place_id,name,notes\nA,'=SUM(1),'+1 555\n").places).toEqual([
+      { place_id: 'A', business_name: '=SUM(1)', notes: '+1 555' },
+    ]);
+  });
+
   test('blank lines are skipped; a quoted field may hold a line break', () => {
     const file = readImportFile('place_id,name,notes\n\nA,Alpha,"two\nlines"\n\n');
     expect(file.places).toEqual([{ place_id: 'A', business_name: 'Alpha', notes: 'two\nlines' }]);

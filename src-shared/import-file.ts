@@ -94,8 +94,10 @@ function toNumber(field: ImportField, text: string): unknown {
 function cellValue(field: ImportField, value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'string') return value;
-  const text = value.trim();
+  let text = value.trim();
   if (text === '') return undefined;
+  // A spreadsheet-safe export ("'=SUM(...)", the export's own escape) reads back as it was.
+  if (/^'[=+\-@\t\r]/.test(text)) text = text.slice(1);
   return NUMBER_FIELDS.has(field) ? toNumber(field, text) : text;
 }
 

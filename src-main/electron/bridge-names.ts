@@ -16,6 +16,7 @@ export const BRIDGE_OPERATION_NAMES = [
   'placesSummary',
   'loadSampleData',
   'importPlaces',
+  'exportPlaces',
   'scanStatus',
   'scanSpend',
   'syncStatus',

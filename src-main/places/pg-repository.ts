@@ -1,4 +1,4 @@
-import { and, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PlaceFilter } from '../../src-shared/contract';
 import type { DeepScanStatus, PlaceStatus } from '../../src-shared/domain';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { localBusinesses, placeCounts, placesStaging as t, statusUndo } from '..
 import { transactionWithRetry } from '../db/retry';
 import type { PgStore, PgTx } from '../db/store';
 import type { NewPlaceRow } from '../db/rows';
+import { scanColumns } from './to-output';
 import { bulkInsertPlacesPg } from './bulk-insert';
 import {
   createPageMarks,
@@ -261,6 +262,14 @@ export function createPgPlacesRepository(
     async count(filter) {
       const [row] = await db.select({ n: count() }).from(t).where(filterCondition(t, filter));
       return row?.n ?? 0;
+    },
+
+    async scansOf(placeIds) {
+      if (placeIds.length === 0) return [];
+      return db
+        .select(scanColumns(localBusinesses))
+        .from(localBusinesses)
+        .where(inArray(localBusinesses.place_id, placeIds));
     },
 
     async findOne(placeId) {

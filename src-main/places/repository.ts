@@ -13,6 +13,9 @@ export type UpdateTarget =
 
 export type PlaceListRow = Pick<PlaceRow, ListKey>;
 
+/** A local_businesses row without its raw answer (additional_json) or creation time. */
+export type ScanRow = Omit<LocalBusinessRow, 'additional_json' | 'created_at' | 'id'>;
+
 /** Step 6's outcome in the API's terms, less the sentence (the service writes it). */
 export type StatusUpdateResult = Omit<UpdateStatusOutput, 'message'>;
 
@@ -97,6 +100,8 @@ export interface PlacesRepository {
   ): Promise<UndoResult | null>;
   queueDeepScan(ids: string[], userId: string, now: Date): Promise<QueueResult>;
   countByStatus(): Promise<StatusCount[]>;
+  /** What the deep scans of these places stored (local_businesses), less the raw answer. */
+  scansOf(placeIds: string[]): Promise<ScanRow[]>;
   /** Inserts new places, skipping place ids already present; returns how many were inserted. */
   insertPlaces(rows: NewPlaceRow[]): Promise<number>;
 }

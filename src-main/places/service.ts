@@ -1,5 +1,7 @@
 import {
   importMessage,
+  type ExportPlacesInput,
+  type ExportPlacesOutput,
   type ImportPlace,
   type ImportPlacesOutput,
   type ListPlacesInput,
@@ -31,7 +33,7 @@ import type { Store } from '../db/store';
 import { createPgPlacesRepository } from './pg-repository';
 import type { PlacesRepository, StatusUpdateResult, UpdateTarget } from './repository';
 import { createSqlitePlacesRepository } from './sqlite-repository';
-import { toListItem, toPlaceDetail } from './to-output';
+import { toExportedPlace, toListItem, toPlaceDetail } from './to-output';
 
 export type PlacesService = ReturnType<typeof createPlacesService>;
 
@@ -99,6 +101,30 @@ export function createPlacesService(
         page: input.page,
         size: input.size,
         pages: total === null ? null : Math.ceil(total / input.size),
+      };
+    },
+
+    /**
+     * A page of an export: the filter's places in place id order after `after`, with their
+     * scans. Keyset paging by place id: a place changed meanwhile is in or out of the file as
+     * its new state says, and none comes twice. The app never deletes places; if the one the
+     * export reached was deleted by hand, the page could not continue after it, so it says so.
+     */
+    async exportPage(input: ExportPlacesInput): Promise<ExportPlacesOutput> {
+      const filter = { status: input.status, deep_scan_status: input.deep_scan_status, q: input.q };
+      if (input.after !== undefined && !(await repo.findOne(input.after))) {
+        throw new AppError(
+          'conflict',
+          `The place the export had reached ("${input.after}") is no longer in the store: start the export again.`,
+        );
+      }
+      const rows = await repo.listPage(filter, 'place_id', input.size, 0, input.after);
+      const scans = new Map(
+        (await repo.scansOf(rows.map((r) => r.place_id))).map((s) => [s.place_id, s]),
+      );
+      return {
+        items: rows.map((row) => toExportedPlace(row, scans.get(row.place_id))),
+        next_after: rows.length === input.size ? rows.at(-1)!.place_id : null,
       };
     },
 

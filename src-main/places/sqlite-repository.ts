@@ -1,4 +1,4 @@
-import { and, count, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { PlaceStatus } from '../../src-shared/domain';
 import type { NewPlaceRow } from '../db/rows';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +23,7 @@ import {
   type JournalRow,
 } from './queries';
 import { readOutboxPlan, updateDecisions, writeOutboxPlan } from '../sync/outbox';
+import { scanColumns } from './to-output';
 import { bulkInsertPlacesSqlite } from './bulk-insert';
 import { sqlitePagePlan } from './sqlite-search-plan';
 import { sqlitePageFilter } from './sqlite-page-filter';
@@ -255,6 +256,15 @@ export function createSqlitePlacesRepository(
 
     async count(filter) {
       return db.select({ n: count() }).from(t).where(filterCondition(t, filter)).get()?.n ?? 0;
+    },
+
+    async scansOf(placeIds) {
+      if (placeIds.length === 0) return [];
+      return db
+        .select(scanColumns(localBusinesses))
+        .from(localBusinesses)
+        .where(inArray(localBusinesses.place_id, placeIds))
+        .all();
     },
 
     async findOne(placeId) {

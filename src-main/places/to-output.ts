@@ -1,6 +1,14 @@
-import type { LocalBusinessOutput, PlaceDetail, PlaceListItem } from '../../src-shared/contract';
+import { getTableColumns } from 'drizzle-orm';
+import type {
+  ExportedPlace,
+  LocalBusinessOutput,
+  PlaceDetail,
+  PlaceListItem,
+} from '../../src-shared/contract';
 import type { LocalBusinessRow, PlaceRow } from '../db/rows';
-import type { PlaceListRow } from './repository';
+import type * as pgSchema from '../db/schema.pg';
+import type * as sqliteSchema from '../db/schema.sqlite';
+import type { PlaceListRow, ScanRow } from './repository';
 
 /** Database rows -> the API's field names (the seed system's v3 names) and ISO 8601 UTC dates. */
 export function toListItem(row: PlaceListRow): PlaceListItem {
@@ -41,5 +49,26 @@ export function toPlaceDetail(
     deep_scan_attempts: place.deep_scan_attempts,
     created_at: place.created_at.toISOString(),
     local_business: localBusiness ? toLocalBusiness(localBusiness) : null,
+  };
+}
+
+/** The columns of a ScanRow: every local_businesses column but the raw answer and the ids. */
+export function scanColumns<
+  T extends typeof pgSchema.localBusinesses | typeof sqliteSchema.localBusinesses,
+>(table: T) {
+  const {
+    additional_json: _raw,
+    created_at: _created,
+    id: _id,
+    ...columns
+  } = getTableColumns(table);
+  return columns;
+}
+
+/** A place of an export: its list fields and what its deep scan stored, if it ran. */
+export function toExportedPlace(row: PlaceListRow, scan: ScanRow | undefined): ExportedPlace {
+  return {
+    ...toListItem(row),
+    local_business: scan ? { ...scan, updated_at: scan.updated_at.toISOString() } : null,
   };
 }

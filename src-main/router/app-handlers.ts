@@ -58,6 +58,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       events.emit('placesChanged', { place_ids: null, reason: 'import' });
       return { message: `${inserted} sample places loaded`, inserted };
     },
+    exportPlaces: (input) => places.exportPage(input),
     importPlaces: async (input) => {
       const result = await places.importPlaces(input.places);
       if (result.inserted > 0) events.emit('placesChanged', { place_ids: null, reason: 'import' });

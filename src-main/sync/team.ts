@@ -85,6 +85,7 @@ export function createTeamPlaces(
   const places: PlacesService = {
     list: read('list') as PlacesService['list'],
     get: read('get') as PlacesService['get'],
+    exportPage: read('exportPage') as PlacesService['exportPage'],
     summary: read('summary') as PlacesService['summary'],
     updateStatus: write('updateStatus') as PlacesService['updateStatus'],
     updateStatuses: write('updateStatuses') as PlacesService['updateStatuses'],

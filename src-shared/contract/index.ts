@@ -39,6 +39,7 @@ import {
   testConnectionOutput,
 } from './settings';
 import { importPlacesInput, importPlacesOutput } from './import';
+import { exportPlacesInput, exportPlacesOutput } from './export';
 import { PLACE_STATUSES } from '../domain';
 
 export * from './places';
@@ -47,6 +48,7 @@ export * from './text';
 export * from './sync';
 export * from './settings';
 export * from './import';
+export * from './export';
 
 export const placesSummaryOutput = z.object({
   total: z.number().int(),
@@ -179,6 +181,12 @@ export const contract = {
     input: importPlacesInput,
     output: importPlacesOutput,
     http: { method: 'POST', path: '/api/v3/places/import', source: 'body', successStatus: 201 },
+    auth: true,
+  }),
+  exportPlaces: op({
+    input: exportPlacesInput,
+    output: exportPlacesOutput,
+    http: { method: 'GET', path: '/api/v3/places/export', source: 'query', successStatus: 200 },
     auth: true,
   }),
   scanStatus: op({

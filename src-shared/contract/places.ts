@@ -11,7 +11,7 @@ import {
 import { freeTextSchema, idSchema } from './text';
 
 /** Query strings send '' for "no value": treat it as absent. */
-const optionalText = <T extends z.ZodType>(schema: T) =>
+export const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
 export const placeIdSchema = idSchema(255);

@@ -69,6 +69,12 @@ const cases: {
     field: 'places.0.business_name',
   },
   {
+    name: 'the place an export continues after',
+    op: 'exportPlaces',
+    input: { after: `e-1${NUL}` },
+    field: 'after',
+  },
+  {
     name: 'the undo token',
     op: 'undoStatusUpdate',
     input: { undo_token: `token${NUL}` },

@@ -16,11 +16,7 @@ export function formatWholeNumber(n: number | null | undefined): string | null {
   return typeof n === 'number' && Number.isFinite(n) ? formatCount(n) : null;
 }
 
-/** Google's price level 0-4 as reviewers read it: 0 -> "Free", 2 -> "$$". */
-export function formatPriceLevel(level: number | null | undefined): string | null {
-  if (typeof level !== 'number' || !Number.isInteger(level) || level < 0) return null;
-  return level === 0 ? 'Free' : '$'.repeat(level);
-}
+export { formatPriceLevel } from '../../../../src-shared/price';
 
 /**
  * A category as words: Google's type codes ("hair_care") read "Hair care"; a category that is
