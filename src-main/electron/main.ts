@@ -43,6 +43,7 @@ import { settingsEncryptor } from './settings-encryptor';
 import { createShutdown } from './shutdown';
 import { createTokenStore, sessionOnlyNotice, TOKEN_FILE } from './token-store';
 import { denyAllPermissions, guardWebContents } from './web-contents-guards';
+import { downloadAllowed, downloadSaveOptions } from './downloads';
 import { mainWindowOptions } from './window-options';
 import {
   placeWindow,
@@ -240,6 +241,13 @@ async function run(): Promise<void> {
     guardWebContents(contents, openExternalSafely, renderer.devOrigin),
   );
   denyAllPermissions(session.defaultSession);
+  session.defaultSession.on('will-download', (event, item) => {
+    if (!downloadAllowed(item.getURL(), renderer.devOrigin)) {
+      event.preventDefault();
+      return;
+    }
+    item.setSaveDialogOptions(downloadSaveOptions(item.getFilename(), app.getPath('downloads')));
+  });
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 
   const invoke = createInvokeHandler({
