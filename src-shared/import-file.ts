@@ -298,6 +298,30 @@ function missingMessage(missing: ImportField[]): string {
   return `The file has no column for ${wanted.join(' and ')}.`;
 }
 
+/** How a file's bytes were read as text. */
+export type ImportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/**
+ * A file's bytes as text. UTF-8 (with or without a byte order mark) is what the import expects;
+ * a UTF-16 file (Excel's "Unicode Text") is known by its byte order mark; anything that is not
+ * valid UTF-8 is read as Windows-1252, what Excel's plain "CSV (Comma delimited)" writes on a
+ * Western Windows, so "Café" stays "Café" rather than "Caf\uFFFD". The caller says which it was.
+ */
+export function decodeImportFile(bytes: Uint8Array): { text: string; encoding: ImportEncoding } {
+  const bom = (...marks: number[]) => marks.every((b, i) => bytes[i] === b);
+  for (const [encoding, marks] of [
+    ['utf-16le', [0xff, 0xfe]],
+    ['utf-16be', [0xfe, 0xff]],
+  ] as const) {
+    if (bom(...marks)) return { text: new TextDecoder(encoding).decode(bytes), encoding };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+}
+
 const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 const looksLikeJson = (text: string) => /^\s*[[{]/.test(text);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { importPlacesChunks } from '../../src-shared/contract';
-import { readImportFile } from '../../src-shared/import-file';
+import { decodeImportFile, readImportFile } from '../../src-shared/import-file';
 import type { Settings } from '../config';
 import { openStore } from '../db/store';
 import { errorSummary } from '../error-summary';
@@ -22,12 +22,16 @@ export async function importFile(
   path: string,
   options: { skipInvalid: boolean },
 ): Promise<void> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new CommandError(`Can't read ${path}: ${code === 'ENOENT' ? 'no such file' : message}`);
+  }
+  const { text, encoding } = decodeImportFile(bytes);
+  if (encoding === 'windows-1252') {
+    console.error(`${path} is not UTF-8: read as Windows-1252 (Excel's plain CSV on Windows).`);
   }
   const file = readImportFile(text);
   if (file.error) throw new CommandError(`${path}: ${file.error} Nothing was imported.`);

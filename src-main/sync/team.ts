@@ -97,7 +97,7 @@ export function createTeamPlaces(
     // A place imported into the replica would never reach the team: sync sends decisions only.
     importPlaces: sharedOnly(
       'importPlaces',
-      'Places are imported into the shared store, which is unreachable now: nothing was imported.',
+      'Places are imported into the shared store, which is unreachable now: the places of this request were not imported.',
     ),
     insertPlaces: write('insertPlaces') as PlacesService['insertPlaces'],
   };

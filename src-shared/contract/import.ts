@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatCount } from '../messages';
 import { freeTextSchema, idSchema } from './text';
 
 /**
@@ -83,7 +84,8 @@ export function importPlacesChunks<T>(places: readonly T[]): T[][] {
   let chunk: T[] = [];
   let bytes = 0;
   for (const place of places) {
-    const size = new TextEncoder().encode(JSON.stringify(place)).length + 1;
+    // An upper bound of its UTF-8 size without encoding it: no UTF-16 unit takes over 3 bytes.
+    const size = 3 * JSON.stringify(place).length + 1;
     if (
       chunk.length > 0 &&
       (chunk.length >= MAX_IMPORT_PLACES_PER_REQUEST || bytes + size > MAX_IMPORT_REQUEST_BYTES)
@@ -101,6 +103,6 @@ export function importPlacesChunks<T>(places: readonly T[]): T[][] {
 
 /** The import's one-line answer. */
 export function importMessage(inserted: number, skipped: number): string {
-  const added = `${inserted} ${inserted === 1 ? 'place' : 'places'} imported`;
-  return skipped === 0 ? added : `${added}, ${skipped} already in the store`;
+  const added = `${formatCount(inserted)} ${inserted === 1 ? 'place' : 'places'} imported`;
+  return skipped === 0 ? added : `${added}, ${formatCount(skipped)} already in the store`;
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Store } from '../../src-main/db/store';
+import * as pgSchema from '../../src-main/db/schema.pg';
+import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { readPlaces } from '../support/places';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
 
@@ -23,6 +25,22 @@ function run(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.once('exit', (code) => resolve({ code, stdout, stderr })),
   );
+}
+
+async function readNames(store: Store): Promise<Map<string, string>> {
+  const rows =
+    store.kind === 'postgres'
+      ? await store.db
+          .select({ id: pgSchema.placesStaging.place_id, name: pgSchema.placesStaging.name })
+          .from(pgSchema.placesStaging)
+      : store.db
+          .select({
+            id: sqliteSchema.placesStaging.place_id,
+            name: sqliteSchema.placesStaging.name,
+          })
+          .from(sqliteSchema.placesStaging)
+          .all();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
@@ -83,5 +101,20 @@ describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`Can't read ${join(dir(), 'nope.csv')}: no such file`);
     expect((await readPlaces(store)).size).toBe(0);
+  });
+
+  test('a file saved by Excel as plain CSV on Windows (Windows-1252): said, and accents kept', async () => {
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('place_id,name\r\nW1,Caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\r\n'),
+      ]),
+    );
+    const result = await run(['import', file], handle.env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${file} is not UTF-8: read as Windows-1252`);
+    expect(await readNames(store)).toEqual(new Map([['W1', 'Café']]));
   });
 });

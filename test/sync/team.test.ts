@@ -229,7 +229,7 @@ describe('team mode', () => {
       body: {
         type: 'unavailable',
         detail:
-          'Places are imported into the shared store, which is unreachable now: nothing was imported.',
+          'Places are imported into the shared store, which is unreachable now: the places of this request were not imported.',
       },
     });
     const inReplica =
