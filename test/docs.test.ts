@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { IMPORT_FIELDS } from '../src-shared/import-file';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,5 +38,18 @@ describe('the documentation stands alone', () => {
         expect(existsSync(target), `${ref} does not exist`).toBe(true);
       }
     },
+  );
+});
+
+test('the README’s import table lists each field with exactly the column names the reader takes', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('| field '));
+  const rows = table
+    .slice(0, table.indexOf('\n\n'))
+    .split('\n')
+    .slice(2)
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+  expect(rows.map(([, label, names]) => [label, names!.split(', ')])).toEqual(
+    Object.values(IMPORT_FIELDS).map((f) => [f.label, [...f.names]]),
   );
 });

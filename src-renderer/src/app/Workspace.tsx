@@ -31,6 +31,7 @@ import { GridLoading, LazyStagingGrid } from '../features/grid/lazy-grid';
 import type { GridHandle } from '../features/grid/StagingGrid';
 import type { SortState } from '../features/grid/sort-param';
 import { PLACE_LAYOUT_COLUMNS, useGridLayout } from '../features/grid/use-grid-layout';
+import { ImportDialog } from '../features/import/ImportDialog';
 import { EmptyState } from '../features/onboarding/EmptyState';
 import { SelectionBanner } from '../features/selection/SelectionBanner';
 import {
@@ -69,6 +70,8 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const [focusedId, setFocusedId] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
+  const importButton = useRef<HTMLButtonElement>(null);
   const lastLoadError = useRef({ message: '', at: 0 });
   const [gridAnswered, setGridAnswered] = useState(false);
   const {
@@ -83,6 +86,8 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const closeSyncDialog = useCallback(() => setSyncDialog(null), []);
   const { layout, update: updateLayout } = useGridLayout();
 
+  // The grid, not the empty state's introduction (the summary is read after the grid's first rows).
+  const deskShown = summary?.total !== 0;
   const { filter } = desk.view;
   const filterKey = JSON.stringify(filter);
   const total = counted?.filterKey === filterKey ? counted.total : null;
@@ -311,6 +316,17 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
           onOpenConflicts={() => setSyncDialog('conflicts')}
           onOpenReceipts={() => setSyncDialog('receipts')}
         />
+        {deskShown && !inert ? (
+          <button
+            ref={importButton}
+            type="button"
+            className="import-button"
+            aria-haspopup="dialog"
+            onClick={() => setImportOpen(true)}
+          >
+            Import places…
+          </button>
+        ) : null}
         <button
           type="button"
           className="settings-button"
@@ -320,9 +336,9 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
           Settings
         </button>
       </header>
-      {summary?.total === 0 ? (
+      {!deskShown ? (
         <main className="desk desk-empty">
-          <EmptyState onLoaded={reloadSummary} />
+          <EmptyState onLoaded={reloadSummary} onImport={() => setImportOpen(true)} />
         </main>
       ) : (
         <main className="desk">
@@ -414,6 +430,18 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         onResolved={onSaved}
       />
       <ReceiptsDialog open={syncDialog === 'receipts'} onClose={closeSyncDialog} />
+      <ImportDialog
+        open={importOpen}
+        onClose={() => {
+          setImportOpen(false);
+          // Opened from the empty state, whose button went with it once the first places were
+          // in: focus goes to the header's button instead of nowhere.
+          setTimeout(() => {
+            if (document.activeElement === document.body) importButton.current?.focus();
+          });
+        }}
+        onImported={onSaved}
+      />
       <SettingsDialog
         open={settingsOpen}
         onClose={() => setSettingsOpen(false)}

@@ -6,6 +6,8 @@ interface ModalDialogProps {
   /** The id of the dialog's heading. */
   labelledBy: string;
   className?: string;
+  /** False while work runs that closing would leave half seen (an import): Escape does nothing. */
+  closable?: boolean;
   children: ReactNode;
 }
 
@@ -13,15 +15,33 @@ const FOCUSABLE =
   'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
 /**
- * A modal <dialog>: the page behind is inert, Escape closes it, Tab and Shift+Tab go round the
- * dialog's own controls, and on closing focus goes back to the element that opened it. On
- * opening, focus goes to the control marked `data-autofocus`, else to the first one that can
- * take it. (React's `autoFocus` runs before the dialog is shown, so it does nothing here; and a
+ * A modal <dialog>: the page behind is inert, Escape closes it (unless `closable` is false), Tab
+ * and Shift+Tab go round the dialog's own controls, and on closing focus goes back to the element
+ * that opened it. On opening, focus goes to the control marked `data-autofocus`, else to the
+ * first one that can take it. (React's `autoFocus` runs before the dialog is shown, so it does nothing here; and a
  * scrolling list counts as a control in Chromium, ahead of the buttons after it.)
  */
-export function ModalDialog({ open, onClose, labelledBy, className, children }: ModalDialogProps) {
+export function ModalDialog({
+  open,
+  onClose,
+  labelledBy,
+  className,
+  closable = true,
+  children,
+}: ModalDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const returnFocusTo = useRef<Element | null>(null);
+
+  // Refusing the dialog's cancel event holds only once: Chromium closes on the next Escape. The
+  // key itself is refused, before the dialog sees it, wherever the focus is.
+  useEffect(() => {
+    if (!open || closable) return;
+    const refuseEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape') event.preventDefault();
+    };
+    window.addEventListener('keydown', refuseEscape, { capture: true });
+    return () => window.removeEventListener('keydown', refuseEscape, { capture: true });
+  }, [open, closable]);
 
   useEffect(() => {
     const element = dialog.current;
@@ -58,6 +78,9 @@ export function ModalDialog({ open, onClose, labelledBy, className, children }: 
       className={`modal-dialog ${className ?? ''}`}
       aria-labelledby={labelledBy}
       onKeyDown={onKeyDown}
+      onCancel={(event) => {
+        if (!closable) event.preventDefault();
+      }}
       onClose={() => {
         onClose();
         const opener = returnFocusTo.current;

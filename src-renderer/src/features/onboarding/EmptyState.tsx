@@ -4,8 +4,8 @@ import { useClient } from '../../api/client-context';
 import { plainErrorText } from '../feedback/error-text';
 import { useToasts } from '../feedback/toasts';
 
-/** A new store: say what the app is for and offer sample places to try it on. */
-export function EmptyState({ onLoaded }: { onLoaded(): void }) {
+/** A new store: say what the app is for and offer sample places to try it on, or an import. */
+export function EmptyState({ onLoaded, onImport }: { onLoaded(): void; onImport(): void }) {
   const client = useClient();
   const { notify } = useToasts();
   const [busy, setBusy] = useState(false);
@@ -33,9 +33,18 @@ export function EmptyState({ onLoaded }: { onLoaded(): void }) {
         deep scan that fetches their phone, website and opening hours.
       </p>
       <p>This store is empty. Load a few hundred made-up places to try it out.</p>
-      <button type="button" className="primary" onClick={load} disabled={busy} aria-busy={busy}>
-        {busy ? 'Loading sample data…' : 'Load sample data'}
-      </button>
+      <p>
+        Or import your own: a CSV or JSON file with at least a place id and a name column, such as a
+        map search’s export.
+      </p>
+      <div className="empty-actions">
+        <button type="button" className="primary" onClick={load} disabled={busy} aria-busy={busy}>
+          {busy ? 'Loading sample data…' : 'Load sample data'}
+        </button>
+        <button type="button" aria-haspopup="dialog" onClick={onImport}>
+          Import places…
+        </button>
+      </div>
     </section>
   );
 }
