@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ExportedPlace } from '../../src-shared/contract';
 import type { ErrorBody } from '../../src-shared/errors';
@@ -12,24 +10,7 @@ import type { Store } from '../../src-main/db/store';
 import { execRaw } from '../support/places';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
 import { httpTransport, type Transport } from '../support/transports';
-
-const CLI = fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+import { runCli } from '../support/cli';
 
 /** Seven places: three Selected (one scanned), the rest New; one name starts a formula. */
 const PLACES = [
@@ -139,7 +120,7 @@ describe.each(STORE_KINDS)('exporting places on %s', (kind) => {
 
   test('staging-editor export writes the CSV the import reads back: same places, formula kept as text', async () => {
     const out = join(handle.env.STAGING_EDITOR_DATA_DIR!, 'selected.csv');
-    const result = await run(['export', '--status', 'Selected', '--out', out], handle.env);
+    const result = await runCli(['export', '--status', 'Selected', '--out', out], handle.env);
     expect(result).toMatchObject({ code: 0, stderr: `Exported 3 places to ${out}.\n` });
     const text = readFileSync(out, 'utf8');
     expect(text.startsWith('\ufeffPlace ID,Name,Address,')).toBe(true);
@@ -158,7 +139,7 @@ describe.each(STORE_KINDS)('exporting places on %s', (kind) => {
       })),
     );
 
-    const bad = await run(['export', '--scan', 'Done'], handle.env);
+    const bad = await runCli(['export', '--scan', 'Done'], handle.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^--scan must be one of/);
   });

@@ -1,31 +1,12 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Store } from '../../src-main/db/store';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import { readPlaces } from '../support/places';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
-
-const CLI = fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+import { runCli } from '../support/cli';
 
 async function readNames(store: Store): Promise<Map<string, string>> {
   const rows =
@@ -63,7 +44,7 @@ describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
   });
 
   test('an invalid row: listed with its row number, exit 1, nothing imported', async () => {
-    const result = await run(['import', file], handle.env);
+    const result = await runCli(['import', file], handle.env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('row 3: Rating: must be between 0 and 5 (got 9)');
     expect(result.stderr).toContain(
@@ -73,7 +54,7 @@ describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
   });
 
   test('--skip-invalid imports the others; the same file again adds nothing and says so', async () => {
-    const first = await run(['import', file, '--skip-invalid'], handle.env);
+    const first = await runCli(['import', file, '--skip-invalid'], handle.env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
       /^Imported 2 places into .* in \d+\.\d s \(1 invalid row left out\)\.$/m,
@@ -82,7 +63,7 @@ describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
     expect([...places.keys()].sort()).toEqual(['P1', 'P3']);
     expect(places.get('P1')).toMatchObject({ status: 'New', deep_scan_status: null });
 
-    const again = await run(['import', file, '--skip-invalid'], handle.env);
+    const again = await runCli(['import', file, '--skip-invalid'], handle.env);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
       /^Imported 0 places into .* \(2 already there; 1 invalid row left out\)\.$/m,
@@ -92,12 +73,12 @@ describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
 
   test('a file without a place id column, and a file that is not there: one sentence, exit 1', async () => {
     writeFileSync(file, 'id,name\n1,Alpha\n');
-    const noColumn = await run(['import', file], handle.env);
+    const noColumn = await runCli(['import', file], handle.env);
     expect(noColumn.code).toBe(1);
     expect(noColumn.stderr.trim()).toBe(
       `${file}: The file has no column for Place ID (a column named "place_id" or "google_place_id" or "gmaps_place_id"). Nothing was imported.`,
     );
-    const missing = await run(['import', join(dir(), 'nope.csv')], handle.env);
+    const missing = await runCli(['import', join(dir(), 'nope.csv')], handle.env);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`Can't read ${join(dir(), 'nope.csv')}: no such file`);
     expect((await readPlaces(store)).size).toBe(0);
@@ -112,7 +93,7 @@ describe.each(STORE_KINDS)('staging-editor import on %s', (kind) => {
         Buffer.from('\r\n'),
       ]),
     );
-    const result = await run(['import', file], handle.env);
+    const result = await runCli(['import', file], handle.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`${file} is not UTF-8: read as Windows-1252`);
     expect(await readNames(store)).toEqual(new Map([['W1', 'Café']]));

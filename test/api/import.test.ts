@@ -6,20 +6,9 @@ import { loadSettings } from '../../src-main/config';
 import * as pgSchema from '../../src-main/db/schema.pg';
 import * as sqliteSchema from '../../src-main/db/schema.sqlite';
 import type { Store } from '../../src-main/db/store';
-import { execRaw } from '../support/places';
+import { execRaw, failInsertOf } from '../support/places';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
 import { dispatcherTransport, httpTransport, type Transport } from '../support/transports';
-
-/** A trigger that fails the insert of one place id, to prove a request is one transaction. */
-function failOn(kind: 'sqlite' | 'postgres', placeId: string): string {
-  return kind === 'postgres'
-    ? `CREATE FUNCTION fail_import() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION 'injected failure'; END $$;
-       CREATE TRIGGER fail_import BEFORE INSERT ON places_staging
-         FOR EACH ROW WHEN (NEW.place_id = '${placeId}') EXECUTE FUNCTION fail_import();`
-    : `CREATE TRIGGER fail_import BEFORE INSERT ON places_staging
-         WHEN NEW.place_id = '${placeId}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`;
-}
 
 const STORED_COLUMNS = [
   'place_id',
@@ -227,7 +216,7 @@ describe.each(STORE_KINDS)('importing places on %s', (kind) => {
   });
 
   test('a request is one transaction: a failure on its last place leaves none of it', async () => {
-    await execRaw(store, failOn(kind, 'last'));
+    await execRaw(store, failInsertOf(kind, 'last'));
     const places = [
       ...Array.from({ length: 999 }, (_, i) => ({ place_id: `t-${i}`, business_name: `T ${i}` })),
       { place_id: 'last', business_name: 'Last' },

@@ -5,24 +5,13 @@ import { sign } from '../../src-main/auth/test-support';
 import { loadSettings } from '../../src-main/config';
 import type { Store } from '../../src-main/db/store';
 import { samplePlaceId } from '../../src-main/places/sample-data';
-import { execRaw, readPlaces } from '../support/places';
+import { execRaw, failInsertOf, readPlaces } from '../support/places';
 import { createTestStore, STORE_KINDS, type TestStoreHandle } from '../support/stores';
 import { dispatcherTransport, httpTransport, type Transport } from '../support/transports';
 
 const SECRET = 'a-sample-data-test-secret-long-enough-0123456789';
 const secretKey = new TextEncoder().encode(SECRET);
 const teamToken = () => sign(secretKey, 'HS256', { sub: 'reviewer-1' });
-
-/** A trigger that fails the insert of one place id, to prove the load is one transaction. */
-function failOn(kind: 'sqlite' | 'postgres', placeId: string): string {
-  return kind === 'postgres'
-    ? `CREATE FUNCTION fail_sample() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION 'injected failure'; END $$;
-       CREATE TRIGGER fail_sample BEFORE INSERT ON places_staging
-         FOR EACH ROW WHEN (NEW.place_id = '${placeId}') EXECUTE FUNCTION fail_sample();`
-    : `CREATE TRIGGER fail_sample BEFORE INSERT ON places_staging
-         WHEN NEW.place_id = '${placeId}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`;
-}
 
 describe.each(STORE_KINDS)('sample data on %s', (kind) => {
   let handle: TestStoreHandle;
@@ -92,7 +81,7 @@ describe.each(STORE_KINDS)('sample data on %s', (kind) => {
 
   test('the load is one transaction: a failure on a late row leaves nothing behind', async () => {
     const team = await backend('team');
-    await execRaw(store, failOn(kind, samplePlaceId(4, 4500)));
+    await execRaw(store, failInsertOf(kind, samplePlaceId(4, 4500)));
     const result = await team.dispatch(
       'loadSampleData',
       { count: 5000, seed: 4 },

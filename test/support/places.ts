@@ -119,3 +119,17 @@ export async function execRaw(store: Store, text: string): Promise<void> {
   if (store.kind === 'postgres') await store.pool.query(text);
   else store.sqlite.exec(text);
 }
+
+/**
+ * SQL for a trigger that fails the insert of one place id (named `name` on both stores), to
+ * prove that a request inserting many places is one transaction.
+ */
+export function failInsertOf(kind: Store['kind'], placeId: string, name = 'fail_insert'): string {
+  return kind === 'postgres'
+    ? `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+       CREATE TRIGGER ${name} BEFORE INSERT ON places_staging
+         FOR EACH ROW WHEN (NEW.place_id = '${placeId}') EXECUTE FUNCTION ${name}();`
+    : `CREATE TRIGGER ${name} BEFORE INSERT ON places_staging
+         WHEN NEW.place_id = '${placeId}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`;
+}

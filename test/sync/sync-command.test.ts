@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { replicaPlaces } from '../../src-main/sync/team';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openSqlite, type PgStore, type SqliteStore } from '../../src-main/db/store';
 import { setStatus } from '../scan/support/stores';
@@ -12,29 +10,7 @@ import { createTestStore, type TestStoreHandle } from '../support/stores';
 import { outboxRows } from './outbox-support';
 import { importPlaces } from './pull-support';
 import { appliedRows } from './support';
-
-const CLI = fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'silent',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+import { runCli } from '../support/cli';
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -63,7 +39,7 @@ describe('staging-editor sync', () => {
       STAGING_EDITOR_DATA_DIR: dir,
     };
     ids = await importPlaces(shared, 10);
-    expect((await run(['sync'], env)).code).toBe(0);
+    expect((await runCli(['sync'], env)).code).toBe(0);
     replica = openSqlite(env.SQLITE_PATH!);
     const offline = replicaPlaces(replica);
     await offline.updateStatus({ place_ids: ids.slice(0, 6), status: 'Maybe' }, 'ana');
@@ -78,7 +54,7 @@ describe('staging-editor sync', () => {
   });
 
   test('--dry-run says how many would conflict and sends nothing', async () => {
-    const r = await run(['sync', '--dry-run'], env);
+    const r = await runCli(['sync', '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(
       "2 of your 6 decisions conflict with a colleague's (3 would apply, 1 already agree, 0 would be rejected); nothing was sent.",
@@ -89,7 +65,7 @@ describe('staging-editor sync', () => {
 
   test('PostgreSQL unreachable: one sentence, a non-zero exit, the decisions stay', async () => {
     const port = await closedPort();
-    const r = await run(['sync'], {
+    const r = await runCli(['sync'], {
       ...env,
       DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nowhere`,
       DATABASE_CONNECT_TIMEOUT_SECONDS: '2',
@@ -105,13 +81,16 @@ describe('staging-editor sync', () => {
   });
 
   test('without team mode: one sentence saying what is missing', async () => {
-    const r = await run(['sync'], { SQLITE_PATH: env.SQLITE_PATH!, STAGING_EDITOR_DATA_DIR: dir });
+    const r = await runCli(['sync'], {
+      SQLITE_PATH: env.SQLITE_PATH!,
+      STAGING_EDITOR_DATA_DIR: dir,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^This app works on one store, so there is nothing to sync/);
   });
 
   test('a sync pushes, pulls and prints one summary line; conflicts still exit 0', async () => {
-    const r = await run(['sync'], env);
+    const r = await runCli(['sync'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(
       /^Synced: 6 decisions pushed \(3 applied, 1 already agreed, 2 conflicts, 0 rejected\), \d+ changes pulled\. Resolve the conflicts in the app's inbox\.$/,
