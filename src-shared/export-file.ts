@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import type { ExportedPlace } from './contract/export';
-import { IMPORT_FIELDS } from './import-file';
+import { IMPORT_FIELDS } from './import-fields';
 import { formatPriceLevel } from './price';
 
 /**
@@ -65,9 +65,4 @@ export function exportCsvRows(places: readonly ExportedPlace[]): string {
   if (places.length === 0) return '';
   const rows = places.map((p) => EXPORT_COLUMNS.map((c) => c.value(p) ?? ''));
   return `${Papa.unparse(rows, UNPARSE)}\r\n`;
-}
-
-/** A file name for an export made now: staging-editor-places-2026-12-05.csv. */
-export function exportFileName(now: Date, label = 'places'): string {
-  return `staging-editor-${label}-${now.toISOString().slice(0, 10)}.csv`;
 }

@@ -45,3 +45,10 @@ export const exportPlacesOutput = z.object({
   next_after: z.string().nullable(),
 });
 export type ExportPlacesOutput = z.infer<typeof exportPlacesOutput>;
+
+/** A file name for an export made now, dated in the reviewer's time zone: staging-editor-places-2026-12-05.csv. */
+export function exportFileName(now: Date, label = 'places'): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+  return `staging-editor-${label}-${day}.csv`;
+}

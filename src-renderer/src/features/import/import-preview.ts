@@ -1,9 +1,5 @@
-import {
-  IMPORT_FIELDS,
-  type ImportField,
-  type ImportFile,
-  type ImportProblem,
-} from '../../../../src-shared/import-file';
+import type { ImportFile, ImportProblem } from '../../../../src-shared/import-file';
+import { IMPORT_FIELDS, type ImportField } from '../../../../src-shared/import-fields';
 import { formatCount } from '../../../../src-shared/messages';
 import type { ImportProgress } from './import-run';
 
