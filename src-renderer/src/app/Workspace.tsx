@@ -23,6 +23,7 @@ import { useStatusUpdate } from '../features/decide/use-status-update';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { toAppError } from '../api/client';
 import { DetailPanel } from '../features/detail/DetailPanel';
+import { ExportDialog } from '../features/export/ExportDialog';
 import { plainErrorText } from '../features/feedback/error-text';
 import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
@@ -71,6 +72,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
   const [helpOpen, setHelpOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const importButton = useRef<HTMLButtonElement>(null);
   const lastLoadError = useRef({ message: '', at: 0 });
   const [gridAnswered, setGridAnswered] = useState(false);
@@ -287,12 +289,14 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     grid.current?.focus();
   };
 
-  // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop apps.
+  // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop apps; not over another dialog
+  // (an import or export under way, a question waiting for an answer).
   useEffect(() => {
     if (inert) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key === ',' && (event.ctrlKey || event.metaKey) && !event.altKey) {
         event.preventDefault();
+        if (document.querySelector('dialog[open]')) return;
         setSettingsOpen(true);
       }
     };
@@ -354,6 +358,15 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
                 columns={PLACE_LAYOUT_COLUMNS}
                 onChange={updateLayout}
               />
+              {/* The filter's places, not the rows ticked: the dialog says so. */}
+              <button
+                type="button"
+                className="export-button"
+                aria-haspopup="dialog"
+                onClick={() => setExportOpen(true)}
+              >
+                Export…
+              </button>
             </div>
             <div className="toolbar">
               <SelectionBanner
@@ -441,6 +454,12 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
           });
         }}
         onImported={onSaved}
+      />
+      <ExportDialog
+        open={exportOpen}
+        onClose={() => setExportOpen(false)}
+        filter={filter}
+        total={total}
       />
       <SettingsDialog
         open={settingsOpen}
