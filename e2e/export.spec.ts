@@ -3,6 +3,7 @@ import type { Download, Locator, Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { expect, SAMPLE_PLACES, test, type GridPage } from './support/fixtures';
 import type { TestServer } from './support/server';
+import { holdRequest } from './support/hold-request';
 
 /** The file's first columns: the import's names, so the file imports again as it is. */
 const HEADER_START =
@@ -257,13 +258,7 @@ test.describe('more places than one page', () => {
     grid,
   }) => {
     // The second page waits (it is the real one, held in the browser) until the test lets it go.
-    let requests = 0;
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route(EXPORT_PAGES, async (route) => {
-      if (++requests === 2) await released;
-      await route.continue();
-    });
+    const held = await holdRequest(page, EXPORT_PAGES, 2);
     let downloads = 0;
     page.on('download', () => downloads++);
     await grid.expectTotal(PLACES);
@@ -293,12 +288,12 @@ test.describe('more places than one page', () => {
     );
     await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
     const answered = page.waitForResponse(EXPORT_PAGES);
-    release();
+    held.release();
     await answered;
     // The late page makes no file either.
     await page.waitForTimeout(300);
     expect(downloads).toBe(0);
-    expect(requests).toBe(2);
+    expect(held.count()).toBe(2);
     await expect(toast(page)).toHaveCount(0);
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
@@ -310,13 +305,7 @@ test.describe('more places than one page', () => {
     server,
   }) => {
     const all = await idsWhere(server, '1 = 1');
-    let requests = 0;
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route(EXPORT_PAGES, async (route) => {
-      if (++requests === 2) await released;
-      await route.continue();
-    });
+    const held = await holdRequest(page, EXPORT_PAGES, 2);
     let downloads = 0;
     page.on('download', () => downloads++);
     await grid.expectTotal(PLACES);
@@ -326,7 +315,7 @@ test.describe('more places than one page', () => {
     await expect(dialog.getByText('Exporting… 1,000 of 1,500 places')).toBeVisible();
     // Deleted by hand (the app never deletes a place) while the second page was on its way.
     expect(await server.db.run('DELETE FROM places_staging WHERE place_id = ?', all[999])).toBe(1);
-    release();
+    held.release();
 
     const said =
       `Could not finish the export: The place the export had reached ("${all[999]}") is no ` +
@@ -335,6 +324,6 @@ test.describe('more places than one page', () => {
     await expect(dialog.getByRole('alert')).toHaveText(said);
     await expect(page.getByLabel('Notifications').getByRole('alert')).toHaveText(said);
     expect(downloads).toBe(0);
-    expect(requests).toBe(2);
+    expect(held.count()).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, REVIEWER, SAMPLE_PLACES, test } from './support/fixtures';
+import { holdRequest } from './support/hold-request';
 
 /** A map search's export as a spreadsheet saves it; "Website" is not a field: ignored. */
 const HEADER = 'Place ID,Name,Address,Category,Rating,Reviews,Price,Website';
@@ -262,13 +263,7 @@ test.describe('a file larger than one request', () => {
     server,
   }) => {
     // The second request waits (it is the real one, held in the browser) until Stop is pressed.
-    let requests = 0;
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/v3/places/import', async (route) => {
-      if (++requests === 2) await released;
-      await route.continue();
-    });
+    const held = await holdRequest(page, '**/api/v3/places/import', 2);
     await page.goto(`${server.url}/#token=${await server.tokenFor(REVIEWER)}`);
     const dialog = await openImport(page);
     await dialog.getByLabel('Choose a file').setInputFiles(bigFile());
@@ -287,12 +282,12 @@ test.describe('a file larger than one request', () => {
 
     await page.keyboard.press('Enter');
     await expect(dialog.getByRole('button', { name: 'Stop' })).toHaveText('Stopping…');
-    release();
+    held.release();
     await expect(dialog.getByRole('status')).toHaveText(
       'Stopped after 2,000 of 2,500 places: 2,000 places imported. Those places are in the ' +
         'store: importing the same file again skips them and adds the rest.',
     );
-    expect(requests).toBe(2);
+    expect(held.count()).toBe(2);
     expect(await server.db.count("place_id LIKE 'e2e-big-%'")).toBe(2_000);
   });
 
@@ -300,13 +295,7 @@ test.describe('a file larger than one request', () => {
     page,
     server,
   }) => {
-    let requests = 0;
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/v3/places/import', async (route) => {
-      if (++requests === 2) await released;
-      await route.continue();
-    });
+    const held = await holdRequest(page, '**/api/v3/places/import', 2);
     const path = bigFile();
     await page.goto(`${server.url}/#token=${await server.tokenFor(REVIEWER)}`);
     let dialog = await openImport(page);
@@ -315,7 +304,7 @@ test.describe('a file larger than one request', () => {
     await expect(dialog.getByText('Importing… 1,000 of 2,500 places')).toBeVisible();
 
     await server.stop();
-    release();
+    held.release();
     await expect(dialog.getByRole('alert')).toHaveText(
       /^Cannot reach the Staging Editor server\..* The rest of the import did not happen\. The import stopped after 1,000 of 2,500 places: 1,000 places imported\. Those places are in the store: importing the same file again skips them and adds the rest\.$/,
     );
