@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { importPlacesChunks } from '../../src-shared/contract';
+import { formatCount } from '../../src-shared/messages';
 import { decodeImportFile, readImportFile } from '../../src-shared/import-file';
 import type { Settings } from '../config';
 import { openStore } from '../db/store';
@@ -43,7 +44,7 @@ export async function importFile(
   }
   if (file.problems.length > 0 && !options.skipInvalid) {
     throw new CommandError(
-      `${file.problems.length} of ${file.rows} rows can't be imported (listed above): nothing was imported. Correct them, or pass --skip-invalid to import the other ${file.places.length}.`,
+      `${formatCount(file.problems.length)} of ${formatCount(file.rows)} rows can't be imported (listed above): nothing was imported. Correct them, or pass --skip-invalid to import the other ${formatCount(file.places.length)}.`,
     );
   }
   if (file.places.length === 0) throw new CommandError(`${path} has no places to import.`);
@@ -72,7 +73,7 @@ export async function importFile(
       } catch (error) {
         bar.stop();
         throw new CommandError(
-          `Stopped after ${sent} of ${file.places.length} places: ${errorSummary(error).message}. ` +
+          `Stopped after ${formatCount(sent)} of ${formatCount(file.places.length)} places: ${errorSummary(error).message}. ` +
             (sent > 0
               ? 'The places before are in; run the same command again to import the rest (places already in the store are skipped).'
               : 'Nothing was imported.'),
@@ -85,9 +86,10 @@ export async function importFile(
     bar.stop();
     await store.close();
   }
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const plural = (n: number, one: string, many: string) =>
+    `${formatCount(n)} ${n === 1 ? one : many}`;
   const notes = [
-    ...(skipped > 0 ? [`${skipped} already there`] : []),
+    ...(skipped > 0 ? [`${formatCount(skipped)} already there`] : []),
     ...(file.problems.length > 0
       ? [`${plural(file.problems.length, 'invalid row', 'invalid rows')} left out`]
       : []),
