@@ -98,8 +98,6 @@ export interface ImportFile {
   /** Rows that can't be imported, one entry per row (its first problem), in order. */
   problems: ImportProblem[];
   columns: ImportColumn[];
-  /** Required fields with no column: when any is missing, no row is read. */
-  missing: ImportField[];
   /** Something that makes the whole file unreadable (not CSV or JSON, say). */
   error: string | null;
 }
@@ -172,10 +170,12 @@ function rowChecker(columns: ImportColumn[]) {
       places.push(parsed.data);
     },
     result(format: ImportFile['format']): ImportFile {
-      return { format, rows, places, problems, columns, missing: [], error: null };
+      return { format, rows, places, problems, columns, error: null };
     },
   };
 }
+
+type RowChecker = ReturnType<typeof rowChecker>;
 
 function unreadable(format: ImportFile['format'], error: string, columns: ImportColumn[] = []) {
   return {
@@ -184,7 +184,6 @@ function unreadable(format: ImportFile['format'], error: string, columns: Import
     places: [],
     problems: [],
     columns,
-    missing: columns.length > 0 ? missingFields(columns) : [],
     error,
   } satisfies ImportFile;
 }
@@ -210,11 +209,13 @@ function jsonRows(
   return { columns: matchColumns(names), rows: objects.map((o) => names.map((n) => o[n])) };
 }
 
+const EMPTY_FILE = 'The file is empty.';
+
 /** A CSV's header row as the file's columns, or why the file can't be imported. */
 function csvColumns(
   header: string[] | undefined,
 ): { error: string; columns: ImportColumn[] } | { columns: ImportColumn[] } {
-  if (!header) return { error: 'The file is empty.', columns: [] };
+  if (!header) return { error: EMPTY_FILE, columns: [] };
   const columns = matchColumns(header.map((h) => h.trim()));
   const missing = missingFields(columns);
   return missing.length > 0 ? { error: missingMessage(missing), columns } : { columns };
@@ -298,14 +299,20 @@ export function decodeImportFile(bytes: Uint8Array): { text: string; encoding: I
 const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 const looksLikeJson = (text: string) => /^\s*[[{]/.test(text);
 
-function readJson(text: string): ImportFile {
+/** A JSON file's rows and their checker, or the file's refusal (not JSON, a column missing). */
+function openJson(text: string): ImportFile | { rows: unknown[][]; checker: RowChecker } {
   const read = jsonRows(text);
   if ('error' in read) return unreadable('json', read.error);
   const missing = missingFields(read.columns);
   if (missing.length > 0) return unreadable('json', missingMessage(missing), read.columns);
-  const checker = rowChecker(read.columns);
-  read.rows.forEach((cells, i) => checker.check(i + 1, cells));
-  return checker.result('json');
+  return { rows: read.rows, checker: rowChecker(read.columns) };
+}
+
+function readJson(text: string): ImportFile {
+  const open = openJson(text);
+  if (!('checker' in open)) return open;
+  open.rows.forEach((cells, i) => open.checker.check(i + 1, cells));
+  return open.checker.result('json');
 }
 
 /** Reads a file's text (UTF-8, with or without a byte order mark) as places to import. */
@@ -340,23 +347,21 @@ export async function readImportFileGradually(
   const { onProgress, signal, sliceChars = 256 * 1024, pause = nextTask } = options;
   const body = withoutBom(text);
   if (looksLikeJson(body)) {
-    const read = jsonRows(body);
-    if ('error' in read) return unreadable('json', read.error);
-    const missing = missingFields(read.columns);
-    if (missing.length > 0) return unreadable('json', missingMessage(missing), read.columns);
-    const checker = rowChecker(read.columns);
-    for (let start = 0; start < read.rows.length; start += ROWS_PER_SLICE) {
+    const open = openJson(body);
+    if (!('checker' in open)) return open;
+    const { rows, checker } = open;
+    for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
       signal?.throwIfAborted();
-      read.rows.slice(start, start + ROWS_PER_SLICE).forEach((cells, i) => {
+      rows.slice(start, start + ROWS_PER_SLICE).forEach((cells, i) => {
         checker.check(start + i + 1, cells);
       });
-      onProgress?.(Math.min(1, (start + ROWS_PER_SLICE) / read.rows.length));
+      onProgress?.(Math.min(1, (start + ROWS_PER_SLICE) / rows.length));
       await pause();
     }
     return checker.result('json');
   }
   return new Promise<ImportFile>((resolve, reject) => {
-    let checker: ReturnType<typeof rowChecker> | null = null;
+    let checker: RowChecker | null = null;
     let dataIndex = 0;
     let settled = false;
     const settle = (result: ImportFile | null, error?: unknown) => {
@@ -405,7 +410,7 @@ export async function readImportFileGradually(
         });
       },
       complete: () => {
-        settle(checker ? checker.result('csv') : unreadable('csv', 'The file is empty.'));
+        settle(checker ? checker.result('csv') : unreadable('csv', EMPTY_FILE));
       },
     });
   });

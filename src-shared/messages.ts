@@ -14,7 +14,8 @@ export interface StatusUpdateCounts {
 /** Numbers as the UI and the API's sentences show them: 12,345. */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
-const plural = (n: number, one: string, many = `${one}s`) =>
+/** A count and its noun: "1 place", "2,500 places". */
+export const plural = (n: number, one: string, many = `${one}s`) =>
   `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** Places API calls: "1 call", "1,203 calls". */

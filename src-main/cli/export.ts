@@ -2,7 +2,7 @@ import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs
 import { once } from 'node:events';
 import { MAX_EXPORT_PAGE_SIZE, exportPlacesInput } from '../../src-shared/contract';
 import { exportCsvHeader, exportCsvRows } from '../../src-shared/export-file';
-import { formatCount } from '../../src-shared/messages';
+import { plural } from '../../src-shared/messages';
 import type { Settings } from '../config';
 import { openStore } from '../db/store';
 import { createPlacesService, placesRepositoryFor } from '../places/service';
@@ -68,8 +68,6 @@ export async function exportPlaces(settings: Settings, options: ExportOptions): 
     await store.close();
   }
   if (options.out) {
-    console.error(
-      `Exported ${formatCount(exported)} ${exported === 1 ? 'place' : 'places'} to ${options.out}.`,
-    );
+    console.error(`Exported ${plural(exported, 'place')} to ${options.out}.`);
   }
 }

@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { SingleBar, Presets } from 'cli-progress';
 import { importPlacesChunks } from '../../src-shared/contract';
-import { formatCount } from '../../src-shared/messages';
+import { formatCount, plural } from '../../src-shared/messages';
 import { decodeImportFile, readImportFile } from '../../src-shared/import-file';
 import type { Settings } from '../config';
 import { openStore } from '../db/store';
 import { errorSummary } from '../error-summary';
 import { createPlacesService, placesRepositoryFor } from '../places/service';
 import { CommandError } from './command-error';
+import { placesProgressBar } from './progress-bar';
 
 /** Rows that can't be imported, listed before the command stops or goes on without them. */
 const PROBLEMS_SHOWN = 20;
 
 /**
  * `staging-editor import <file>`: the app's "Import places" from a terminal. The file is read
- * and checked whole first (readImportFile, the app's own reader); then its places go in requests
+ * and checked whole first (readImportFile: the app's reader, read at once); then its places go in requests
  * of the app's size, one transaction each, with a progress bar. A place id the store has is
  * skipped, so running the same file again after a failure imports the rest.
  */
@@ -51,14 +51,7 @@ export async function importFile(
 
   const store = await openStore(settings);
   const places = createPlacesService(placesRepositoryFor(store));
-  const bar = new SingleBar(
-    {
-      format: 'Importing {bar} {percentage}% | {value}/{total} places | {duration}s',
-      stream: process.stderr,
-      noTTYOutput: false,
-    },
-    Presets.shades_classic,
-  );
+  const bar = placesProgressBar('Importing');
   const started = Date.now();
   let inserted = 0;
   let skipped = 0;
@@ -86,16 +79,14 @@ export async function importFile(
     bar.stop();
     await store.close();
   }
-  const plural = (n: number, one: string, many: string) =>
-    `${formatCount(n)} ${n === 1 ? one : many}`;
   const notes = [
     ...(skipped > 0 ? [`${formatCount(skipped)} already there`] : []),
     ...(file.problems.length > 0
-      ? [`${plural(file.problems.length, 'invalid row', 'invalid rows')} left out`]
+      ? [`${plural(file.problems.length, 'invalid row')} left out`]
       : []),
   ];
   console.log(
-    `Imported ${plural(inserted, 'place', 'places')} into ${store.description} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+    `Imported ${plural(inserted, 'place')} into ${store.description} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
       (notes.length > 0 ? ` (${notes.join('; ')}).` : '.'),
   );
 }

@@ -1,5 +1,5 @@
-import { SingleBar, Presets } from 'cli-progress';
 import type { Settings } from '../config';
+import { placesProgressBar } from './progress-bar';
 import { openStore } from '../db/store';
 import { samplePlaces } from '../places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../places/service';
@@ -7,14 +7,7 @@ import { createPlacesService, placesRepositoryFor } from '../places/service';
 export async function seedPlaces(settings: Settings, count: number, seed: number): Promise<void> {
   const store = await openStore(settings);
   const places = createPlacesService(placesRepositoryFor(store));
-  const bar = new SingleBar(
-    {
-      format: 'Seeding {bar} {percentage}% | {value}/{total} places | {duration}s',
-      stream: process.stderr,
-      noTTYOutput: false,
-    },
-    Presets.shades_classic,
-  );
+  const bar = placesProgressBar('Seeding');
   const started = Date.now();
   let inserted = 0;
   let done = 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatCount } from '../messages';
+import { formatCount, plural } from '../messages';
 import { freeTextSchema, idSchema } from './text';
 
 /**
@@ -103,6 +103,6 @@ export function importPlacesChunks<T>(places: readonly T[]): T[][] {
 
 /** The import's one-line answer. */
 export function importMessage(inserted: number, skipped: number): string {
-  const added = `${formatCount(inserted)} ${inserted === 1 ? 'place' : 'places'} imported`;
+  const added = `${plural(inserted, 'place')} imported`;
   return skipped === 0 ? added : `${added}, ${formatCount(skipped)} already in the store`;
 }

@@ -4,6 +4,7 @@ import { exportFileName } from '../../../../src-shared/contract/export';
 import { useClient } from '../../api/client-context';
 import { ModalDialog } from '../feedback/ModalDialog';
 import { useToasts } from '../feedback/toasts';
+import { useStepFocus } from '../feedback/use-step-focus';
 import { runExport, type ExportProgress } from './export-run';
 import { exportButtonText, exportedPlacesText, exportedText, progressText } from './export-text';
 
@@ -89,11 +90,7 @@ function ExportBody({
     [onRunningChange],
   );
 
-  // The button that was pressed is gone: focus goes to the one that replaced it, for the keys.
-  useEffect(() => {
-    if (stage.step === 'running') stopButton.current?.focus();
-    if (stage.step === 'finished') closeButton.current?.focus();
-  }, [stage.step]);
+  useStepFocus(stage.step, stopButton, closeButton);
 
   const start = async () => {
     const stop = new AbortController();

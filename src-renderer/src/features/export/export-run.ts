@@ -7,7 +7,7 @@ import type { PlaceFilter } from '../../../../src-shared/contract/places';
 import type { AppError } from '../../../../src-shared/errors';
 import { formatCount } from '../../../../src-shared/messages';
 import { toAppError } from '../../api/client';
-import { plainErrorText } from '../feedback/error-text';
+import { asSentence, plainErrorText } from '../feedback/error-text';
 import { filterToListParams } from '../filters/view-state';
 import { placesText } from '../import/import-preview';
 
@@ -119,9 +119,4 @@ function failedText(progress: ExportProgress, error: AppError): string {
   const what = asSentence(plainErrorText(error, 'the export'));
   if (progress.read === 0) return `${what} No file was saved.`;
   return `${what} It stopped after ${readText(progress)}, and no file was saved.`;
-}
-
-/** plainErrorText's last sentence may end with the server's detail, which may lack a full stop. */
-function asSentence(text: string): string {
-  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }

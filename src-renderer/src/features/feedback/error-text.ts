@@ -25,8 +25,8 @@ function capitalise(phrase: string): string {
   return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
 
-/** The server's detail as a sentence: capitalised, ending with a full stop. */
-function asSentence(detail: string): string {
+/** Text as a sentence: capitalised, ending with a full stop (a server's detail may lack one). */
+export function asSentence(detail: string): string {
   const text = capitalise(detail.trim());
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }

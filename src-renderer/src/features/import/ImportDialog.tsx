@@ -5,6 +5,7 @@ import { formatCount } from '../../../../src-shared/messages';
 import { useClient } from '../../api/client-context';
 import { ModalDialog } from '../feedback/ModalDialog';
 import { useToasts } from '../feedback/toasts';
+import { useStepFocus } from '../feedback/use-step-focus';
 import {
   importButtonText,
   problemsHeading,
@@ -55,7 +56,6 @@ const unreadable = (error: string): ImportFile => ({
   places: [],
   problems: [],
   columns: [],
-  missing: [],
   error,
 });
 
@@ -87,11 +87,7 @@ function ImportBody({
     [onRunningChange],
   );
 
-  // The button that was pressed is gone: focus goes to the one that replaced it, for the keys.
-  useEffect(() => {
-    if (stage.step === 'running') stopButton.current?.focus();
-    if (stage.step === 'finished') closeButton.current?.focus();
-  }, [stage.step]);
+  useStepFocus(stage.step, stopButton, closeButton);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const chosen = event.target.files?.[0];

@@ -1,6 +1,6 @@
 import type { ImportFile, ImportProblem } from '../../../../src-shared/import-file';
 import { IMPORT_FIELDS, type ImportField } from '../../../../src-shared/import-fields';
-import { formatCount } from '../../../../src-shared/messages';
+import { formatCount, plural } from '../../../../src-shared/messages';
 import type { ImportProgress } from './import-run';
 
 /**
@@ -10,8 +10,7 @@ import type { ImportProgress } from './import-run';
 export const PROBLEMS_SHOWN = 50;
 
 /** "1 place", "5,000 places". */
-export const placesText = (n: number): string =>
-  `${formatCount(n)} ${n === 1 ? 'place' : 'places'}`;
+export const placesText = (n: number): string => plural(n, 'place');
 
 export const readyText = (n: number): string => `${placesText(n)} ready to import`;
 

@@ -8,7 +8,7 @@ import {
 import type { AppError } from '../../../../src-shared/errors';
 import { formatCount } from '../../../../src-shared/messages';
 import { toAppError } from '../../api/client';
-import { plainErrorText } from '../feedback/error-text';
+import { asSentence, plainErrorText } from '../feedback/error-text';
 
 /** One import request: the client's importPlaces (a fake in the tests). */
 export type SendImport = (input: ImportPlacesInput) => Promise<ImportPlacesOutput>;
@@ -94,9 +94,4 @@ function stoppedText(p: ImportProgress): string {
 function failedText(p: ImportProgress, error: AppError): string {
   if (p.sent === 0) return plainErrorText(error, 'the import');
   return `${asSentence(plainErrorText(error, 'the rest of the import'))} The import stopped ${partText(p)} ${AGAIN}`;
-}
-
-/** plainErrorText's last sentence may end with the server's detail, which may lack a full stop. */
-function asSentence(text: string): string {
-  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
