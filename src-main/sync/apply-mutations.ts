@@ -125,6 +125,8 @@ interface ClaimRow extends Record<string, unknown> {
   updated_by: string | null;
   updated_at: string | null;
   deep_scan_status: PlaceSnapshot['deep_scan_status'];
+  /** The column itself: 'Queued' for a place read as Queued or, leased, as Processing. */
+  raw_scan_status: PlaceSnapshot['deep_scan_status'];
   /** The time every write of this segment carries. */
   now: string;
 }
@@ -194,7 +196,7 @@ async function applySegment(
     ),
     locked AS MATERIALIZED (
       SELECT p.place_id, p.status, p.status_revision, p.updated_by, p.updated_at,
-             ${pScanState} AS deep_scan_status
+             ${pScanState} AS deep_scan_status, p.deep_scan_status AS raw_scan_status
       FROM ${t} AS p WHERE p.place_id IN (SELECT place_id FROM claimed)
       ORDER BY p.id FOR UPDATE OF p
     )
@@ -202,7 +204,7 @@ async function applySegment(
            -- The statement's snapshot predates its own INSERT: only repeats are found here.
            stored.result AS stored,
            locked.place_id, locked.status, locked.status_revision, locked.updated_by,
-           locked.updated_at, locked.deep_scan_status, clock.now
+           locked.updated_at, locked.deep_scan_status, locked.raw_scan_status, clock.now
     FROM input CROSS JOIN clock
     LEFT JOIN claimed ON claimed.mutation_id = input.mutation_id
     LEFT JOIN ${appliedMutations} AS stored
@@ -226,17 +228,22 @@ async function applySegment(
     for (const row of late) row.stored = byId.get(segment[row.ord]!.mutation_id) ?? null;
   }
 
-  // A place a worker claimed while the statement above waited for its row lock has a lease
-  // that statement's snapshot (older than the claim) did not see: it read the place as Queued.
-  // Now that the places are locked, no claim can take them and no lease can end, so a second
-  // look at the leases of the places read as Queued is the state step 6 will see.
-  const queued = rows.filter((row) => row.claimed && row.deep_scan_status === 'Queued');
-  if (queued.length > 0) {
+  // The statement above read a place's lease in its snapshot, taken before it waited for the
+  // place's row lock, but the place itself as it was once locked. So a worker's write that
+  // committed during that wait is half seen: a claim's new lease is missed (the place read as
+  // Queued, yet Processing), an attempt's end is missed (its lease deleted, the place left
+  // Queued for a retry, yet read as Processing). Now that the places are locked, no claim can
+  // take them and no attempt can end, so a second look at the leases of the places read as
+  // either is the state step 6 will see.
+  const leasable = rows.filter((row) => row.claimed && row.raw_scan_status === 'Queued');
+  if (leasable.length > 0) {
     const { rows: held } = await tx.execute<{ place_id: string }>(sql`
       SELECT ${t.place_id} AS place_id FROM ${t} JOIN ${leases} ON ${leases.place_row} = ${t.id}
-      WHERE ${t.place_id} = ANY(${sql.param(queued.map((row) => row.place_id!))}::text[])`);
+      WHERE ${t.place_id} = ANY(${sql.param(leasable.map((row) => row.place_id!))}::text[])`);
     const leased = new Set(held.map((row) => row.place_id));
-    for (const row of queued) if (leased.has(row.place_id!)) row.deep_scan_status = 'Processing';
+    for (const row of leasable) {
+      row.deep_scan_status = leased.has(row.place_id!) ? 'Processing' : 'Queued';
+    }
   }
 
   const outcomes: (SyncMutationResult | null)[] = segment.map(() => null);
