@@ -122,5 +122,20 @@ test('first launch: sample data, the grid, a status updated, a clean quit; the s
   await expect(
     again.locator(`.ag-row[row-id="${placeId}"] .ag-cell[col-id="status"]`).first(),
   ).toHaveText(after);
+
+  // The menu's page commands reach the page: File > Export Places… and Help > Keyboard
+  // Shortcuts open the page's own dialogs.
+  const chooseMenuItem = (id: string) =>
+    second.evaluate(({ Menu }, itemId) => {
+      const item = Menu.getApplicationMenu()?.getMenuItemById(itemId);
+      if (!item) throw new Error(`no menu item ${itemId}`);
+      item.click();
+    }, id);
+  await chooseMenuItem('exportPlaces');
+  await expect(again.getByRole('dialog', { name: 'Export places' })).toBeVisible();
+  await again.keyboard.press('Escape');
+  await expect(again.getByRole('dialog', { name: 'Export places' })).toBeHidden();
+  await chooseMenuItem('showShortcuts');
+  await expect(again.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   expect(await quit(second)).toBe(0);
 });

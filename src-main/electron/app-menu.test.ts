@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
+import type { MenuCommand } from '../../src-shared/menu-commands';
 import { applicationMenuTemplate, openLogsFolderFailure } from './app-menu';
 
 function roles(template: MenuItemConstructorOptions[]): string[] {
@@ -19,15 +20,23 @@ describe('the application menu', () => {
   const build = (
     platform: NodeJS.Platform,
     isDev: boolean,
-    onShow = () => {},
+    onCommand: (command: MenuCommand) => void = () => {},
     onOpenLogsFolder = () => {},
   ) =>
     applicationMenuTemplate({
       platform,
       isDev,
-      onShowKeyboardShortcuts: onShow,
+      onCommand,
       onOpenLogsFolder,
     });
+
+  /** Clicks the item labelled `label` in `items` and returns the commands that sent. */
+  function click(items: MenuItemConstructorOptions[], label: string, sent: MenuCommand[]) {
+    const item = items.find((entry) => entry.label === label);
+    if (!item) throw new Error(`no ${label} item`);
+    (item.click as () => void)();
+    return { item, sent };
+  }
 
   it('has File, Edit, View and Help, with Quit in File (and in the app menu on macOS)', () => {
     const linux = build('linux', false);
@@ -59,15 +68,49 @@ describe('the application menu', () => {
   });
 
   it('shows the keyboard shortcuts from Help, without stealing the ? key from the page', () => {
-    let shown = 0;
+    const sent: MenuCommand[] = [];
     const help = menu(
       'help',
-      build('linux', false, () => (shown += 1)),
+      build('linux', false, (command) => sent.push(command)),
     );
-    const item = help.find((entry) => entry.label === 'Keyboard Shortcuts');
-    expect(item?.accelerator).toBeUndefined();
-    (item!.click as () => void)();
-    expect(shown).toBe(1);
+    const { item } = click(help, 'Keyboard Shortcuts', sent);
+    expect(item.accelerator).toBeUndefined();
+    expect(sent).toEqual(['showShortcuts']);
+  });
+
+  it.each(['linux', 'win32'] as const)(
+    'File on %s: Import Places…, Export Places… and Settings… go to the page',
+    (platform) => {
+      const sent: MenuCommand[] = [];
+      const file = menu(
+        'File',
+        build(platform, false, (command) => sent.push(command)),
+      );
+      expect(file.filter((entry) => entry.label).map((entry) => entry.label)).toEqual([
+        'Import Places…',
+        'Export Places…',
+        'Settings…',
+      ]);
+      click(file, 'Import Places…', sent);
+      click(file, 'Export Places…', sent);
+      const { item } = click(file, 'Settings…', sent);
+      expect(item.accelerator).toBe('CmdOrCtrl+,');
+      expect(sent).toEqual(['importPlaces', 'exportPlaces', 'openSettings']);
+    },
+  );
+
+  it('on macOS, Settings… is in the app menu with ⌘, and File keeps Import and Export', () => {
+    const sent: MenuCommand[] = [];
+    const mac = build('darwin', false, (command) => sent.push(command));
+    const appMenu = mac[0]!.submenu as MenuItemConstructorOptions[];
+    const { item } = click(appMenu, 'Settings…', sent);
+    expect(item.accelerator).toBe('CmdOrCtrl+,');
+    const file = menu('File', mac);
+    expect(file.some((entry) => entry.label === 'Settings…')).toBe(false);
+    expect(roles(file)).toEqual(['close']);
+    click(file, 'Import Places…', sent);
+    click(file, 'Export Places…', sent);
+    expect(sent).toEqual(['openSettings', 'importPlaces', 'exportPlaces']);
   });
 
   it.each(['linux', 'win32', 'darwin'] as const)(

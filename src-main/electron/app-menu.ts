@@ -1,27 +1,43 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../../src-shared/menu-commands';
 
 /**
- * The application menu. "Open Logs Folder" in Help shows the rotating log files (the details
- * behind "the details are in the log"). Reload and the developer tools exist only in development: a reload
- * in front of a reviewer would drop their selection. "Keyboard Shortcuts" has no accelerator,
- * because `?` belongs to the page (typing it into the search box must still work).
+ * The application menu. Its page commands (Import Places…, Export Places…, Settings…, Keyboard
+ * Shortcuts) go to the page as `onCommand(name)`, which does what the page's own button does.
+ * "Open Logs Folder" in Help shows the rotating log files (the details behind "the details are
+ * in the log"). Reload and the developer tools exist only in development: a reload in front of a
+ * reviewer would drop their selection. Settings has the page's own Ctrl+, (⌘, on a Mac, in the
+ * app menu where macOS puts it); "Keyboard Shortcuts" has no accelerator, because `?` belongs to
+ * the page (typing it into the search box must still work), nor do Import and Export (no key
+ * the browser version could have as well).
  */
 export function applicationMenuTemplate(options: {
   platform: NodeJS.Platform;
   isDev: boolean;
-  onShowKeyboardShortcuts: () => void;
+  onCommand: (command: MenuCommand) => void;
   /** Opens the folder of the log files in the system's file manager. */
   onOpenLogsFolder: () => void;
 }): MenuItemConstructorOptions[] {
   const mac = options.platform === 'darwin';
   const separator: MenuItemConstructorOptions = { type: 'separator' };
   const template: MenuItemConstructorOptions[] = [];
+  const command = (label: string, name: MenuCommand, accelerator?: string) =>
+    ({
+      // The command's name as the item's id: Menu.getMenuItemById finds it (the smoke test).
+      id: name,
+      label,
+      ...(accelerator ? { accelerator } : {}),
+      click: () => options.onCommand(name),
+    }) satisfies MenuItemConstructorOptions;
+  const settings = command('Settings…', 'openSettings', 'CmdOrCtrl+,');
 
   if (mac) {
     template.push({
       label: 'Staging Editor',
       submenu: [
         { role: 'about' },
+        separator,
+        settings,
         separator,
         { role: 'hide' },
         { role: 'hideOthers' },
@@ -32,7 +48,15 @@ export function applicationMenuTemplate(options: {
     });
   }
   template.push(
-    { label: 'File', submenu: [mac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: [
+        command('Import Places…', 'importPlaces'),
+        command('Export Places…', 'exportPlaces'),
+        separator,
+        ...(mac ? [{ role: 'close' } as const] : [settings, separator, { role: 'quit' } as const]),
+      ],
+    },
     {
       label: 'Edit',
       submenu: [
@@ -70,7 +94,7 @@ export function applicationMenuTemplate(options: {
   template.push({
     role: 'help',
     submenu: [
-      { label: 'Keyboard Shortcuts', click: () => options.onShowKeyboardShortcuts() },
+      command('Keyboard Shortcuts', 'showShortcuts'),
       separator,
       { label: 'Open Logs Folder', click: () => options.onOpenLogsFolder() },
     ],

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { createBridge } from './bridge-api';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, MENU_COMMAND_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 
 type Listener = (event: unknown, message: unknown) => void;
 
@@ -27,18 +27,19 @@ function fakeIpcRenderer(
       return ipc;
     },
   };
-  const push = (message: unknown) => {
-    for (const listener of listeners.get(EVENT_CHANNEL) ?? []) listener({ sender: 'ipc' }, message);
+  const push = (message: unknown, channel = EVENT_CHANNEL) => {
+    for (const listener of listeners.get(channel) ?? []) listener({ sender: 'ipc' }, message);
   };
-  const listenerCount = () => listeners.get(EVENT_CHANNEL)?.size ?? 0;
+  const listenerCount = (channel = EVENT_CHANNEL) => listeners.get(channel)?.size ?? 0;
   return { ipc: ipc as unknown as Parameters<typeof createBridge>[0], sent, push, listenerCount };
 }
 
 describe('window.stagingEditor', () => {
-  it('has exactly invoke, on and setToken', () => {
+  it('has exactly invoke, on, onMenuCommand and setToken', () => {
     expect(Object.keys(createBridge(fakeIpcRenderer().ipc)).sort()).toEqual([
       'invoke',
       'on',
+      'onMenuCommand',
       'setToken',
     ]);
   });
@@ -83,6 +84,23 @@ describe('window.stagingEditor', () => {
     const bridge = createBridge(fakeIpcRenderer().ipc);
     expect(() => bridge.on('ipc-internal' as never, () => {})).toThrow(TypeError);
     expect(() => bridge.on('scanProgress', 'not a function' as never)).toThrow(TypeError);
+  });
+
+  it("hands the page the menu's commands by name, drops any other message, and unsubscribes", () => {
+    const fake = fakeIpcRenderer();
+    const bridge = createBridge(fake.ipc);
+    const received: string[] = [];
+    const off = bridge.onMenuCommand((command) => received.push(command));
+    fake.push('importPlaces', MENU_COMMAND_CHANNEL);
+    fake.push('dropDatabase', MENU_COMMAND_CHANNEL);
+    fake.push({ name: 'exportPlaces' }, MENU_COMMAND_CHANNEL);
+    fake.push('showShortcuts', MENU_COMMAND_CHANNEL);
+    // A contract event on the event channel is not a menu command.
+    fake.push('openSettings');
+    expect(received).toEqual(['importPlaces', 'showShortcuts']);
+    off();
+    expect(fake.listenerCount(MENU_COMMAND_CHANNEL)).toBe(0);
+    expect(() => bridge.onMenuCommand('nope' as never)).toThrow(TypeError);
   });
 
   it("sends the sign-in token on its own channel and rejects with main's sentence", async () => {

@@ -2,13 +2,15 @@ import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { EventName, OperationName } from '../../src-shared/contract';
 import type { DispatchResult } from '../router/dispatch-result';
 import { isBridgeEventName, isBridgeOperationName } from './bridge-names';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
+import { isMenuCommand, type MenuCommand } from '../../src-shared/menu-commands';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, MENU_COMMAND_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 
 /** What the preload puts on `window.stagingEditor` (see preload.ts for the renderer's notes). */
 export interface StagingEditorBridge {
   invoke(name: OperationName, input: unknown): Promise<DispatchResult>;
   on(event: EventName, callback: (payload: unknown) => void): () => void;
   setToken(token: string): Promise<void>;
+  onMenuCommand(callback: (command: MenuCommand) => void): () => void;
 }
 
 type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
@@ -45,6 +47,17 @@ export function createBridge(ipc: IpcRendererLike): StagingEditorBridge {
       ipc.on(EVENT_CHANNEL, listener);
       return () => {
         ipc.removeListener(EVENT_CHANNEL, listener);
+      };
+    },
+
+    onMenuCommand(callback) {
+      if (typeof callback !== 'function') throw new TypeError('The callback must be a function.');
+      const listener = (_event: IpcRendererEvent, command: unknown) => {
+        if (isMenuCommand(command)) callback(command);
+      };
+      ipc.on(MENU_COMMAND_CHANNEL, listener);
+      return () => {
+        ipc.removeListener(MENU_COMMAND_CHANNEL, listener);
       };
     },
 

@@ -8,3 +8,5 @@ export const INVOKE_CHANNEL = 'staging-editor:invoke';
 export const EVENT_CHANNEL = 'staging-editor:event';
 /** Renderer -> main: the token from the sign-in screen (not in single-user mode). */
 export const SET_TOKEN_CHANNEL = 'staging-editor:set-token';
+/** Main -> renderer: the name of a menu command the page carries out (src-shared/menu-commands). */
+export const MENU_COMMAND_CHANNEL = 'staging-editor:menu-command';

@@ -27,7 +27,8 @@ import { startAutoUpdate } from './auto-update';
 import { launchBackend, type LaunchedBackend } from './backend-launch';
 import type { BackendStatus } from './backend-supervisor';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
+import type { MenuCommand } from '../../src-shared/menu-commands';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, MENU_COMMAND_CHANNEL, SET_TOKEN_CHANNEL } from './channels';
 import { userDataDir } from './data-folder';
 import { createExternalOpener } from './external-links';
 import { createInvokeHandler, createSetTokenHandler, type IpcSender } from './ipc-bridge';
@@ -272,7 +273,10 @@ async function run(): Promise<void> {
       applicationMenuTemplate({
         platform: process.platform,
         isDev: !app.isPackaged,
-        onShowKeyboardShortcuts: showKeyboardShortcutsHint,
+        onCommand: (command) =>
+          sendMenuCommand(command, () => {
+            if (!shutdown.started) createMainWindow(backend);
+          }),
         onOpenLogsFolder: () => openLogsFolder(logsDir),
       }),
     ),
@@ -391,18 +395,19 @@ function focusMainWindow(): void {
   window.focus();
 }
 
-// The shortcut overlay belongs to the page; there is no push event to open it yet, so the menu
-// says where to find it.
-function showKeyboardShortcutsHint(): void {
-  const options = {
-    type: 'info' as const,
-    message: 'Keyboard shortcuts',
-    detail: 'Press ? in the Staging Editor window to see every keyboard shortcut.',
-  };
+/**
+ * A menu command the page carries out (src-shared/menu-commands.ts), sent to the window brought
+ * to the front. With no window (macOS keeps the app running without one), the menu opens a new
+ * window instead: the page is not listening yet, so the command itself is not sent.
+ */
+function sendMenuCommand(command: MenuCommand, openWindow: () => void): void {
   const window = mainWindow;
-  void (window && !window.isDestroyed()
-    ? dialog.showMessageBox(window, options)
-    : dialog.showMessageBox(options));
+  if (!window || window.isDestroyed()) {
+    openWindow();
+    return;
+  }
+  focusMainWindow();
+  window.webContents.send(MENU_COMMAND_CHANNEL, command);
 }
 
 /** Help > Open Logs Folder: the system's file manager, or where the folder is when it can't. */

@@ -22,6 +22,11 @@
  *     keyring to encrypt it with (common on bare Linux desktops), or single-user mode, where
  *     main signs its own token and this is never needed. After an `unauthorized` error from
  *     `invoke`, show the sign-in screen and call `setToken` again.
+ *
+ *   onMenuCommand(callback): () => void
+ *     The application menu's page commands (src-shared/menu-commands.ts: File > Import Places…,
+ *     Export Places…, Settings…, Help > Keyboard Shortcuts); `callback(name)`. Names not in
+ *     that list are dropped. Returns the unsubscribe function.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { createBridge } from './bridge-api';

@@ -1,5 +1,6 @@
 import type { EventName, OperationName, OperationOutput } from '../../../src-shared/contract';
 import type { ErrorBody } from '../../../src-shared/errors';
+import type { MenuCommand } from '../../../src-shared/menu-commands';
 
 /** What the dispatcher answers over IPC: a value or the one error format (mirrors main's type). */
 export type DispatchResult<N extends OperationName = OperationName> =
@@ -17,6 +18,11 @@ export interface StagingEditorBridge {
    * sign-in screen checks for it (see desktopTokenSetter).
    */
   setToken?(token: string): Promise<void>;
+  /**
+   * The application menu's page commands (File > Import Places…, …); returns the unsubscribe
+   * function. Optional for the same reason as setToken.
+   */
+  onMenuCommand?(callback: (command: MenuCommand) => void): () => void;
 }
 
 declare global {

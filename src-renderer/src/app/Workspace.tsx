@@ -25,6 +25,7 @@ import { toAppError } from '../api/client';
 import { DetailPanel } from '../features/detail/DetailPanel';
 import { ExportDialog } from '../features/export/ExportDialog';
 import { plainErrorText } from '../features/feedback/error-text';
+import { dialogIsOpen } from '../features/feedback/ModalDialog';
 import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
 import { ColumnChooser } from '../features/grid/ColumnChooser';
@@ -49,6 +50,7 @@ import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSyncStatus } from '../features/sync/use-sync-status';
 import { useSummary } from '../features/summary/use-summary';
 import type { DeskAction, DeskState } from './desk-state';
+import { useMenuCommands } from './menu-commands';
 import { useLatest } from './use-latest';
 import { useLiveGridRefresh } from './use-live-grid-refresh';
 
@@ -296,13 +298,21 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === ',' && (event.ctrlKey || event.metaKey) && !event.altKey) {
         event.preventDefault();
-        if (document.querySelector('dialog[open]')) return;
+        if (dialogIsOpen()) return;
         setSettingsOpen(true);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [inert]);
+
+  // The desktop menu's commands do what the page's buttons and keys do, under the same rule.
+  useMenuCommands(!inert, (command) => {
+    if (command === 'importPlaces') setImportOpen(true);
+    else if (command === 'exportPlaces') setExportOpen(true);
+    else if (command === 'openSettings') setSettingsOpen(true);
+    else setHelpOpen(true);
+  });
 
   return (
     <div className="workspace" inert={inert}>

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useLatest } from '../../app/use-latest';
+import { dialogIsOpen } from '../feedback/ModalDialog';
 import { keyAction, type KeyAction } from './shortcuts';
 
 interface ShortcutHandlers {
@@ -11,7 +12,7 @@ interface ShortcutHandlers {
 /** Keys typed into a field, or while a dialog is open, are not shortcuts. */
 function isTypingOrModal(event: KeyboardEvent): boolean {
   const target = event.target;
-  if (document.querySelector('dialog[open]')) return true;
+  if (dialogIsOpen()) return true;
   if (!(target instanceof HTMLElement)) return false;
   return (
     target.isContentEditable ||

@@ -11,6 +11,11 @@ interface ModalDialogProps {
   children: ReactNode;
 }
 
+/** Whether a modal dialog is open: the page's shortcuts and the desktop menu's commands wait. */
+export function dialogIsOpen(): boolean {
+  return document.querySelector('dialog[open]') !== null;
+}
+
 const FOCUSABLE =
   'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
