@@ -127,7 +127,9 @@ export async function createHttpServer(
     await app.register(fastifyStatic, {
       root: rendererDir,
       prefix: '/',
-      wildcard: false,
+      // Each request looks in the folder (not a list of its files made at start-up), so a build
+      // written while serve runs is sent at once rather than answered 404 until a restart.
+      wildcard: true,
       // The build writes .br and .gz beside each asset (build/precompress.mjs): sent as they are.
       preCompressed: true,
       cacheControl: false,

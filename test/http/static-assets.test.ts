@@ -97,6 +97,31 @@ describe('the renderer as serve sends it', () => {
     expect(readFileSync(join(dir, 'index.html')).length).toBeGreaterThan(0);
   });
 
+  test('a build written while serve runs is sent at once: its new assets and its new page', async () => {
+    writeFileSync(join(dir, 'assets/index-N3wBu1ld.js'), 'next()');
+    const page = readFileSync(join(dir, 'index.html'), 'utf8');
+    writeFileSync(join(dir, 'index.html'), page.replace('<title>t</title>', '<title>t2</title>'));
+    try {
+      const asset = await get('/assets/index-N3wBu1ld.js', 'identity');
+      expect(asset.res.status).toBe(200);
+      expect(asset.body.toString()).toBe('next()');
+      expect((await get('/', 'identity')).body.toString()).toContain('<title>t2</title>');
+    } finally {
+      writeFileSync(join(dir, 'index.html'), page);
+    }
+    // What is not there is the one error format's 404, as for the API; a path climbing out of
+    // the folder is refused in it.
+    for (const [path, status, type] of [
+      ['/assets/gone-Xyz12345.js', 404, 'not_found'],
+      ['/api/v3/nope', 404, 'not_found'],
+      ['/assets/..%2f..%2fetc%2fpasswd', 400, 'bad_request'],
+    ] as const) {
+      const answer = await get(path, 'identity');
+      expect(answer.res.status, path).toBe(status);
+      expect(JSON.parse(answer.body.toString()), path).toMatchObject({ status: 'error', type });
+    }
+  });
+
   test('only what Vite names by content hash is cached for long', () => {
     expect(cacheControlFor('assets/index-DDlNurWF.js')).toMatch(/immutable/);
     expect(cacheControlFor('assets/index-DDlNurWF.js.br')).toMatch(/immutable/);
