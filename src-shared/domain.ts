@@ -22,6 +22,14 @@ export const deepScanStatusSchema = z.enum(DEEP_SCAN_STATUSES, {
     `must be one of ${DEEP_SCAN_STATUSES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(issue.input)})`,
 });
 
+/** What a place never queued for a deep scan (deep_scan_status NULL) is called wherever it is shown. */
+export const NEVER_QUEUED = 'Never queued';
+
+/** A place's deep scan state as the app and the export write it. */
+export function scanStateLabel(status: DeepScanStatus | null): string {
+  return status ?? NEVER_QUEUED;
+}
+
 /** Deep scan filter values: the four statuses plus "none" for places never queued. */
 export const DEEP_SCAN_FILTER_NONE = 'none';
 export const deepScanFilterSchema = z.union(

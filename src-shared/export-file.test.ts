@@ -36,6 +36,10 @@ test('a header with a byte order mark, rows ending in CRLF, negative numbers lef
   expect(row).toContain(`"'@Home, ""Best"" Salon"`);
   expect(row).toContain(',-87.25,');
   expect(row).toContain(',Free,Selected,Completed,');
+  // A place never queued says so in words, as the grid does, rather than an empty cell.
+  expect(exportCsvRows([{ ...PLACE, deep_scan_status: null }])).toContain(
+    ',Free,Selected,Never queued,',
+  );
   expect(exportCsvRows([])).toBe('');
 });
 

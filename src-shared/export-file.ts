@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import type { ExportedPlace } from './contract/export';
+import { scanStateLabel } from './domain';
 import { IMPORT_FIELDS } from './import-fields';
 import { formatPriceLevel } from './price';
 
@@ -25,7 +26,7 @@ export const EXPORT_COLUMNS: readonly { header: string; value: (p: ExportedPlace
   { header: IMPORT_FIELDS.reviews_count.label, value: (p) => p.reviews_count },
   { header: IMPORT_FIELDS.price_level.label, value: (p) => formatPriceLevel(p.price_level) },
   { header: 'Status', value: (p) => p.status },
-  { header: 'Deep scan', value: (p) => p.deep_scan_status ?? 'Never queued' },
+  { header: 'Deep scan', value: (p) => scanStateLabel(p.deep_scan_status) },
   { header: 'Deep scan error', value: (p) => p.deep_scan_error },
   { header: 'Updated', value: (p) => p.updated_at },
   { header: 'Updated by', value: (p) => p.updated_by },

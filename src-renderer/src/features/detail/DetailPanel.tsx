@@ -1,3 +1,4 @@
+import { scanStateLabel } from '../../../../src-shared/domain';
 import {
   formatCategory,
   formatPriceLevel,
@@ -27,7 +28,7 @@ export function DetailPanel({ placeId }: { placeId: string | null }) {
           <Fields
             rows={[
               ['Status', detail.status],
-              ['Deep scan', formatValue(detail.deep_scan_status ?? 'Never queued')],
+              ['Deep scan', scanStateLabel(detail.deep_scan_status)],
               ...(detail.deep_scan_error
                 ? ([['Scan error', detail.deep_scan_error]] as [string, string][])
                 : []),

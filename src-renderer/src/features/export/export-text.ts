@@ -1,5 +1,5 @@
 import type { PlaceFilter } from '../../../../src-shared/contract/places';
-import { DEEP_SCAN_FILTER_NONE } from '../../../../src-shared/domain';
+import { DEEP_SCAN_FILTER_NONE, NEVER_QUEUED } from '../../../../src-shared/domain';
 import { formatCount } from '../../../../src-shared/messages';
 import { compactFilter } from '../filters/view-state';
 import { placesText } from '../import/import-preview';
@@ -20,7 +20,7 @@ export function filterConditions(filter: PlaceFilter): string[] {
   const { status, deep_scan_status: scan, q } = compactFilter(filter);
   const conditions: string[] = [];
   if (status) conditions.push(`status ${status}`);
-  if (scan) conditions.push(`deep scan ${scan === DEEP_SCAN_FILTER_NONE ? 'Never queued' : scan}`);
+  if (scan) conditions.push(`deep scan ${scan === DEEP_SCAN_FILTER_NONE ? NEVER_QUEUED : scan}`);
   if (q) conditions.push(`search “${q}”`);
   return conditions;
 }

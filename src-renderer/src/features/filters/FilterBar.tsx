@@ -3,6 +3,7 @@ import type { PlaceFilter } from '../../../../src-shared/contract';
 import {
   DEEP_SCAN_FILTER_NONE,
   DEEP_SCAN_STATUSES,
+  NEVER_QUEUED,
   PLACE_STATUSES,
   type DeepScanFilter,
   type PlaceStatus,
@@ -74,7 +75,7 @@ export function FilterBar({ filter, onChange, total }: FilterBarProps) {
           }
         >
           <option value="">Any scan state</option>
-          <option value={DEEP_SCAN_FILTER_NONE}>Never queued</option>
+          <option value={DEEP_SCAN_FILTER_NONE}>{NEVER_QUEUED}</option>
           {DEEP_SCAN_STATUSES.map((status) => (
             <option key={status} value={status}>
               {status}

@@ -2,6 +2,7 @@ import type { PlacesSummary, ScanProgress } from '../../../../src-shared/contrac
 import {
   DEEP_SCAN_FILTER_NONE,
   DEEP_SCAN_STATUSES,
+  NEVER_QUEUED,
   PLACE_STATUSES,
 } from '../../../../src-shared/domain';
 
@@ -31,7 +32,7 @@ export function statusBars(summary: PlacesSummary): Bar[] {
 
 export function deepScanBars(counts: DeepScanCounts): Bar[] {
   return toBars([
-    [DEEP_SCAN_FILTER_NONE, 'Never queued', counts.none],
+    [DEEP_SCAN_FILTER_NONE, NEVER_QUEUED, counts.none],
     ...DEEP_SCAN_STATUSES.map((status): [string, string, number] => [
       status,
       status,

@@ -16,7 +16,8 @@ import {
   toggleOne,
   type Keep,
 } from './conflict-selection';
-import { placeLabel, scanStateText } from './receipt-text';
+import { scanStateLabel } from '../../../../src-shared/domain';
+import { placeLabel } from './receipt-text';
 import { useNow } from './use-now';
 
 /** Rows drawn at once; ticking "all" still covers every conflict, listed or not. */
@@ -223,7 +224,7 @@ function ConflictRow({ item, now, ticked, busy, onTick, onResolve }: ConflictRow
           {item.theirs_by ?? 'someone'}, {formatAgo(item.theirs_at, now)}
         </div>
       </td>
-      <td>{scanStateText(item.theirs_deep_scan_status)}</td>
+      <td>{scanStateLabel(item.theirs_deep_scan_status)}</td>
       <td className="sync-row-actions">
         <button
           type="button"

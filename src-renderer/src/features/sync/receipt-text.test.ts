@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncReceipt } from '../../../../src-shared/contract';
-import { placeLabel, receiptStateText, scanStateText } from './receipt-text';
+import { placeLabel, receiptStateText } from './receipt-text';
 
 const receipt: SyncReceipt = {
   mutation_id: '0195f0c4-9b1e-7000-8000-000000000001',
@@ -27,10 +27,5 @@ describe('receipts in words', () => {
     expect(placeLabel(receipt)).toBe('Café Nord');
     expect(placeLabel({ ...receipt, business_name: null })).toBe('p1');
     expect(placeLabel({ ...receipt, business_name: '  ' })).toBe('p1');
-  });
-
-  it('a scan never queued', () => {
-    expect(scanStateText(null)).toBe('Never queued');
-    expect(scanStateText('Completed')).toBe('Completed');
   });
 });

@@ -18,8 +18,3 @@ export function receiptStateText(receipt: SyncReceipt): string {
 export function placeLabel(item: Pick<SyncConflict, 'business_name' | 'place_id'>): string {
   return item.business_name?.trim() ? item.business_name : item.place_id;
 }
-
-/** The scan state a conflict carries, in words. */
-export function scanStateText(scan: SyncConflict['theirs_deep_scan_status']): string {
-  return scan ?? 'Never queued';
-}
