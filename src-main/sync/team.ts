@@ -94,12 +94,15 @@ export function createTeamPlaces(
       'queueDeepScan',
       'Deep scans are queued on the shared store, which is unreachable now: nothing was queued. Places you set to Selected are queued when your decisions sync.',
     ),
-    // A place imported into the replica would never reach the team: sync sends decisions only.
+    // A place added to the replica would never reach the team: sync sends decisions only.
     importPlaces: sharedOnly(
       'importPlaces',
       'Places are imported into the shared store, which is unreachable now: the places of this request were not imported.',
     ),
-    insertPlaces: write('insertPlaces') as PlacesService['insertPlaces'],
+    insertPlaces: sharedOnly(
+      'insertPlaces',
+      'Places are added to the shared store, which is unreachable now: nothing was added.',
+    ),
   };
   return { places, offline };
 }

@@ -240,8 +240,20 @@ describe('team mode', () => {
             .get()
         : -1;
     expect(inReplica).toBe(0);
+    // The service's plain insert (the import's and the sample data's way in) is refused the same.
+    await expect(
+      b.places.insertPlaces([{ place_id: 'team-import-4', name: 'Cut Off Too', status: 'New' }]),
+    ).rejects.toMatchObject({ type: 'unavailable' });
     proxy.restore();
     await statusWhen(b, (s) => s.online);
     expect((await placeStates(shared)).has('team-import-3')).toBe(false);
+    expect(
+      b.store.kind === 'sqlite'
+        ? b.store.sqlite
+            .prepare("SELECT count(*) FROM places_staging WHERE place_id = 'team-import-4'")
+            .pluck()
+            .get()
+        : -1,
+    ).toBe(0);
   });
 });
