@@ -131,6 +131,77 @@ test('keys typed faster than the server answers: each decides the next row, in k
   ]);
 });
 
+test('a decision shows its deep scan state at once: Selected queues, leaving Selected dequeues, a refusal puts it back', async ({
+  page,
+  grid,
+  server,
+}) => {
+  const ids = await arrangeNew(page, grid, server, [0, 1, 2, 3]);
+  const scans: [string | null, string | null][] = [
+    [null, null],
+    ['Error', 'HTTP 500 from the Places API'],
+    ['Queued', null],
+    ['Error', 'HTTP 500 from the Places API'],
+  ];
+  for (const [i, [scan, error]] of scans.entries()) {
+    await server.db.run(
+      `UPDATE places_staging SET deep_scan_status = ?, deep_scan_error = ? WHERE place_id = ?`,
+      scan,
+      error,
+      ids[i]!,
+    );
+  }
+  await page.reload();
+  await grid.waitForRows();
+  await expect(grid.cellOf(ids[2]!, 'deep_scan_status')).toHaveText('Queued');
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(BATCH, async (route) => {
+    await released;
+    await route.continue();
+  });
+
+  await grid.cell(0, 'business_name').click();
+  for (const key of ['2', '2', '3']) await page.keyboard.press(key);
+  // Before the server has answered: what step 6 will make of each.
+  const shown = ['Queued', 'Queued', 'Never queued'];
+  for (const [i, scan] of shown.entries()) {
+    await expect(grid.cellOf(ids[i]!, 'deep_scan_status')).toHaveText(scan);
+    await expect(page.locator(`.ag-row[row-id="${ids[i]}"]`).first()).toHaveClass(/row-pending/);
+  }
+  expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(0);
+  release();
+  await expect(page.locator('.row-pending')).toHaveCount(0);
+  const stored = new Map((await server.db.places(ids)).map((r) => [r.place_id, r]));
+  expect(ids.slice(0, 3).map((id) => stored.get(id)!.deep_scan_status)).toEqual([
+    'Queued',
+    'Queued',
+    null,
+  ]);
+  for (const [i, scan] of shown.entries()) {
+    await expect(grid.cellOf(ids[i]!, 'deep_scan_status')).toHaveText(scan);
+  }
+
+  // Refused: the row shows its failed scan again, not the Queued it showed for a moment.
+  await page.unroute(BATCH);
+  await page.route(BATCH, (route) =>
+    route.fulfill({
+      status: 422,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        status: 'error',
+        type: 'validation_error',
+        detail: 'status: refused by the test',
+      }),
+    }),
+  );
+  await grid.cell(3, 'business_name').click();
+  await page.keyboard.press('2');
+  await expect(page.getByRole('alert')).toContainText('refused by the test');
+  await expect(grid.cellOf(ids[3]!, 'status')).toHaveText('New');
+  await expect(grid.cellOf(ids[3]!, 'deep_scan_status')).toHaveText('Error');
+});
+
 test('a refused decision goes back to what the row showed, with an alert', async ({
   page,
   grid,

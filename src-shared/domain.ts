@@ -30,6 +30,21 @@ export function scanStateLabel(status: DeepScanStatus | null): string {
   return status ?? NEVER_QUEUED;
 }
 
+/**
+ * The deep scan state a place shows once a decision to `target` is stored (workflow step 6): a
+ * place Selected whose scan never ran or failed is Queued; a place taken out of Selected while it
+ * still waits in the queue leaves it; every other scan stays as it is. The server's SQL does the
+ * update (src-main/places/queries.ts); this is for the app to show a decision before the server
+ * has answered, and test/places/status-update.test.ts holds it equal to what both stores do.
+ */
+export function scanStateAfterDecision(
+  scan: DeepScanStatus | null,
+  target: PlaceStatus,
+): DeepScanStatus | null {
+  if (target === 'Selected') return scan === null || scan === 'Error' ? 'Queued' : scan;
+  return scan === 'Queued' ? null : scan;
+}
+
 /** Deep scan filter values: the four statuses plus "none" for places never queued. */
 export const DEEP_SCAN_FILTER_NONE = 'none';
 export const deepScanFilterSchema = z.union(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   DEEP_SCAN_STATUSES,
   PLACE_STATUSES,
+  scanStateAfterDecision,
   type DeepScanStatus,
   type PlaceStatus,
 } from '../../src-shared/domain';
@@ -99,6 +100,8 @@ describe.each(STORE_KINDS)('dual-status update (step 6) on %s', (kind) => {
       deep_scan_attempts: after.deep_scan_attempts,
       updated_by: after.updated_by,
     }).toEqual(want.row);
+    // What the app shows for the decision before the server answers is what the store did.
+    expect(scanStateAfterDecision(c.scan, c.target)).toBe(after.deep_scan_status);
     if (want.row.updated_by === null)
       expect(after.updated_at.getTime()).toBe(before.updated_at.getTime());
     else expect(after.updated_at.getTime()).toBeGreaterThanOrEqual(before.updated_at.getTime());

@@ -18,7 +18,7 @@ import { plainErrorText } from '../feedback/error-text';
 import { useToasts } from '../feedback/toasts';
 import type { GridHandle } from '../grid/StagingGrid';
 import { DecisionQueue, type Decision } from './decision-queue';
-import { OptimisticStatuses } from './optimistic-statuses';
+import { decided, OptimisticStatuses, type ShownRow } from './optimistic-statuses';
 import { UndoStack, type UndoEntry } from './undo-stack';
 import { savedOnThisComputer } from './update-message';
 import { addUpdateResult, NO_UPDATES } from './update-requests';
@@ -107,13 +107,13 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
         }));
       } catch (thrown) {
         const error = toAppError(thrown);
-        const restored = new Map<string, PlaceStatus>();
+        const restored = new Map<string, ShownRow>();
         for (const d of decisions) {
-          for (const [id, status] of overlay.rollBack(d.seq)) restored.set(id, status);
+          for (const [id, row] of overlay.rollBack(d.seq)) restored.set(id, row);
           stack.settle(d.seq, null, Date.now());
           tokens.set(d.seq, null);
         }
-        grid.current?.showStatuses(restored);
+        grid.current?.showRows(restored);
         changePending(-decisions.length);
         stackChanged();
         const what =
@@ -218,9 +218,11 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
   const enqueue = useCallback(
     (placeIds: readonly string[], status: PlaceStatus) => {
       const decision: Decision = { seq: ++seq.current, placeIds, status };
-      const before = grid.current?.shownStatuses(placeIds) ?? new Map<string, PlaceStatus>();
+      const before = grid.current?.shownRows(placeIds) ?? new Map<string, ShownRow>();
       overlay.decide(decision.seq, status, before);
-      grid.current?.showStatuses(new Map([...before.keys()].map((id) => [id, status])));
+      grid.current?.showRows(
+        new Map([...before].map(([id, row]) => [id, decided(row, status)] as const)),
+      );
       stack.push({
         decisionSeq: decision.seq,
         token: null,
@@ -256,7 +258,7 @@ export function useDecisionLoop(grid: RefObject<GridHandle | null>, onSaved: () 
     }
     if (entry.decisionSeq !== null && queue.cancel(entry.decisionSeq)) {
       // Typed back before it left: never sent, just shown; put the rows back as they were.
-      grid.current?.showStatuses(overlay.rollBack(entry.decisionSeq));
+      grid.current?.showRows(overlay.rollBack(entry.decisionSeq));
       changePending(-1);
       notify(
         'success',

@@ -14,7 +14,6 @@ import { SELECTION_COLUMN_ID } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { memo, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { PlaceFilter, PlaceListItem } from '../../../../src-shared/contract';
-import type { PlaceStatus } from '../../../../src-shared/domain';
 import type { AppError } from '../../../../src-shared/errors';
 import { useClient } from '../../api/client-context';
 import { useLatest } from '../../app/use-latest';
@@ -57,17 +56,20 @@ export interface GridHandle {
   focusRow(index: number): number | null;
   /** Puts the keyboard focus back in the grid: on the focused row, else the first. */
   focus(): void;
-  /** The statuses the grid shows for those of these places it has loaded. */
-  shownStatuses(placeIds: readonly string[]): Map<string, PlaceStatus>;
-  /** Shows these statuses at once (an optimistic decision, or its roll-back); redraws the rows. */
-  showStatuses(statuses: ReadonlyMap<string, PlaceStatus>): void;
+  /** What the grid shows (status, scan state) for those of these places it has loaded. */
+  shownRows(placeIds: readonly string[]): Map<string, ShownRow>;
+  /** Shows these rows at once (an optimistic decision, or its roll-back); redraws them. */
+  showRows(rows: ReadonlyMap<string, ShownRow>): void;
   /** Redraws these rows (their pending mark changed). */
   redrawRows(placeIds: readonly string[]): void;
 }
 
-/** Statuses shown before the server stored them (features/decide/optimistic-statuses). */
+/** The part of a row a decision changes: its status and, by step 6, its scan state. */
+export type ShownRow = Pick<PlaceListItem, 'status' | 'deep_scan_status'>;
+
+/** Decisions shown before the server stored them (features/decide/optimistic-statuses). */
 export interface RowOverlay {
-  shown(placeId: string, read: PlaceStatus, askedAt: number): PlaceStatus;
+  shown(placeId: string, read: ShownRow, askedAt: number): ShownRow;
   isPending(placeId: string): boolean;
 }
 
@@ -152,8 +154,11 @@ export const StagingGrid = memo(function StagingGrid(props: StagingGridProps) {
           decorateRows: rowOverlay
             ? (rows: PlaceListItem[], askedAt: number) =>
                 rows.map((row) => {
-                  const status = rowOverlay.shown(row.place_id, row.status, askedAt);
-                  return status === row.status ? row : { ...row, status };
+                  const shown = rowOverlay.shown(row.place_id, row, askedAt);
+                  return shown.status === row.status &&
+                    shown.deep_scan_status === row.deep_scan_status
+                    ? row
+                    : { ...row, ...shown };
                 })
             : undefined,
         };
@@ -232,18 +237,18 @@ export const StagingGrid = memo(function StagingGrid(props: StagingGridProps) {
         const api = apiRef.current;
         if (api) focusRowAt(api, api.getFocusedCell()?.rowIndex ?? 0);
       },
-      shownStatuses(placeIds) {
-        const shown = new Map<string, PlaceStatus>();
+      shownRows(placeIds) {
+        const shown = new Map<string, ShownRow>();
         for (const id of placeIds) {
-          const status = apiRef.current?.getRowNode(id)?.data?.status;
-          if (status) shown.set(id, status);
+          const data = apiRef.current?.getRowNode(id)?.data;
+          if (data) shown.set(id, { status: data.status, deep_scan_status: data.deep_scan_status });
         }
         return shown;
       },
-      showStatuses(statuses) {
-        for (const [id, status] of statuses) {
+      showRows(rows) {
+        for (const [id, row] of rows) {
           const node = apiRef.current?.getRowNode(id);
-          if (node?.data) node.setData({ ...node.data, status });
+          if (node?.data) node.setData({ ...node.data, ...row });
         }
       },
       redrawRows(placeIds) {
