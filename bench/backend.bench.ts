@@ -25,6 +25,7 @@ import {
   loadAverage,
   printTable,
   randomIndexes,
+  refuseUnknownOptions,
   sharedBuffers,
   type Row,
 } from './support';
@@ -32,6 +33,12 @@ import { benchTeamScale } from './team-scale';
 import type { PlaceStatus } from '../src-shared/domain';
 import { percentile } from './stats';
 
+refuseUnknownOptions([
+  ...['rows', 'runs', 'stores', 'only'],
+  ...['concurrency-rows', 'reviewers', 'seconds', 'paging', 'pool-size'],
+  // bench/team-scale.ts (also --rows and --runs)
+  ...['pgbouncer-10m', 'update-runs'],
+]);
 const ROWS = Number(argValue('rows', '1000000'));
 const RUNS = Number(argValue('runs', '5'));
 const STORES = argValue('stores', 'sqlite,postgres').split(',') as StoreKind[];
@@ -43,10 +50,16 @@ const ONLY = new Set(argValue('only', 'update,pages,search,summary,http,concurre
 const SEED = 11;
 const SECRET = 'benchmark-secret-that-is-long-enough-123456';
 
-/** Each timed update gets its own fresh set of 10,000 random places and flips it to a new status. */
+/**
+ * Each timed update gets its own fresh set of 10,000 random places (every place when --rows is
+ * smaller: randomIndexes cannot pick more distinct places than there are) and flips it to a new
+ * status.
+ */
+const UPDATE_IDS = Math.min(10_000, ROWS);
+const UPDATE_LABEL = UPDATE_IDS.toLocaleString('en');
 let setCounter = 0;
 function nextIdSet(): string[] {
-  return randomIndexes(10_000, ROWS, 1000 + setCounter++).map((i) => samplePlaceId(SEED, i));
+  return randomIndexes(UPDATE_IDS, ROWS, 1000 + setCounter++).map((i) => samplePlaceId(SEED, i));
 }
 const STATUS_CYCLE: PlaceStatus[] = [
   'Selected',
@@ -345,10 +358,10 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     // all-visible until a vacuum, so the pages' index-only scans above would read the table
     // too (a deep page at 1,000,000 places: ~1.7 s after the five runs instead of ~70 ms).
     if (ONLY.has('update')) {
-      process.stderr.write(`${kind}: dual-status update of 10,000 places...\n`);
+      process.stderr.write(`${kind}: dual-status update of ${UPDATE_LABEL} places...\n`);
       rows.push({
         store: kind,
-        measure: 'update 10,000 places (step 6)',
+        measure: `update ${UPDATE_LABEL} places (step 6)`,
         ...(await compareMs(
           RUNS,
           (i) =>
@@ -381,7 +394,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
       const http = await compareMs(RUNS, httpUpdate, (i) => rawUpdate(nextIdSet(), statusFor(i)));
       rows.push({
         store: kind,
-        measure: 'HTTP PUT of 10,000 ids, whole round trip',
+        measure: `HTTP PUT of ${UPDATE_LABEL} ids, whole round trip`,
         ...http,
         target: 1.5,
       });

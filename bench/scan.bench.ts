@@ -6,8 +6,14 @@
  *
  * Environment: BENCH_PLACES (places per throughput run, default 4000), BENCH_IDLE_SECONDS
  * (the idle window, default 60), BENCH_REPEAT (rounds per throughput figure, its median kept,
- * default 5), BENCH_ONLY (a comma-separated subset of throughput,claim,idle). The runs compared
- * in one row take turns, so the machine's slow and fast spells fall on each alike.
+ * default 5), BENCH_ONLY (a comma-separated subset of throughput,claim,idle; `throughput` is
+ * its four groups of rows, each of which can also be named alone: throughput-0ms,
+ * throughput-20ms, throughput-100ms, throughput-4-processes). The runs compared in one row take
+ * turns, so the machine's slow and fast spells fall on each alike.
+ * For a quick run that only checks the bench works (test/bench/smoke.test.ts): BENCH_CLAIM_PLACES
+ * (the completed places the claim runs beside, default 1000000), BENCH_IDLE_WORKERS (default
+ * 10) and BENCH_IDLE_SETTLE_SECONDS (the wait for the server's statistics before and after the
+ * idle window, default 12).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -32,8 +38,33 @@ import { percentile } from './stats';
 const PLACES = Number(process.env.BENCH_PLACES ?? 4000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
-/** Comma-separated subset of throughput,claim,idle (default: all). */
+const CLAIM_PLACES = Number(process.env.BENCH_CLAIM_PLACES ?? 1_000_000);
+const IDLE_WORKERS = Number(process.env.BENCH_IDLE_WORKERS ?? 10);
+const IDLE_SETTLE_SECONDS = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 12);
+const THROUGHPUT_GROUPS = [
+  'throughput-0ms',
+  'throughput-20ms',
+  'throughput-100ms',
+  'throughput-4-processes',
+];
+const PARTS = ['throughput', ...THROUGHPUT_GROUPS, 'claim', 'idle'];
+/** Comma-separated subset of PARTS (default: all). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'throughput,claim,idle').split(','));
+const unknownParts = [...ONLY].filter((part) => !PARTS.includes(part));
+if (unknownParts.length) {
+  throw new Error(`BENCH_ONLY: unknown part ${unknownParts.join(', ')} (${PARTS.join(', ')}).`);
+}
+/** Whether BENCH_ONLY asks for this part (`throughput` asks for each group of throughput rows). */
+const wanted = (part: string) =>
+  ONLY.has(part) || (THROUGHPUT_GROUPS.includes(part) && ONLY.has('throughput'));
+
+/** A count as the table writes it: 1M, 10k, else in full. */
+const short = (n: number) =>
+  n % 1_000_000 === 0 && n > 0
+    ? `${n / 1_000_000}M`
+    : n % 1000 === 0 && n > 0
+      ? `${n / 1000}k`
+      : n.toLocaleString('en');
 
 // --- claim latency --------------------------------------------------------------------------
 
@@ -50,14 +81,19 @@ const RAW_CLAIM = `
 
 async function claimLatency() {
   return withDatabase(async (url, store) => {
-    console.error('  seeding 1,000,000 completed and 10,000 queued places...');
+    console.error(
+      `  seeding ${CLAIM_PLACES.toLocaleString('en')} completed and 10,000 queued places...`,
+    );
     const started = Date.now();
-    await store.pool.query(`
+    await store.pool.query(
+      `
       INSERT INTO places_staging (place_id, name, status, deep_scan_status, deep_scan_attempts,
         deep_scan_queued_at, deep_scan_completed_at)
       SELECT 'done-' || g, 'Completed place ' || g, 'Selected', 'Completed', 1,
         now() - interval '2 days', now() - interval '1 day'
-      FROM generate_series(1, 1000000) g`);
+      FROM generate_series(1, $1::int) g`,
+      [CLAIM_PLACES],
+    );
     await store.pool.query(`
       INSERT INTO places_staging (place_id, name, status, deep_scan_status, deep_scan_queued_at,
         deep_scan_next_attempt_at)
@@ -134,7 +170,7 @@ async function idleQueries(fake: FakePlacesApi) {
     };
     // Default settings: poll every 10 s, 60 s lease.
     const env = workerEnv(url, fake, { LOG_LEVEL: 'info', BENCH_COUNT_QUERIES: '1' });
-    const workers = Array.from({ length: 10 }, (_, i) =>
+    const workers = Array.from({ length: IDLE_WORKERS }, (_, i) =>
       spawnWorker('scheduler', env, `idle-${i}`),
     );
     try {
@@ -144,11 +180,11 @@ async function idleQueries(fake: FakePlacesApi) {
         await sleep(200);
       }
       // Start-up statistics reach pg_stat_database up to 10 s late: let them settle.
-      await sleep(12_000);
+      await sleep(IDLE_SETTLE_SECONDS * 1000);
       const [sentBefore, seenBefore] = [await counted(), await transactions()];
       await sleep(IDLE_SECONDS * 1000);
       const sentAfter = await counted();
-      await sleep(12_000);
+      await sleep(IDLE_SETTLE_SECONDS * 1000);
       const seenAfter = await transactions();
       const perMinute = (n: number) => (n * 60) / IDLE_SECONDS;
       return {
@@ -171,6 +207,7 @@ const verdict = (ok: boolean) => (ok ? 'yes' : 'NO');
 async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   const rows: Row[] = [];
   for (const latency of [0, 20]) {
+    if (!wanted(`throughput-${latency}ms`)) continue;
     console.error(`throughput, 2 processes x concurrency 8, batch 20, ${latency} ms latency:`);
     const [ours, noLedger, raw] = await inTurns(
       [
@@ -203,46 +240,50 @@ async function throughputRows(fake: FakePlacesApi): Promise<Row[]> {
   }
   // At a latency like the real API's (Place Details answers in ~100-300 ms) the call's own
   // commit before it is sent weighs less: the same comparison, ledger on and off, at 100 ms.
-  console.error('throughput, 2 processes x concurrency 8, batch 20, 100 ms latency:');
-  const [slowOn, slowOff] = await inTurns(
-    [
-      ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
-      ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
-    ],
-    REPEAT,
-  );
-  const slowRatio = pairedRatio(slowOn, slowOff, 'ledger on / off');
-  rows.push([
-    `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
-    `${rate(slowOn).toFixed(0)} on`,
-    `${rate(slowOff).toFixed(0)} off`,
-    `ratio ${slowRatio.toFixed(3)}`,
-    '>= 0.9',
-    verdict(slowRatio >= 0.9),
-  ]);
-  console.error('throughput, 4 processes x concurrency 8, 20 ms latency:');
-  const [four] = await inTurns(
-    [['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)]],
-    REPEAT,
-  );
-  const fourRate = rate(four);
-  rows.push([
-    `places/s, 4 processes x 8, batch 20, 20 ms API latency (${PLACES * 2} places)`,
-    fourRate.toFixed(0),
-    '',
-    '',
-    '>= 400',
-    verdict(fourRate >= 400),
-  ]);
+  if (wanted('throughput-100ms')) {
+    console.error('throughput, 2 processes x concurrency 8, batch 20, 100 ms latency:');
+    const [slowOn, slowOff] = await inTurns(
+      [
+        ['scheduler', () => throughput(fake, 'scheduler', 2, 8, 100, PLACES)],
+        ['scheduler, ledger off', () => throughput(fake, 'no-ledger', 2, 8, 100, PLACES)],
+      ],
+      REPEAT,
+    );
+    const slowRatio = pairedRatio(slowOn, slowOff, 'ledger on / off');
+    rows.push([
+      `ledger on / off: places/s, 2 processes x 8, batch 20, 100 ms API latency (${PLACES} places)`,
+      `${rate(slowOn).toFixed(0)} on`,
+      `${rate(slowOff).toFixed(0)} off`,
+      `ratio ${slowRatio.toFixed(3)}`,
+      '>= 0.9',
+      verdict(slowRatio >= 0.9),
+    ]);
+  }
+  if (wanted('throughput-4-processes')) {
+    console.error('throughput, 4 processes x concurrency 8, 20 ms latency:');
+    const [four] = await inTurns(
+      [['scheduler', () => throughput(fake, 'scheduler', 4, 8, 20, PLACES * 2)]],
+      REPEAT,
+    );
+    const fourRate = rate(four);
+    rows.push([
+      `places/s, 4 processes x 8, batch 20, 20 ms API latency (${PLACES * 2} places)`,
+      fourRate.toFixed(0),
+      '',
+      '',
+      '>= 400',
+      verdict(fourRate >= 400),
+    ]);
+  }
   return rows;
 }
 
 async function claimRows(): Promise<Row[]> {
-  console.error('claim latency, 1,000,000 completed + 10,000 queued:');
+  console.error(`claim latency, ${CLAIM_PLACES.toLocaleString('en')} completed + 10,000 queued:`);
   const claim = await claimLatency();
   return [
     [
-      'claim of 20, 1M Completed + 10k Queued: p50 / p95 ms',
+      `claim of 20, ${short(CLAIM_PLACES)} Completed + 10k Queued: p50 / p95 ms`,
       `${claim.scheduler.p50.toFixed(1)} / ${claim.scheduler.p95.toFixed(1)}`,
       `${claim.raw.p50.toFixed(1)} / ${claim.raw.p95.toFixed(1)}`,
       '',
@@ -261,11 +302,11 @@ async function claimRows(): Promise<Row[]> {
 }
 
 async function idleRows(fake: FakePlacesApi): Promise<Row[]> {
-  console.error(`10 idle workers for ${IDLE_SECONDS} s (default settings):`);
+  console.error(`${IDLE_WORKERS} idle workers for ${IDLE_SECONDS} s (default settings):`);
   const idle = await idleQueries(fake);
   return [
     [
-      `10 idle workers (10 s poll, 60 s lease): statements per minute, over ${IDLE_SECONDS} s`,
+      `${IDLE_WORKERS} idle workers (10 s poll, 60 s lease): statements per minute, over ${IDLE_SECONDS} s`,
       `${idle.sent.toFixed(0)} sent, ${(idle.sent / idle.workers).toFixed(1)} per worker ` +
         `(server counted ${idle.seen.toFixed(0)} transactions)`,
       '',
@@ -280,9 +321,9 @@ async function main() {
   const fake = await startFakePlacesApi();
   const rows: Row[] = [];
   try {
-    if (ONLY.has('throughput')) rows.push(...(await throughputRows(fake)));
-    if (ONLY.has('claim')) rows.push(...(await claimRows()));
-    if (ONLY.has('idle')) rows.push(...(await idleRows(fake)));
+    if (THROUGHPUT_GROUPS.some(wanted)) rows.push(...(await throughputRows(fake)));
+    if (wanted('claim')) rows.push(...(await claimRows()));
+    if (wanted('idle')) rows.push(...(await idleRows(fake)));
   } finally {
     await fake.close();
   }

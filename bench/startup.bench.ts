@@ -14,9 +14,10 @@ import type { Store } from '../src-main/db/store';
 import { samplePlaces } from '../src-main/places/sample-data';
 import { createPlacesService, placesRepositoryFor } from '../src-main/places/service';
 import { createTestStore, type StoreKind } from '../test/support/stores';
-import { argValue, printTable, type Row } from './support';
+import { argValue, printTable, refuseUnknownOptions, type Row } from './support';
 import { median } from './stats';
 
+refuseUnknownOptions(['places', 'runs', 'only']);
 const PLACES = Number(argValue('places', '1000000'));
 const RUNS = Number(argValue('runs', '5'));
 const ONLY = argValue('only', 'sqlite,postgres').split(',') as StoreKind[];

@@ -57,6 +57,21 @@ export function printTable(rows: Row[], subjectName: string): void {
   console.log(lines.join('\n'));
 }
 
+/**
+ * Throws when the command line names an option (`--name`) that is not in `known`: a misspelt or
+ * renamed option would otherwise be ignored, leaving the bench at its full size.
+ */
+export function refuseUnknownOptions(known: readonly string[]): void {
+  const unknown = process.argv
+    .slice(2)
+    .filter((arg) => arg.startsWith('--') && !known.includes(arg.slice(2)));
+  if (unknown.length) {
+    throw new Error(
+      `Unknown option ${unknown.join(', ')}; this bench takes ${known.map((k) => `--${k}`).join(', ')}.`,
+    );
+  }
+}
+
 export function argValue(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;

@@ -31,10 +31,14 @@ import { pullChanges } from '../src-main/sync/pull';
 import { PUSH_BATCH_SIZE, pushOutbox } from '../src-main/sync/push';
 import { createTestStore, PG_ADMIN_URL, type TestStoreHandle } from '../test/support/stores';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy';
-import { argValue, printTable, type Row } from './support';
+import { argValue, printTable, refuseUnknownOptions, type Row } from './support';
 import { measureFirstPull } from './sync-pull';
 import { percentile } from './stats';
 
+refuseUnknownOptions([
+  ...['decisions', 'batch', 'delay', 'pull-rows', 'pull-runs', 'page'],
+  ...['offline-places', 'offline-decisions', 'only'],
+]);
 const DECISIONS = Number(argValue('decisions', '10000'));
 const BATCH = Number(argValue('batch', String(PUSH_BATCH_SIZE)));
 const DELAY_MS = Number(argValue('delay', '50'));
