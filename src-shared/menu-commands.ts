@@ -8,6 +8,7 @@ export const MENU_COMMANDS = [
   'exportPlaces',
   'openSettings',
   'showShortcuts',
+  'toggleDetailsPanel',
 ] as const;
 
 export type MenuCommand = (typeof MENU_COMMANDS)[number];

@@ -63,6 +63,14 @@ describe('the application menu', () => {
   it('offers reload and developer tools in development only', () => {
     const production = roles(menu('View', build('linux', false)));
     expect(production).toEqual(['resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']);
+    const sent: MenuCommand[] = [];
+    const view = menu(
+      'View',
+      build('linux', false, (command) => sent.push(command)),
+    );
+    // The page's Ctrl+B, not the menu's: an accelerator here would take the key and toggle twice.
+    expect(click(view, 'Toggle Details Panel', sent).item.accelerator).toBeUndefined();
+    expect(sent).toEqual(['toggleDetailsPanel']);
     const dev = roles(menu('View', build('linux', true)));
     expect(dev).toEqual(expect.arrayContaining(['reload', 'toggleDevTools', 'togglefullscreen']));
   });

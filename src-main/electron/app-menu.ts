@@ -82,6 +82,10 @@ export function applicationMenuTemplate(options: {
               separator,
             ]
           : []),
+        // Ctrl+B / ⌘B is the page's own key (it works in the browser too): not an accelerator
+        // here, which would take the key from the page and toggle twice.
+        command('Toggle Details Panel', 'toggleDetailsPanel'),
+        separator,
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -23,6 +23,7 @@ import { useStatusUpdate } from '../features/decide/use-status-update';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { toAppError } from '../api/client';
 import { DetailPanel } from '../features/detail/DetailPanel';
+import { SIDE_PANEL_ID, SidePanelToggle, useSidePanel } from '../features/detail/side-panel';
 import { ExportDialog } from '../features/export/ExportDialog';
 import { plainErrorText } from '../features/feedback/error-text';
 import { dialogIsOpen } from '../features/feedback/ModalDialog';
@@ -92,6 +93,12 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
 
   // The grid, not the empty state's introduction (the summary is read after the grid's first rows).
   const deskShown = summary?.total !== 0;
+  const sidePanel = useSidePanel({
+    layout,
+    update: updateLayout,
+    enabled: deskShown && !inert,
+    focusElsewhere: () => grid.current?.focus(),
+  });
   const { filter } = desk.view;
   const filterKey = JSON.stringify(filter);
   const total = counted?.filterKey === filterKey ? counted.total : null;
@@ -280,6 +287,8 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         if (selectedCount(liveSelection.current) === 0) return false;
         clearChecks();
         return true;
+      case 'details':
+        return sidePanel.showForRow(grid.current?.focusedRow() != null);
     }
   };
 
@@ -311,7 +320,9 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     if (command === 'importPlaces') setImportOpen(true);
     else if (command === 'exportPlaces') setExportOpen(true);
     else if (command === 'openSettings') setSettingsOpen(true);
-    else setHelpOpen(true);
+    else if (command === 'toggleDetailsPanel') {
+      if (deskShown) sidePanel.toggle();
+    } else setHelpOpen(true);
   });
 
   return (
@@ -349,6 +360,9 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
         >
           Settings
         </button>
+        {deskShown ? (
+          <SidePanelToggle hidden={sidePanel.hidden} onToggle={sidePanel.toggle} />
+        ) : null}
       </header>
       {!deskShown ? (
         <main className="desk desk-empty">
@@ -418,8 +432,13 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
               />
             </Suspense>
           </div>
-          <aside className="side-panel" aria-label="Details and summary">
-            <DetailPanel placeId={focusedId} />
+          <aside
+            className="side-panel"
+            id={SIDE_PANEL_ID}
+            aria-label="Details and summary"
+            hidden={sidePanel.hidden}
+          >
+            {sidePanel.hidden ? null : <DetailPanel placeId={focusedId} />}
             <SummaryPanel
               summary={summary}
               progress={progress}

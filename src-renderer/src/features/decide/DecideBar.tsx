@@ -64,16 +64,18 @@ export function DecideBar(props: DecideBarProps) {
       <span className="decide-pending" aria-live="polite">
         {pending > 0 ? `Saving ${formatCount(pending)}…` : ''}
       </span>
-      {/* Short on screen so the toolbar keeps one line at 1366 px; its name stays whole. */}
+      {/* Short on screen so the toolbar keeps one line at 1366 px, just "?" where it is narrower
+          still (1280 px); its name stays whole. */}
       <button
         type="button"
-        className="link-button"
+        className="link-button shortcuts-button"
         aria-keyshortcuts="?"
         aria-label="Keyboard shortcuts (?)"
         title="Keyboard shortcuts (?)"
         onClick={onShowShortcuts}
       >
-        Shortcuts (?)
+        <span className="full-text">Shortcuts (?)</span>
+        <span className="short-text">?</span>
       </button>
     </div>
   );

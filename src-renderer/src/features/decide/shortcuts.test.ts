@@ -3,6 +3,7 @@ import { PLACE_STATUSES } from '../../../../src-shared/domain';
 import readme from '../../../../README.md?raw';
 import {
   isHelpKey,
+  isSidePanelKey,
   isUndoKey,
   keyAction,
   SHORTCUT_LIST,
@@ -71,6 +72,26 @@ describe('status shortcuts', () => {
     expect(keyAction(press('j', { ctrlKey: true }))).toBeNull();
     expect(keyAction(press('c', { ctrlKey: true }))).toBeNull();
   });
+
+  it('Enter asks for the row’s details; with a modifier it is not ours', () => {
+    expect(keyAction(press('Enter'))).toEqual({ kind: 'details' });
+    expect(keyAction(press('Enter', { shiftKey: true }))).toBeNull();
+    expect(keyAction(press('Enter', { ctrlKey: true }))).toBeNull();
+    expect(keyAction(press('Enter', { altKey: true }))).toBeNull();
+  });
+
+  it('Ctrl+B or ⌘B hides or shows the side panel; b, Ctrl+Shift+B, Ctrl+Alt+B do not', () => {
+    expect(isSidePanelKey(press('b', { ctrlKey: true }))).toBe(true);
+    expect(isSidePanelKey(press('b', { metaKey: true }))).toBe(true);
+    expect(isSidePanelKey(press('B', { ctrlKey: true }))).toBe(true);
+    expect(isSidePanelKey(press('b'))).toBe(false);
+    expect(isSidePanelKey(press('B', { ctrlKey: true, shiftKey: true }))).toBe(false);
+    expect(isSidePanelKey(press('b', { ctrlKey: true, altKey: true }))).toBe(false);
+    expect(isSidePanelKey(press('\\', { ctrlKey: true }))).toBe(false);
+    // Not a desk key as well: the grid's keys and this one never both act on a press.
+    expect(keyAction(press('b', { ctrlKey: true }))).toBeNull();
+    expect(keyAction(press('b'))).toBeNull();
+  });
 });
 
 describe('the shortcut list', () => {
@@ -100,7 +121,22 @@ describe('the shortcut list', () => {
 
   it('every action the keys map to is in the list', () => {
     const listed = SHORTCUT_LIST.map((s) => s.keys).join(' ');
-    for (const key of ['z', 'j', 'k', '/', '?', 'Esc', 'Space', 'Shift+↓', 'Ctrl+A', '1', '5']) {
+    for (const key of [
+      'z',
+      'j',
+      'k',
+      '/',
+      '?',
+      'Esc',
+      'Space',
+      'Shift+↓',
+      'Ctrl+A',
+      '1',
+      '5',
+      'Enter',
+      'Ctrl+B',
+      '⌘B',
+    ]) {
       expect(listed).toContain(key);
     }
   });

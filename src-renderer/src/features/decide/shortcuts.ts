@@ -35,6 +35,8 @@ export const SHORTCUT_LIST: readonly { keys: string; what: string }[] = [
   { keys: 'Click', what: 'Focus that row (and select only it for the Update button)' },
   { keys: 'Ctrl+click, ⌘click', what: 'Check or uncheck one row' },
   { keys: 'Shift+click', what: 'Check the range from the last row you touched' },
+  { keys: 'Ctrl+B, ⌘B', what: 'Hide or show the details panel (its width goes to the grid)' },
+  { keys: 'Enter', what: 'On a row, with the details panel hidden: show it' },
   { keys: 'Ctrl+comma, ⌘comma', what: 'Settings' },
   { keys: '?', what: 'Show this list' },
 ];
@@ -55,7 +57,9 @@ export type KeyAction =
   | { kind: 'search' }
   | { kind: 'move'; delta: 1 | -1 }
   | { kind: 'selectAll' }
-  | { kind: 'clear' };
+  | { kind: 'clear' }
+  /** Enter: the focused row's details (the panel shown again if it was hidden). */
+  | { kind: 'details' };
 
 export function keyAction(press: KeyPress): KeyAction | null {
   const command = press.ctrlKey || press.metaKey;
@@ -74,6 +78,7 @@ export function keyAction(press: KeyPress): KeyAction | null {
   if (key === '/') return { kind: 'search' };
   if (key === 'j') return { kind: 'move', delta: 1 };
   if (key === 'k') return { kind: 'move', delta: -1 };
+  if (key === 'Enter') return { kind: 'details' };
   const status = STATUS_SHORTCUTS.find((shortcut) => shortcut.key === key)?.status;
   return status ? { kind: 'status', status } : null;
 }
@@ -90,4 +95,18 @@ export function isHelpKey(press: KeyPress): boolean {
 
 export function isUndoKey(press: KeyPress): boolean {
   return keyAction(press)?.kind === 'undo';
+}
+
+/**
+ * Ctrl+B (⌘B on a Mac) hides or shows the side panel. Not one of keyAction's: like Ctrl+, it
+ * works from the search box too (it means nothing to a text field), only not over a dialog.
+ * B, not \: a backslash takes AltGr on many European keyboards, and AltGr reads as Ctrl+Alt.
+ */
+export function isSidePanelKey(press: KeyPress): boolean {
+  return (
+    (press.ctrlKey || press.metaKey) &&
+    !press.altKey &&
+    !press.shiftKey &&
+    press.key.toLowerCase() === 'b'
+  );
 }

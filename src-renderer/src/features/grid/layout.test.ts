@@ -10,6 +10,7 @@ import {
   toColumnState,
   withColumnHidden,
   withColumnState,
+  withSidePanelHidden,
   type GridLayout,
 } from './layout';
 
@@ -21,6 +22,7 @@ describe('the grid layout', () => {
   it('starts compact with every column shown, at its shipped width, in the shipped order', () => {
     expect(defaults.density).toBe('compact');
     expect(defaults.summaryCollapsed).toBe(false);
+    expect(defaults.sidePanelHidden).toBe(false);
     expect(defaults.columns.map((c) => c.id)).toEqual(ids);
     expect(defaults.columns.every((c) => !c.hidden)).toBe(true);
   });
@@ -40,8 +42,36 @@ describe('the grid layout', () => {
         .map((c, i) => ({ ...c, width: 150 + i, hidden: c.id === 'address' })),
       density: 'comfortable',
       summaryCollapsed: true,
+      sidePanelHidden: true,
     };
     expect(parseLayout(serializeLayout(changed), columns)).toEqual(changed);
+  });
+
+  it('a layout saved before the side panel could be hidden loads whole, with the panel shown', () => {
+    // What the previous version wrote: no sidePanelHidden.
+    const old = JSON.stringify({
+      columns: defaults.columns.map((c) => ({ ...c, hidden: c.id === 'address' })),
+      density: 'comfortable',
+      summaryCollapsed: true,
+    });
+    const parsed = parseLayout(old, columns);
+    expect(parsed.sidePanelHidden).toBe(false);
+    expect(parsed.density).toBe('comfortable');
+    expect(parsed.summaryCollapsed).toBe(true);
+    expect(parsed.columns.find((c) => c.id === 'address')?.hidden).toBe(true);
+    // Hidden, saved and read back: hidden.
+    const hidden = withSidePanelHidden(parsed, true);
+    expect(parseLayout(serializeLayout(hidden), columns).sidePanelHidden).toBe(true);
+    expect(parseLayout(JSON.stringify({ sidePanelHidden: 'yes' }), columns).sidePanelHidden).toBe(
+      false,
+    );
+  });
+
+  it('hiding the side panel changes only that; the same choice again is the same object', () => {
+    const hidden = withSidePanelHidden(defaults, true);
+    expect(hidden).toEqual({ ...defaults, sidePanelHidden: true });
+    expect(withSidePanelHidden(hidden, true)).toBe(hidden);
+    expect(withSidePanelHidden(hidden, false)).toEqual(defaults);
   });
 
   it('falls back piece by piece on anything unreadable', () => {
@@ -109,12 +139,21 @@ describe('the grid layout', () => {
     expect(withColumnState(next, toColumnState(next), columns)).toBe(next);
   });
 
-  it('hides and shows columns, never a locked one; reset keeps the summary fold', () => {
+  it('hides and shows columns, never a locked one; reset keeps the summary fold and the panel', () => {
     const hidden = withColumnHidden(defaults, 'address', true, columns);
     expect(hidden.columns.find((c) => c.id === 'address')?.hidden).toBe(true);
     expect(withColumnHidden(hidden, 'status', true, columns)).toBe(hidden);
-    const folded = { ...hidden, density: 'comfortable' as const, summaryCollapsed: true };
-    expect(resetColumns(folded, columns)).toEqual({ ...defaults, summaryCollapsed: true });
+    const folded = {
+      ...hidden,
+      density: 'comfortable' as const,
+      summaryCollapsed: true,
+      sidePanelHidden: true,
+    };
+    expect(resetColumns(folded, columns)).toEqual({
+      ...defaults,
+      summaryCollapsed: true,
+      sidePanelHidden: true,
+    });
   });
 });
 

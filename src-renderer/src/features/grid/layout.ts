@@ -1,8 +1,8 @@
 import type { ColDef, ColumnState } from 'ag-grid-community';
 
 /**
- * How the reviewer arranged the grid: column order, widths and visibility, row density, and
- * whether the summary is folded away. Kept in localStorage beside the view (filter and sort),
+ * How the reviewer arranged the grid: column order, widths and visibility, row density, whether
+ * the summary is folded away and whether the side panel (details and summary) is hidden. Kept in localStorage beside the view (filter and sort),
  * read back piece by piece so a stale or hand-edited value never loses the rest.
  */
 export type Density = 'compact' | 'comfortable';
@@ -17,6 +17,8 @@ export interface GridLayout {
   columns: ColumnLayout[];
   density: Density;
   summaryCollapsed: boolean;
+  /** The side panel put away, its width given to the grid (a layout saved before it: shown). */
+  sidePanelHidden: boolean;
 }
 
 /** What the layout needs to know of each column (from its ColDef). */
@@ -62,6 +64,7 @@ export function defaultLayout(columns: readonly LayoutColumn[]): GridLayout {
     columns: columns.map(({ id, width }) => ({ id, width, hidden: false })),
     density: 'compact',
     summaryCollapsed: false,
+    sidePanelHidden: false,
   };
 }
 
@@ -79,11 +82,17 @@ export function parseLayout(stored: string | null, columns: readonly LayoutColum
     return fallback;
   }
   if (typeof raw !== 'object' || raw === null) return fallback;
-  const { columns: storedColumns, density, summaryCollapsed } = raw as Record<string, unknown>;
+  const {
+    columns: storedColumns,
+    density,
+    summaryCollapsed,
+    sidePanelHidden,
+  } = raw as Record<string, unknown>;
   return {
     columns: parseColumns(storedColumns, columns),
     density: density === 'comfortable' || density === 'compact' ? density : fallback.density,
     summaryCollapsed: typeof summaryCollapsed === 'boolean' ? summaryCollapsed : false,
+    sidePanelHidden: typeof sidePanelHidden === 'boolean' ? sidePanelHidden : false,
   };
 }
 
@@ -161,9 +170,18 @@ export function withColumnHidden(
   };
 }
 
-/** Back to the shipped columns and density; the summary's fold is not a column matter. */
+/** Back to the shipped columns and density; the summary's fold and the side panel are not column matters. */
 export function resetColumns(layout: GridLayout, columns: readonly LayoutColumn[]): GridLayout {
-  return { ...defaultLayout(columns), summaryCollapsed: layout.summaryCollapsed };
+  return {
+    ...defaultLayout(columns),
+    summaryCollapsed: layout.summaryCollapsed,
+    sidePanelHidden: layout.sidePanelHidden,
+  };
+}
+
+/** The side panel hidden (its width to the grid) or shown again. */
+export function withSidePanelHidden(layout: GridLayout, hidden: boolean): GridLayout {
+  return layout.sidePanelHidden === hidden ? layout : { ...layout, sidePanelHidden: hidden };
 }
 
 export function sameColumns(a: readonly ColumnLayout[], b: readonly ColumnLayout[]): boolean {

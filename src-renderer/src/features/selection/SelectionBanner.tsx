@@ -1,6 +1,6 @@
 import type { PlaceFilter } from '../../../../src-shared/contract';
-import { formatCount } from '../../../../src-shared/messages';
 import { selectedCount, type Selection, type SelectionAction } from './selection';
+import { selectionTexts } from './selection-text';
 
 interface SelectionBannerProps {
   selection: Selection;
@@ -10,29 +10,35 @@ interface SelectionBannerProps {
   onSelect(action: SelectionAction): void;
 }
 
-/** The count, and the switch to "every row matching this filter" (kept as the app's own state). */
+/**
+ * The count, and the switch to "every row matching this filter" (kept as the app's own state).
+ * Each long text has a short form the stylesheet shows where the toolbar is narrow (a container
+ * query on .toolbar); the whole sentence stays the accessible name or the live text, and the
+ * tooltip.
+ */
 export function SelectionBanner({ selection, filter, total, onSelect }: SelectionBannerProps) {
   const count = selectedCount(selection);
-  const canSelectAll = selection.mode === 'ids' && total !== null && total > count;
-  const text =
-    selection.mode === 'matching'
-      ? `All ${formatCount(count)} rows matching this filter are selected` +
-        (selection.excluded.size > 0 ? ` (${formatCount(selection.excluded.size)} unticked).` : '.')
-      : count === 0
-        ? 'No rows selected.'
-        : `${formatCount(count)} selected.`;
+  const { status, statusShort, selectAll } = selectionTexts(selection, total);
   return (
     <div className="selection-banner" data-mode={selection.mode}>
-      <p aria-live="polite" title={text}>
-        {text}
+      <p aria-live="polite" title={status} className={statusShort ? 'full-text' : undefined}>
+        {status}
       </p>
-      {canSelectAll ? (
+      {statusShort ? (
+        <span className="short-text selection-short" aria-hidden="true" title={status}>
+          {statusShort}
+        </span>
+      ) : null}
+      {selectAll && total !== null ? (
         <button
           type="button"
-          className="link-button"
+          className="link-button select-all"
+          aria-label={selectAll.full}
+          title={selectAll.full}
           onClick={() => onSelect({ type: 'selectAllMatching', filter, total })}
         >
-          Select all {formatCount(total)} rows matching this filter
+          <span className="full-text">{selectAll.full}</span>
+          <span className="short-text">{selectAll.short}</span>
         </button>
       ) : null}
       {count > 0 || selection.mode === 'matching' ? (
