@@ -205,93 +205,72 @@ describe('applying offline decisions to PostgreSQL', () => {
     expect(agreed).toBeGreaterThan(20);
   });
 
-  test('a claim that commits while the batch waits for its place: applied, the place left Processing, no dequeue counted', async () => {
-    const [id] = await fresh(1);
-    await setScanState(store, id!, { status: 'Selected', deep_scan_status: 'Queued' });
-    const base = await revisionOf(store, id!);
-    // A worker's claim as the PostgreSQL queue makes it (the place locked, a lease row added),
-    // committed only after the batch is waiting for the place's row lock.
+  const LEASE = `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
+    SELECT id, 't', 'w', 1, now() + interval '1 minute' FROM places_staging WHERE place_id = $1`;
+
+  /**
+   * A Selected, Queued place decided Not a Fit offline, pushed while a worker's transaction (its
+   * `statements`, each given the place id) holds the place: the worker commits only once the
+   * batch waits for the place's row lock. Answers the batch's report.
+   */
+  async function pushWhileWorkerHolds(id: string, statements: string[]) {
+    const base = await revisionOf(store, id);
     const worker = new pg.Client({ connectionString: handle.settings.DATABASE_URL });
     await worker.connect();
     try {
       await worker.query('BEGIN');
-      await worker.query('SELECT id FROM places_staging WHERE place_id = $1 FOR UPDATE', [id]);
-      await worker.query(
-        `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
-         SELECT id, 't', 'w', 1, now() + interval '1 minute' FROM places_staging WHERE place_id = $1`,
-        [id],
-      );
-      const applying = applyMutations(
-        store,
-        [mutation(id!, 'Not a Fit', base, 'offline-ann')],
-        now,
-      );
+      for (const statement of statements) await worker.query(statement, [id]);
+      const applying = applyMutations(store, [mutation(id, 'Not a Fit', base, 'offline-ann')], now);
       await waitForLockWaiter(worker);
       await worker.query('COMMIT');
-      const report = await applying;
-
-      expect(report.stopped).toBeNull();
-      expect(report.results[0]).toMatchObject({
-        outcome: 'applied',
-        counts: { updated: 1, queued: 0, dequeued: 0, already_queued: 0, already_scanned: 0 },
-        place: { status: 'Not a Fit', deep_scan_status: 'Processing' },
-      });
-      expect((await placeStates(store)).get(id!)).toMatchObject({
-        status: 'Not a Fit',
-        deep_scan_status: 'Processing',
-      });
+      return await applying;
     } finally {
       await worker.end();
     }
+  }
+
+  test('a claim that commits while the batch waits for its place: applied, the place left Processing, no dequeue counted', async () => {
+    const [id] = await fresh(1);
+    await setScanState(store, id!, { status: 'Selected', deep_scan_status: 'Queued' });
+    // A worker's claim as the PostgreSQL queue makes it (the place locked, a lease row added).
+    const report = await pushWhileWorkerHolds(id!, [
+      'SELECT id FROM places_staging WHERE place_id = $1 FOR UPDATE',
+      LEASE,
+    ]);
+    expect(report.stopped).toBeNull();
+    expect(report.results[0]).toMatchObject({
+      outcome: 'applied',
+      counts: { updated: 1, queued: 0, dequeued: 0, already_queued: 0, already_scanned: 0 },
+      place: { status: 'Not a Fit', deep_scan_status: 'Processing' },
+    });
+    expect((await placeStates(store)).get(id!)).toMatchObject({
+      status: 'Not a Fit',
+      deep_scan_status: 'Processing',
+    });
   });
 
   test('a lease that ends while the batch waits for its place (a retry later): applied, the place dequeued and counted', async () => {
     const [id] = await fresh(1);
     await setScanState(store, id!, { status: 'Selected', deep_scan_status: 'Queued' });
-    const base = await revisionOf(store, id!);
-    await store.pool.query(
-      `INSERT INTO deep_scan_leases (place_row, claim_token, claimed_by, attempt, expires_at)
-       SELECT id, 't', 'w', 1, now() + interval '1 minute' FROM places_staging WHERE place_id = $1`,
-      [id],
-    );
+    await store.pool.query(LEASE, [id]);
     // The worker ends its attempt as the PostgreSQL queue's retry does (its lease deleted, the
-    // place written and left Queued), committed only after the batch is waiting for the place:
-    // the batch's first statement saw the lease in its snapshot, and the place as it is now.
-    const worker = new pg.Client({ connectionString: handle.settings.DATABASE_URL });
-    await worker.connect();
-    try {
-      await worker.query('BEGIN');
-      await worker.query(
-        `DELETE FROM deep_scan_leases USING places_staging p
-         WHERE p.place_id = $1 AND deep_scan_leases.place_row = p.id`,
-        [id],
-      );
-      await worker.query(
-        `UPDATE places_staging SET deep_scan_claimed_by = 'w' WHERE place_id = $1`,
-        [id],
-      );
-      const applying = applyMutations(
-        store,
-        [mutation(id!, 'Not a Fit', base, 'offline-ann')],
-        now,
-      );
-      await waitForLockWaiter(worker);
-      await worker.query('COMMIT');
-      const report = await applying;
-
-      expect(report.stopped).toBeNull();
-      expect(report.results[0]).toMatchObject({
-        outcome: 'applied',
-        counts: { updated: 1, queued: 0, dequeued: 1, already_queued: 0, already_scanned: 0 },
-        place: { status: 'Not a Fit', deep_scan_status: null },
-      });
-      expect((await placeStates(store)).get(id!)).toMatchObject({
-        status: 'Not a Fit',
-        deep_scan_status: null,
-      });
-    } finally {
-      await worker.end();
-    }
+    // place written and left Queued): the batch's first statement saw the lease in its
+    // snapshot, and the place as it is after the commit.
+    const report = await pushWhileWorkerHolds(id!, [
+      `DELETE FROM deep_scan_leases USING places_staging p
+       WHERE p.place_id = $1 AND deep_scan_leases.place_row = p.id`,
+      `UPDATE places_staging SET deep_scan_claimed_by = 'w' WHERE place_id = $1`,
+    ]);
+    expect(report.stopped).toBeNull();
+    expect(report.results[0]).toMatchObject({
+      outcome: 'applied',
+      counts: { updated: 1, queued: 0, dequeued: 1, already_queued: 0, already_scanned: 0 },
+      place: { status: 'Not a Fit', deep_scan_status: null },
+    });
+    expect((await placeStates(store)).get(id!)).toMatchObject({
+      status: 'Not a Fit',
+      deep_scan_status: null,
+    });
   });
 
   /** Resolves once a session of this database waits for a lock (the worker's client excepted). */
