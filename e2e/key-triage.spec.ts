@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, REVIEWER, test, type GridPage } from './support/fixtures';
+import { holdRequest } from './support/hold-request';
 import type { TestServer } from './support/server';
 
 const BATCH = '**/api/v3/places/staging/status/batch';
@@ -153,12 +154,7 @@ test('a decision shows its deep scan state at once: Selected queues, leaving Sel
   await page.reload();
   await grid.waitForRows();
   await expect(grid.cellOf(ids[2]!, 'deep_scan_status')).toHaveText('Queued');
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route(BATCH, async (route) => {
-    await released;
-    await route.continue();
-  });
+  const held = await holdRequest(page, BATCH, 1);
 
   await grid.cell(0, 'business_name').click();
   for (const key of ['2', '2', '3']) await page.keyboard.press(key);
@@ -169,7 +165,7 @@ test('a decision shows its deep scan state at once: Selected queues, leaving Sel
     await expect(page.locator(`.ag-row[row-id="${ids[i]}"]`).first()).toHaveClass(/row-pending/);
   }
   expect(await server.db.count('updated_by = ?', REVIEWER)).toBe(0);
-  release();
+  held.release();
   await expect(page.locator('.row-pending')).toHaveCount(0);
   const stored = new Map((await server.db.places(ids)).map((r) => [r.place_id, r]));
   expect(ids.map((id) => stored.get(id)!.deep_scan_status)).toEqual(['Queued', 'Queued', null]);
