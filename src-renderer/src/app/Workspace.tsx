@@ -15,10 +15,10 @@ import { scanBudgetNotes } from '../features/decide/scan-budget';
 import { DecideBar } from '../features/decide/DecideBar';
 import { keyTarget } from '../features/decide/key-target';
 import { ShortcutOverlay } from '../features/decide/ShortcutOverlay';
-import type { KeyAction } from '../features/decide/shortcuts';
+import { isSettingsKey, type KeyAction } from '../features/decide/shortcuts';
 import { buildUpdateRequests } from '../features/decide/update-requests';
 import { useDecisionLoop } from '../features/decide/use-decision-loop';
-import { useShortcutKeys } from '../features/decide/use-shortcut-keys';
+import { useCommandKey, useShortcutKeys } from '../features/decide/use-shortcut-keys';
 import { useStatusUpdate } from '../features/decide/use-status-update';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { toAppError } from '../api/client';
@@ -26,7 +26,6 @@ import { DetailPanel } from '../features/detail/DetailPanel';
 import { SIDE_PANEL_ID, SidePanelToggle, useSidePanel } from '../features/detail/side-panel';
 import { ExportDialog } from '../features/export/ExportDialog';
 import { plainErrorText } from '../features/feedback/error-text';
-import { dialogIsOpen } from '../features/feedback/ModalDialog';
 import { useToasts } from '../features/feedback/toasts';
 import { FilterBar } from '../features/filters/FilterBar';
 import { ColumnChooser } from '../features/grid/ColumnChooser';
@@ -300,20 +299,7 @@ export function Workspace({ desk, dispatch, epoch, inert }: WorkspaceProps) {
     grid.current?.focus();
   };
 
-  // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop apps; not over another dialog
-  // (an import or export under way, a question waiting for an answer).
-  useEffect(() => {
-    if (inert) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === ',' && (event.ctrlKey || event.metaKey) && !event.altKey) {
-        event.preventDefault();
-        if (dialogIsOpen()) return;
-        setSettingsOpen(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [inert]);
+  useCommandKey(!inert, isSettingsKey, () => setSettingsOpen(true));
 
   // The desktop menu's commands do what the page's buttons and keys do, under the same rule.
   useMenuCommands(!inert, (command) => {

@@ -3,6 +3,7 @@ import { PLACE_STATUSES } from '../../../../src-shared/domain';
 import readme from '../../../../README.md?raw';
 import {
   isHelpKey,
+  isSettingsKey,
   isSidePanelKey,
   isUndoKey,
   keyAction,
@@ -91,6 +92,14 @@ describe('status shortcuts', () => {
     // Not a desk key as well: the grid's keys and this one never both act on a press.
     expect(keyAction(press('b', { ctrlKey: true }))).toBeNull();
     expect(keyAction(press('b'))).toBeNull();
+  });
+
+  it('Ctrl+comma or ⌘comma opens the settings; a comma alone or with Alt does not', () => {
+    expect(isSettingsKey(press(',', { ctrlKey: true }))).toBe(true);
+    expect(isSettingsKey(press(',', { metaKey: true }))).toBe(true);
+    expect(isSettingsKey(press(','))).toBe(false);
+    expect(isSettingsKey(press(',', { ctrlKey: true, altKey: true }))).toBe(false);
+    expect(isSettingsKey(press('b', { ctrlKey: true }))).toBe(false);
   });
 });
 

@@ -98,15 +98,28 @@ export function isUndoKey(press: KeyPress): boolean {
 }
 
 /**
- * Ctrl+B (⌘B on a Mac) hides or shows the side panel. Not one of keyAction's: like Ctrl+, it
- * works from the search box too (it means nothing to a text field), only not over a dialog.
- * B, not \: a backslash takes AltGr on many European keyboards, and AltGr reads as Ctrl+Alt.
+ * Ctrl (⌘ on a Mac) and `key`, without Alt or Shift: the workspace's command keys, which are not
+ * keyAction's because they work from the search box too (they mean nothing to a text field),
+ * only not over a dialog (useCommandKey).
  */
-export function isSidePanelKey(press: KeyPress): boolean {
+function isCommandKey(press: KeyPress, key: string): boolean {
   return (
     (press.ctrlKey || press.metaKey) &&
     !press.altKey &&
     !press.shiftKey &&
-    press.key.toLowerCase() === 'b'
+    press.key.toLowerCase() === key
   );
+}
+
+/** Ctrl+, (⌘, on a Mac) opens the settings, as in most desktop apps. */
+export function isSettingsKey(press: KeyPress): boolean {
+  return isCommandKey(press, ',');
+}
+
+/**
+ * Ctrl+B (⌘B on a Mac) hides or shows the side panel. B, not \: a backslash takes AltGr on many
+ * European keyboards, and AltGr reads as Ctrl+Alt.
+ */
+export function isSidePanelKey(press: KeyPress): boolean {
+  return isCommandKey(press, 'b');
 }

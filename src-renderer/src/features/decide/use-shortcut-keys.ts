@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useLatest } from '../../app/use-latest';
 import { dialogIsOpen } from '../feedback/ModalDialog';
-import { keyAction, type KeyAction } from './shortcuts';
+import { keyAction, type KeyAction, type KeyPress } from './shortcuts';
 
 interface ShortcutHandlers {
   enabled: boolean;
@@ -43,4 +43,28 @@ export function useShortcutKeys(handlers: ShortcutHandlers): void {
     window.addEventListener('keydown', onKeyDown, { capture: true });
     return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
   }, [latest]);
+}
+
+/**
+ * One of the workspace's command keys (shortcuts.ts: Ctrl+, for the settings, Ctrl+B for the
+ * side panel) while `enabled`: from anywhere, text fields included, but not over a dialog (an
+ * import under way, a question waiting for an answer). A held key acts once.
+ */
+export function useCommandKey(
+  enabled: boolean,
+  matches: (press: KeyPress) => boolean,
+  run: () => void,
+): void {
+  const latest = useLatest(run);
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (!matches(event)) return;
+      event.preventDefault();
+      if (event.repeat || dialogIsOpen()) return;
+      latest.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled, matches, latest]);
 }

@@ -1,7 +1,5 @@
-import { useCallback, useEffect } from 'react';
-import { useLatest } from '../../app/use-latest';
 import { isSidePanelKey } from '../decide/shortcuts';
-import { dialogIsOpen } from '../feedback/ModalDialog';
+import { useCommandKey } from '../decide/use-shortcut-keys';
 import { withSidePanelHidden, type GridLayout } from '../grid/layout';
 
 /** The side panel (place details and summary), which the toggle controls. */
@@ -38,29 +36,14 @@ function focusIsInPanel(): boolean {
  */
 export function useSidePanel({ layout, update, enabled, focusElsewhere }: SidePanelOptions) {
   const hidden = layout.sidePanelHidden;
-  const latest = useLatest({ hidden, focusElsewhere });
+  const setHidden = (hide: boolean) => {
+    // Focus in the panel would be lost with it: it goes to the grid instead.
+    if (hide && focusIsInPanel()) focusElsewhere();
+    update((current) => withSidePanelHidden(current, hide));
+  };
+  const toggle = () => setHidden(!hidden);
 
-  const setHidden = useCallback(
-    (hide: boolean) => {
-      // Focus in the panel would be lost with it: it goes to the grid instead.
-      if (hide && focusIsInPanel()) latest.current.focusElsewhere();
-      update((current) => withSidePanelHidden(current, hide));
-    },
-    [latest, update],
-  );
-  const toggle = useCallback(() => setHidden(!latest.current.hidden), [latest, setHidden]);
-
-  useEffect(() => {
-    if (!enabled) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (!isSidePanelKey(event)) return;
-      event.preventDefault();
-      if (event.repeat || dialogIsOpen()) return;
-      toggle();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [enabled, toggle]);
+  useCommandKey(enabled, isSidePanelKey, toggle);
 
   const showForRow = (hasRow: boolean): boolean => {
     if (!hidden || !hasRow || !document.activeElement?.closest('.grid-host')) return false;
